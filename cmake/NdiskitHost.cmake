@@ -1,0 +1,26 @@
+# Settings for the host tree: Linux programs, the host kernel and tests.
+set(NDISKIT_BIN_DIR ${PROJECT_SOURCE_DIR}/build/bin CACHE PATH "Where host tools go")
+set(CMAKE_RUNTIME_OUTPUT_DIRECTORY ${NDISKIT_BIN_DIR})
+
+# Code that includes ndiskit's NT headers on the host needs UTF-16 wchar_t
+# (L"..." literals are UNICODE_STRING buffers) - see include/ntdef.h.
+set(NDISKIT_HOST_C_FLAGS -fshort-wchar -Wall -Wextra -Werror)
+
+option(NDISKIT_SANITIZE "Build host code with ASan and UBSan" ON)
+if(NDISKIT_SANITIZE)
+    set(NDISKIT_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
+        -fno-omit-frame-pointer)
+else()
+    set(NDISKIT_SANITIZER_FLAGS "")
+endif()
+
+find_program(NDISKIT_PYTHON /usr/bin/python3 python3 REQUIRED)
+find_program(NDISKIT_CLANG clang-19 REQUIRED)
+find_program(NDISKIT_MINGW_CC x86_64-w64-mingw32-gcc)
+
+# A host target that uses the NT/NDIS/KMDF headers.
+function(ndiskit_host_target target)
+    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+    target_compile_options(${target} PRIVATE ${NDISKIT_HOST_C_FLAGS} ${NDISKIT_SANITIZER_FLAGS})
+    target_link_options(${target} PRIVATE ${NDISKIT_SANITIZER_FLAGS})
+endfunction()

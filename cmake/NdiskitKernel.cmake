@@ -1,0 +1,87 @@
+# Rules for the Windows kernel tree: import libraries from lib/imports/*.def
+# and kernel images linked by lld-link.
+#
+#   ndiskit_add_driver(NAME SOURCES src... [IMPORTS ntoskrnl hal ...]
+#                      [ENTRY DriverEntry] [LIBRARIES objlib...])
+#
+# builds ${NAME}.sys in the build tree and copies it to dist/${NAME}/.
+
+# Compile flags every kernel-mode translation unit gets.
+#  -ffreestanding        no hosted C library is assumed
+#  -mno-stack-arg-probe  no __chkstk calls (the kernel stack is fixed-size;
+#                        we keep frames small instead)
+#  -fno-stack-protector  no /GS cookie (__security_cookie is CRT-provided)
+#  -fms-extensions       __declspec, code_seg("INIT"/"PAGE")
+set(NDISKIT_KERNEL_C_FLAGS
+    -ffreestanding -fms-extensions -mno-stack-arg-probe -fno-stack-protector
+    -fno-exceptions -mno-avx -O2 -Wall -Wextra -Werror)
+
+set(NDISKIT_IMPORT_LIB_DIR ${CMAKE_BINARY_DIR}/imports)
+
+# One import library per .def file, generated at build time so nothing from
+# mingw-w64's prebuilt libraries is needed.
+function(ndiskit_import_library module)
+    set(def ${PROJECT_SOURCE_DIR}/lib/imports/${module}.def)
+    set(lib ${NDISKIT_IMPORT_LIB_DIR}/${module}.lib)
+    add_custom_command(
+        OUTPUT ${lib}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${NDISKIT_IMPORT_LIB_DIR}
+        COMMAND ${NDISKIT_DLLTOOL} -m i386:x86-64 -d ${def} -l ${lib}
+        DEPENDS ${def}
+        COMMENT "Import library ${module}.lib"
+        VERBATIM)
+    add_custom_target(import_${module} DEPENDS ${lib})
+endfunction()
+
+foreach(m ntoskrnl hal ndis wdfldr)
+    ndiskit_import_library(${m})
+endforeach()
+
+function(ndiskit_add_driver name)
+    cmake_parse_arguments(D "" "ENTRY" "SOURCES;IMPORTS;LIBRARIES;INCLUDES" ${ARGN})
+    if(NOT D_ENTRY)
+        set(D_ENTRY DriverEntry)
+    endif()
+    if(NOT D_IMPORTS)
+        set(D_IMPORTS ntoskrnl)
+    endif()
+
+    add_library(${name}_obj OBJECT ${D_SOURCES})
+    target_compile_options(${name}_obj PRIVATE ${NDISKIT_KERNEL_C_FLAGS})
+    target_include_directories(${name}_obj PRIVATE ${PROJECT_SOURCE_DIR}/include ${D_INCLUDES})
+
+    set(objs $<TARGET_OBJECTS:${name}_obj>)
+    foreach(l ${D_LIBRARIES})
+        list(APPEND objs $<TARGET_OBJECTS:${l}>)
+    endforeach()
+    set(libs "")
+    set(deps "")
+    foreach(m ${D_IMPORTS})
+        list(APPEND libs ${NDISKIT_IMPORT_LIB_DIR}/${m}.lib)
+        list(APPEND deps import_${m})
+    endforeach()
+
+    set(image ${CMAKE_CURRENT_BINARY_DIR}/${name}.sys)
+    set(dist ${NDISKIT_DIST_DIR}/${name}/${name}.sys)
+    # /DRIVER + /SUBSYSTEM:NATIVE make a kernel image; /RELEASE sets the
+    # checksum (Windows 7 refuses a driver whose checksum is 0).
+    add_custom_command(
+        OUTPUT ${image}
+        COMMAND ${NDISKIT_LLD_LINK} /nologo /DRIVER /SUBSYSTEM:NATIVE /MACHINE:X64
+                /ENTRY:${D_ENTRY} /NODEFAULTLIB /RELEASE /DYNAMICBASE /NXCOMPAT
+                /INCREMENTAL:NO /OPT:REF /OPT:ICF
+                /OUT:${image} ${objs} ${libs}
+        DEPENDS ${name}_obj ${deps} ${libs}
+        COMMENT "Linking kernel image ${name}.sys"
+        COMMAND_EXPAND_LISTS
+        VERBATIM)
+    add_custom_command(
+        OUTPUT ${dist}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${NDISKIT_DIST_DIR}/${name}
+        COMMAND ${CMAKE_COMMAND} -E copy ${image} ${dist}.tmp
+        COMMAND ${CMAKE_COMMAND} -E rename ${dist}.tmp ${dist}
+        DEPENDS ${image}
+        COMMENT "Packaging dist/${name}/${name}.sys"
+        VERBATIM)
+    add_custom_target(${name} ALL DEPENDS ${dist})
+endfunction()
