@@ -1,0 +1,2 @@
+/* The independent reference for WDM layouts: mingw-w64's DDK headers. */
+#include <ntddk.h>

@@ -1,0 +1,2 @@
+#define NDIS60 1
+#include <ndis.h>

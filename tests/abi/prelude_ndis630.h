@@ -1,0 +1,2 @@
+#define NDIS630 1
+#include <ndis.h>

@@ -1,0 +1,2 @@
+#define NDIS680 1
+#include <ndis.h>

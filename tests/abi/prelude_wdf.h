@@ -1,0 +1,3 @@
+#include <ntddk.h>
+#include <wdf.h>
+#include <wdfldr.h>

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Wine round trip for drivers/hello: load dist/hello/hello.sys as a kernel
+# service under Debian's wine64, drive it from hello_client.exe, and check
+# that DriverEntry, the IOCTL and DriverUnload all ran.
+#
+#   run_hello.sh CLIENT_EXE DRIVER_SYS PREFIX_DIR
+#
+# PREFIX_DIR is created on first use (wineboot takes a few seconds) and reused.
+set -u
+client=$1 driver=$2 prefix=$3
+WINE=${WINE:-/usr/lib/wine/wine64}
+WINESERVER=${WINESERVER:-/usr/lib/wine/wineserver}
+
+if [ ! -x "$WINE" ]; then
+    echo "run_hello: $WINE not found (scripts/deps installs wine64)" >&2
+    exit 1
+fi
+export WINEPREFIX="$prefix" WINEARCH=win64 WINEDLLOVERRIDES="mscoree,mshtml="
+# debugstr shows the driver's DbgPrint output; everything else stays quiet.
+export WINEDEBUG=-all,warn+debugstr
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+if [ ! -f "$prefix/system.reg" ]; then
+    mkdir -p "$prefix"
+    "$WINE" wineboot -i >"$log/boot" 2>&1 || { cat "$log/boot" >&2; exit 1; }
+    # wineboot returns before services.exe has settled; a service created in
+    # that window cannot be started (ERROR_SERVICE_DOES_NOT_EXIST).
+    "$WINESERVER" -w
+fi
+
+"$WINE" "$client" "$driver" >"$log/out" 2>"$log/err"
+rc=$?
+# Stop the prefix's wineserver so no daemon keeps CTest's pipes open.
+"$WINESERVER" -k >/dev/null 2>&1
+"$WINESERVER" -w >/dev/null 2>&1
+
+tr -d '\r' <"$log/out"
+echo "--- driver debug output"
+grep 'ndiskit-hello' "$log/err" | sed 's/^.*ndiskit-hello/ndiskit-hello/'
+if ! grep -q 'ndiskit-hello: loaded' "$log/err"; then
+    echo "FAIL DriverEntry's DbgPrint not seen"; rc=1
+fi
+if ! grep -q 'ndiskit-hello: unloaded' "$log/err"; then
+    echo "FAIL DriverUnload's DbgPrint not seen"; rc=1
+fi
+if [ "$rc" -ne 0 ]; then
+    echo "--- wine stderr (last 40 lines)"
+    tail -n 40 "$log/err"
+fi
+exit "$rc"
