@@ -307,6 +307,43 @@ typedef ULONG64 POOL_FLAGS;
 #define POOL_FLAG_NON_PAGED_EXECUTE      0x0000000000000080ull
 #define POOL_FLAG_PAGED                  0x0000000000000100ull
 
+/* Priority of ExAllocatePoolWithTagPriority / NdisAllocateMemoryWithTagPriority. */
+typedef enum _EX_POOL_PRIORITY {
+    LowPoolPriority = 0,
+    LowPoolPrioritySpecialPoolOverrun = 8,
+    LowPoolPrioritySpecialPoolUnderrun = 9,
+    NormalPoolPriority = 16,
+    NormalPoolPrioritySpecialPoolOverrun = 24,
+    NormalPoolPrioritySpecialPoolUnderrun = 25,
+    HighPoolPriority = 32,
+    HighPoolPrioritySpecialPoolOverrun = 40,
+    HighPoolPrioritySpecialPoolUnderrun = 41
+} EX_POOL_PRIORITY;
+
+/* Pool allocations (and the structures NDIS embeds SLIST links in) are 16-byte aligned on x64. */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+
+/*
+ * Interlocked singly linked list (x64 layout: 16 bytes, 16-byte aligned, so
+ * the kernel can update it with cmpxchg16b).  Drivers treat it as opaque.
+ */
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+
+typedef union NDISKIT_MS_STRUCT DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    struct {
+        ULONGLONG Alignment;
+        ULONGLONG Region;
+    };
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 48;
+        ULONGLONG Reserved : 4;
+        ULONGLONG NextEntry : 60;
+    } HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+
 /* ------------------------------------------------------------------------
  * I/O manager.
  */
