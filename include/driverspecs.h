@@ -24,6 +24,9 @@
 #define _Outptr_opt_
 #define _Outptr_result_maybenull_
 #define _Outptr_result_bytebuffer_(n)
+#define _Outptr_result_bytebuffer_maybenull_(n)
+#define _Outptr_opt_result_bytebuffer_(n)
+#define _Outptr_opt_result_maybenull_
 #define _In_reads_(n)
 #define _In_reads_opt_(n)
 #define _In_reads_bytes_(n)

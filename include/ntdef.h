@@ -45,6 +45,7 @@
 #define DECLSPEC_NORETURN  __declspec(noreturn)
 #define DECLSPEC_ALIGN(x)  __declspec(align(x))
 #define NDISKIT_MS_STRUCT
+#define DECLSPEC_SELECTANY __declspec(selectany)
 #else
 #define NTAPI
 #define FASTCALL
@@ -57,6 +58,8 @@
 #define DECLSPEC_ALIGN(x)  __attribute__((aligned(x)))
 /* Microsoft bit-field layout for the few structures that use bit-fields. */
 #define NDISKIT_MS_STRUCT  __attribute__((ms_struct))
+/* ELF has no COMDAT "pick any" for data; a weak definition merges the same way. */
+#define DECLSPEC_SELECTANY __attribute__((weak))
 #endif
 
 #define FORCEINLINE        static __inline__ __attribute__((always_inline))
@@ -101,6 +104,7 @@ typedef unsigned int ULONG, *PULONG, DWORD, *PDWORD;
 #endif
 typedef long long LONGLONG, *PLONGLONG, LONG64, *PLONG64, INT64;
 typedef unsigned long long ULONGLONG, *PULONGLONG, ULONG64, *PULONG64, UINT64, DWORD64;
+typedef char CCHAR, *PCCHAR;
 typedef signed char INT8;
 typedef unsigned char UINT8;
 typedef short INT16;
@@ -210,6 +214,12 @@ typedef const STRING *PCSTRING, *PCANSI_STRING;
 /* A UNICODE_STRING for a string literal, without a runtime call. */
 #define RTL_CONSTANT_STRING(s) \
     { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (PVOID)(s) }
+
+/* Declares a read-only UNICODE_STRING _var holding a string literal. */
+#define DECLARE_CONST_UNICODE_STRING(_var, _string)                             \
+    const WCHAR _var##_buffer[] = _string;                                      \
+    const UNICODE_STRING _var = {sizeof(_string) - sizeof(WCHAR), sizeof(_string), \
+                                 (PWCH)_var##_buffer}
 
 /* ------------------------------------------------------------------------
  * Field and size helpers.

@@ -425,6 +425,16 @@ typedef IO_APC_ROUTINE *PIO_APC_ROUTINE;
 #define FILE_READ_ACCESS    0x0001
 #define FILE_WRITE_ACCESS   0x0002
 
+/* ZwCreateFile CreateDisposition and CreateOptions. */
+#define FILE_SUPERSEDE           0x00000000
+#define FILE_OPEN                0x00000001
+#define FILE_CREATE              0x00000002
+#define FILE_OPEN_IF             0x00000003
+#define FILE_OVERWRITE           0x00000004
+#define FILE_OVERWRITE_IF        0x00000005
+#define FILE_DIRECTORY_FILE      0x00000001
+#define FILE_NON_DIRECTORY_FILE  0x00000040
+
 /* Access rights. */
 #define DELETE                   0x00010000u
 #define READ_CONTROL             0x00020000u
@@ -433,6 +443,8 @@ typedef IO_APC_ROUTINE *PIO_APC_ROUTINE;
 #define SYNCHRONIZE              0x00100000u
 #define STANDARD_RIGHTS_REQUIRED 0x000F0000u
 #define STANDARD_RIGHTS_ALL      0x001F0000u
+#define STANDARD_RIGHTS_READ     READ_CONTROL
+#define STANDARD_RIGHTS_WRITE    READ_CONTROL
 #define GENERIC_READ             0x80000000u
 #define GENERIC_WRITE            0x40000000u
 #define GENERIC_EXECUTE          0x20000000u
@@ -1162,6 +1174,104 @@ NTKERNELAPI ULONGLONG NTAPI KeQueryInterruptTime(VOID);
 NTHALAPI LARGE_INTEGER NTAPI KeQueryPerformanceCounter(_Out_opt_ PLARGE_INTEGER PerformanceFrequency);
 NTHALAPI VOID NTAPI KeStallExecutionProcessor(_In_ ULONG MicroSeconds);
 NTKERNELAPI ULONG NTAPI KeQueryActiveProcessorCount(_Out_opt_ PKAFFINITY ActiveProcessors);
+
+/* ------------------------------------------------------------------------
+ * Power and PnP types that framework callbacks carry.
+ */
+typedef enum _SYSTEM_POWER_STATE {
+    PowerSystemUnspecified = 0,
+    PowerSystemWorking = 1,
+    PowerSystemSleeping1 = 2,
+    PowerSystemSleeping2 = 3,
+    PowerSystemSleeping3 = 4,
+    PowerSystemHibernate = 5,
+    PowerSystemShutdown = 6,
+    PowerSystemMaximum = 7
+} SYSTEM_POWER_STATE, *PSYSTEM_POWER_STATE;
+
+typedef enum _DEVICE_POWER_STATE {
+    PowerDeviceUnspecified = 0,
+    PowerDeviceD0,
+    PowerDeviceD1,
+    PowerDeviceD2,
+    PowerDeviceD3,
+    PowerDeviceMaximum
+} DEVICE_POWER_STATE, *PDEVICE_POWER_STATE;
+
+typedef enum _POWER_ACTION {
+    PowerActionNone = 0,
+    PowerActionReserved,
+    PowerActionSleep,
+    PowerActionHibernate,
+    PowerActionShutdown,
+    PowerActionShutdownReset,
+    PowerActionShutdownOff,
+    PowerActionWarmEject,
+    PowerActionDisplayOff
+} POWER_ACTION, *PPOWER_ACTION;
+
+typedef enum _DEVICE_RELATION_TYPE {
+    BusRelations,
+    EjectionRelations,
+    PowerRelations,
+    RemovalRelations,
+    TargetDeviceRelation,
+    SingleBusRelations,
+    TransportRelations
+} DEVICE_RELATION_TYPE, *PDEVICE_RELATION_TYPE;
+
+typedef enum _DEVICE_USAGE_NOTIFICATION_TYPE {
+    DeviceUsageTypeUndefined,
+    DeviceUsageTypePaging,
+    DeviceUsageTypeHibernation,
+    DeviceUsageTypeDumpFile,
+    DeviceUsageTypeBoot,
+    DeviceUsageTypePostDisplay,
+    DeviceUsageTypeGuestAssigned
+} DEVICE_USAGE_NOTIFICATION_TYPE;
+
+/* Hardware resources and interrupt objects stay opaque: ndiskit's drivers
+ * are software-only and never look inside them. */
+typedef struct _CM_RESOURCE_LIST *PCM_RESOURCE_LIST;
+typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR *PCM_PARTIAL_RESOURCE_DESCRIPTOR;
+typedef struct _IO_RESOURCE_REQUIREMENTS_LIST *PIO_RESOURCE_REQUIREMENTS_LIST;
+typedef struct _KINTERRUPT *PKINTERRUPT;
+
+/* The header of every interface a driver exports through IRP_MN_QUERY_INTERFACE. */
+typedef VOID (NTAPI *PINTERFACE_REFERENCE)(PVOID Context);
+typedef VOID (NTAPI *PINTERFACE_DEREFERENCE)(PVOID Context);
+typedef struct _INTERFACE {
+    USHORT Size;
+    USHORT Version;
+    PVOID Context;
+    PINTERFACE_REFERENCE InterfaceReference;
+    PINTERFACE_DEREFERENCE InterfaceDereference;
+} INTERFACE, *PINTERFACE;
+
+/* Registry access rights and value types (ZwOpenKey, WdfRegistryXxx). */
+#define KEY_QUERY_VALUE        0x0001
+#define KEY_SET_VALUE          0x0002
+#define KEY_CREATE_SUB_KEY     0x0004
+#define KEY_ENUMERATE_SUB_KEYS 0x0008
+#define KEY_NOTIFY             0x0010
+#define KEY_CREATE_LINK        0x0020
+#define KEY_READ  ((STANDARD_RIGHTS_READ | KEY_QUERY_VALUE | KEY_ENUMERATE_SUB_KEYS | \
+                    KEY_NOTIFY) & ~SYNCHRONIZE)
+#define KEY_WRITE ((STANDARD_RIGHTS_WRITE | KEY_SET_VALUE | KEY_CREATE_SUB_KEY) & ~SYNCHRONIZE)
+#define KEY_ALL_ACCESS ((STANDARD_RIGHTS_ALL | KEY_QUERY_VALUE | KEY_SET_VALUE | \
+                         KEY_CREATE_SUB_KEY | KEY_ENUMERATE_SUB_KEYS | KEY_NOTIFY | \
+                         KEY_CREATE_LINK) & ~SYNCHRONIZE)
+#define REG_NONE      0
+#define REG_SZ        1
+#define REG_EXPAND_SZ 2
+#define REG_BINARY    3
+#define REG_DWORD     4
+#define REG_MULTI_SZ  7
+#define REG_QWORD     11
+#define REG_OPTION_NON_VOLATILE 0x00000000
+#define REG_OPTION_VOLATILE     0x00000001
+#define REG_CREATED_NEW_KEY     0x00000001
+#define REG_OPENED_EXISTING_KEY 0x00000002
 
 /* ------------------------------------------------------------------------
  * Version.
