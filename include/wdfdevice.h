@@ -26,7 +26,9 @@ typedef enum _WDF_FILEOBJECT_CLASS {
     WdfFileObjectWdfCanUseFsContext = 2,
     WdfFileObjectWdfCanUseFsContext2 = 3,
     WdfFileObjectWdfCannotUseFsContexts = 4,
-    WdfFileObjectCanBeOptional = 0x80000000
+    /* MSVC enumerators are int: this one is negative on Windows, so say so
+     * for the host too (gcc/clang would widen the enum to unsigned). */
+    WdfFileObjectCanBeOptional = (INT)0x80000000
 } WDF_FILEOBJECT_CLASS, *PWDF_FILEOBJECT_CLASS;
 
 typedef enum _WDF_DEVICE_FAILED_ACTION {
