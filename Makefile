@@ -2,6 +2,7 @@
 #
 #   make          build everything: host tools into build/bin/, drivers into dist/
 #   make check    build, then run every test (CTest); ends with CTest's summary
+#   make fuzz     run the image-tool fuzzer for FUZZ_SECONDS (default 600)
 #   make clean    remove build/ and dist/
 #
 # Both first run scripts/deps, which installs missing Debian packages.
@@ -11,8 +12,10 @@ KERNEL_DIR := build/kernel
 CMAKE      ?= cmake
 CTEST      ?= ctest
 JOBS       ?= $(shell nproc)
+PYTHON     ?= /usr/bin/python3
+FUZZ_SECONDS ?= 600
 
-.PHONY: all check deps host kernel clean
+.PHONY: all check deps host kernel fuzz clean
 
 all: host kernel
 
@@ -30,11 +33,18 @@ $(KERNEL_DIR)/build.ninja: | deps
 host: $(HOST_DIR)/build.ninja
 	$(CMAKE) --build $(HOST_DIR) -j $(JOBS)
 
-kernel: $(KERNEL_DIR)/build.ninja
+# Kernel images are fixed and checked by build/bin/ndiskit, a host tool.
+kernel: $(KERNEL_DIR)/build.ninja host
 	$(CMAKE) --build $(KERNEL_DIR) -j $(JOBS)
 
 check: all
 	cd $(HOST_DIR) && $(CTEST) --output-on-failure -j $(JOBS)
+
+# Longer fuzzing than make check's 30 s; the corpus persists in build/fuzz.
+fuzz: host
+	$(PYTHON) tests/image/build_images.py tests/image build/fuzz/images
+	$(PYTHON) tests/fuzz/run_fuzz.py build/bin/fuzz_image build/fuzz/images build/fuzz/corpus \
+	    $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build dist

@@ -18,6 +18,10 @@ set(NDISKIT_KERNEL_C_FLAGS
 
 set(NDISKIT_IMPORT_LIB_DIR ${CMAKE_BINARY_DIR}/imports)
 
+# The image fixer/linter is a host tool: the host tree builds it first.
+set(NDISKIT_IMAGE_TOOL ${PROJECT_SOURCE_DIR}/build/bin/ndiskit CACHE FILEPATH
+    "ndiskit host tool (built by the host tree)")
+
 # One import library per .def file, generated at build time so nothing from
 # mingw-w64's prebuilt libraries is needed.
 function(ndiskit_import_library module)
@@ -75,13 +79,18 @@ function(ndiskit_add_driver name)
         COMMENT "Linking kernel image ${name}.sys"
         COMMAND_EXPAND_LISTS
         VERBATIM)
+    # lld-link's output is not loadable as is (no section is NOT_PAGED, INIT
+    # is not discardable, linker-info sections keep characteristics 0):
+    # `ndiskit image fix` repairs it, then `check` must find nothing, or the
+    # build fails.  The package appears in dist/ only after both passed.
     add_custom_command(
         OUTPUT ${dist}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${NDISKIT_DIST_DIR}/${name}
-        COMMAND ${CMAKE_COMMAND} -E copy ${image} ${dist}.tmp
+        COMMAND ${NDISKIT_IMAGE_TOOL} image fix -o ${dist}.tmp ${image}
+        COMMAND ${NDISKIT_IMAGE_TOOL} image check ${dist}.tmp
         COMMAND ${CMAKE_COMMAND} -E rename ${dist}.tmp ${dist}
-        DEPENDS ${image}
-        COMMENT "Packaging dist/${name}/${name}.sys"
+        DEPENDS ${image} ${NDISKIT_IMAGE_TOOL}
+        COMMENT "Fixing and checking dist/${name}/${name}.sys"
         VERBATIM)
     add_custom_target(${name} ALL DEPENDS ${dist})
 endfunction()
