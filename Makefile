@@ -3,6 +3,7 @@
 #   make          build everything: host tools into build/bin/, drivers into dist/
 #   make check    build, then run every test (CTest); ends with CTest's summary
 #   make fuzz     run the image-tool fuzzer for FUZZ_SECONDS (default 600)
+#   make bench    build and run the benchmarks (ratios to in-run baselines)
 #   make clean    remove build/ and dist/
 #
 # Both first run scripts/deps, which installs missing Debian packages.
@@ -15,7 +16,7 @@ JOBS       ?= $(shell nproc)
 PYTHON     ?= /usr/bin/python3
 FUZZ_SECONDS ?= 600
 
-.PHONY: all check deps host kernel fuzz clean
+.PHONY: all check deps host kernel fuzz bench clean
 
 all: host kernel
 
@@ -45,6 +46,11 @@ fuzz: host
 	$(PYTHON) tests/image/build_images.py tests/image build/fuzz/images
 	$(PYTHON) tests/fuzz/run_fuzz.py build/bin/fuzz_image build/fuzz/images build/fuzz/corpus \
 	    $(FUZZ_SECONDS)
+
+# Not part of make check: timings are reported, never asserted in CI.
+bench: host
+	$(CMAKE) --build $(HOST_DIR) --target bench
+	build/bin/bench_nbl_mdl
 
 clean:
 	rm -rf build dist

@@ -20,7 +20,8 @@ find_program(NDISKIT_MINGW_CC x86_64-w64-mingw32-gcc)
 
 # A host target that uses the NT/NDIS/KMDF headers.
 function(ndiskit_host_target target)
-    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/include
+                                                 ${PROJECT_SOURCE_DIR}/lib/include)
     target_compile_options(${target} PRIVATE ${NDISKIT_HOST_C_FLAGS} ${NDISKIT_SANITIZER_FLAGS})
     target_link_options(${target} PRIVATE ${NDISKIT_SANITIZER_FLAGS})
 endfunction()
