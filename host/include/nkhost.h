@@ -1,0 +1,85 @@
+/*
+ * nkhost.h - the host kernel's own interface: what tests and the
+ * `ndiskit host run` process use to start it, inspect it and provoke
+ * faults, and what the host kernel's parts (NT core, KMDF, NDIS) share.
+ * Driver code never includes this; it sees only the WDK-named DDIs.
+ *
+ * Verifier: a misuse the documentation forbids (a wait at DISPATCH_LEVEL,
+ * a double free, an NBL returned twice, a leak at unload, ...) is reported
+ * through NkHostViolation.  By default a violation is fatal to the test
+ * (it prints the message with the caller and aborts); a test that
+ * provokes a misuse on purpose arms NkHostExpectViolations() first and then
+ * checks NkHostViolationCount() and NkHostLastViolation().  Host kernel
+ * code never continues into undefined behaviour after reporting: it returns
+ * the failure status Windows would (or a safe no-op) instead.
+ */
+#ifndef NDISKIT_NKHOST_H
+#define NDISKIT_NKHOST_H
+
+#include <ntddk.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- lifetime ---------------------------------------------------------- */
+
+/* Resets all host-kernel state (pool, verifier, fault injection, log). */
+VOID NkHostReset(VOID);
+
+/* Reports leaks (pool allocations, objects, handles) still live, as
+ * violations; returns how many there were.  Call after the driver unloaded. */
+SIZE_T NkHostCheckLeaks(VOID);
+
+/* ---- verifier ---------------------------------------------------------- */
+
+/* Reports a misuse.  Rule is a short stable identifier tests match on
+ * (e.g. "irql.wait-above-apc", "pool.double-free", "ndis.nbl-returned-twice"). */
+VOID NkHostViolation(_In_z_ const char *Rule, _In_z_ _Printf_format_string_ const char *Format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Makes violations non-fatal and counted until the next NkHostReset. */
+VOID NkHostExpectViolations(VOID);
+SIZE_T NkHostViolationCount(VOID);
+/* The Rule of the most recent violation, or NULL. */
+const char *NkHostLastViolation(VOID);
+/* Number of violations of one rule since the last reset. */
+SIZE_T NkHostViolationCountOf(_In_z_ const char *Rule);
+
+/* IRQL checks used at the top of host DDIs: report "irql.*" and return
+ * FALSE when the calling thread's emulated IRQL is above Max. */
+BOOLEAN NkHostCheckIrqlMax(_In_ KIRQL Max, _In_z_ const char *Ddi);
+
+/* Object-manager references the host kernel holds on Object (a device or
+ * driver object passed to IoCreateSystemThread, a thread object, ...). */
+LONG NkHostObjectReferences(_In_ PVOID Object);
+
+/* ---- fault injection --------------------------------------------------- */
+
+/* Fault sites, counted separately. */
+typedef enum _NK_FAULT_SITE {
+    NkFaultPoolAllocation = 0,  /* ExAllocatePool*, WDF object/memory creation */
+    NkFaultNdisOpen,            /* NdisOpenAdapterEx */
+    NkFaultNdisOid,             /* OID requests */
+    NkFaultSiteMax
+} NK_FAULT_SITE;
+
+/* Fail the Nth (1-based) operation at Site from now on; 0 disarms. */
+VOID NkHostFailNth(_In_ NK_FAULT_SITE Site, _In_ ULONG64 N);
+/* Called by the host kernel at each site: TRUE means "fail this one". */
+BOOLEAN NkHostShouldFail(_In_ NK_FAULT_SITE Site);
+/* How many operations happened at Site since the last reset (for sweeps). */
+ULONG64 NkHostFaultSiteCount(_In_ NK_FAULT_SITE Site);
+
+/* ---- log ----------------------------------------------------------------- */
+
+/* DbgPrint/DbgPrintEx output goes to the log (and to stderr when the
+ * environment variable NDISKIT_HOST_DBGPRINT=1).  Returns TRUE if a line
+ * containing Needle was logged since the last reset. */
+BOOLEAN NkHostLogContains(_In_z_ const char *Needle);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NDISKIT_NKHOST_H */

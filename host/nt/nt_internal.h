@@ -1,0 +1,50 @@
+/*
+ * nt_internal.h - what the host kernel's NT core files share.  Not for
+ * driver code (drivers see <ntddk.h>) nor for tests (they see <nkhost.h>).
+ */
+#ifndef NDISKIT_HOST_NT_INTERNAL_H
+#define NDISKIT_HOST_NT_INTERNAL_H
+
+#define _GNU_SOURCE 1
+#include <ntddk.h>
+#include <nkhost.h>
+
+#include <pthread.h>
+
+/* The emulated IRQL of the calling thread (PASSIVE_LEVEL for new threads). */
+KIRQL NkIrqlGet(VOID);
+VOID NkIrqlSet(KIRQL Irql);
+
+/*
+ * Dispatcher objects (events, mutexes, threads) share one lock and one
+ * condition variable: every signal broadcasts and every waiter rechecks
+ * its own object.  Simple and obviously correct, which matters more here
+ * than the throughput of a real scheduler.
+ */
+extern pthread_mutex_t NkDispatcherLock;
+extern pthread_cond_t NkDispatcherCond;
+
+/* Called with NkDispatcherLock held: TRUE if Object is signalled for the
+ * calling thread, consuming the signal where the object type says so. */
+BOOLEAN NkDispatcherTryAcquire(PDISPATCHER_HEADER Object);
+
+/* Dispatcher Type values (DISPATCHER_HEADER.Type), as the NT kernel uses. */
+#define NK_OBJ_NOTIFICATION_EVENT   0
+#define NK_OBJ_SYNCHRONIZATION_EVENT 1
+#define NK_OBJ_MUTANT               2
+#define NK_OBJ_THREAD               6
+
+/* Appends one line to the DbgPrint log. */
+VOID NkLogAppend(_In_z_ const char *Line);
+VOID NkLogReset(VOID);
+
+/* Pool and thread state resets, for NkHostReset. */
+VOID NkPoolReset(VOID);
+SIZE_T NkPoolReportLeaks(VOID);
+VOID NkFaultReset(VOID);
+SIZE_T NkThreadsReportLeaks(VOID);
+
+/* The critical-region depth of the calling thread (KeEnterCriticalRegion). */
+LONG NkCriticalRegionDepth(VOID);
+
+#endif
