@@ -319,11 +319,15 @@ FORCEINLINE VOID NkNblChainSplit(_In_opt_ PNET_BUFFER_LIST Chain, _In_ PNK_NBL_K
                                  _Inout_ PNK_NBL_QUEUE True)
 {
     /* Tails live in locals (registers) during the walk and are terminated
-     * once at the end, not per NBL. */
+     * once at the end, not per NBL.  The empty asm keeps the test a branch:
+     * keys arrive in runs (one flow, one source), which predict well, while
+     * the conditional moves a compiler would otherwise pick chain every
+     * iteration to the one before. */
     PNET_BUFFER_LIST *lastFalse = False->Last, *lastTrue = True->Last;
     PNET_BUFFER_LIST nbl, next;
     NK_FOR_EACH_NBL_SAFE(nbl, next, Chain) {
         if (Predicate(nbl, Context) != 0) {
+            __asm__ __volatile__("");
             *lastTrue = nbl;
             lastTrue = &NET_BUFFER_LIST_NEXT_NBL(nbl);
         } else {
