@@ -44,6 +44,10 @@ SIZE_T NkPoolReportLeaks(VOID);
 VOID NkFaultReset(VOID);
 SIZE_T NkThreadsReportLeaks(VOID);
 
+/* The KMDF part's state (kmdf/): leak report and reset. */
+SIZE_T NkWdfReportLeaks(VOID);
+VOID NkWdfReset(VOID);
+
 /* The critical-region depth of the calling thread (KeEnterCriticalRegion). */
 LONG NkCriticalRegionDepth(VOID);
 

@@ -96,15 +96,17 @@ VOID NkHostReset(VOID)
     LastRule[0] = '\0';
     RuleCount = 0;
     pthread_mutex_unlock(&VerifierLock);
+    NkWdfReset();
     NkPoolReset();
     NkFaultReset();
     NkLogReset();
     NkIrqlSet(PASSIVE_LEVEL);
 }
 
+
 SIZE_T NkHostCheckLeaks(VOID)
 {
-    return NkPoolReportLeaks() + NkThreadsReportLeaks();
+    return NkWdfReportLeaks() + NkPoolReportLeaks() + NkThreadsReportLeaks();
 }
 
 BOOLEAN NkHostCheckIrqlMax(KIRQL Max, const char *Ddi)

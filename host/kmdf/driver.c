@@ -1,0 +1,234 @@
+/*
+ * driver.c - binding (the host's wdfldr.sys: WdfVersionBind and
+ * WdfVersionUnbind), the framework driver object and driver unload.
+ *
+ * WdfVersionBind behaves as the loader does for the stub in lib/kmdf:
+ * it refuses a client that wants more DDIs than this framework has, stores
+ * the address of the function table through BindInfo->FuncTable (the
+ * client's WdfFunctions pointer) and returns fresh driver globals.
+ * WdfDriverCreate then makes the driver object every other object is
+ * parented to, and installs the framework's unload routine, which calls
+ * EvtDriverUnload and deletes the object tree, as the real framework does.
+ */
+#include "kmdf_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct _NK_WDF_DRIVER {
+    NK_WDF_OBJECT Object;
+    PDRIVER_OBJECT WdmDriver;
+    PFN_WDF_DRIVER_UNLOAD EvtDriverUnload;
+    ULONG Flags;
+    WCHAR RegistryPath[260];
+} NK_WDF_DRIVER;
+
+WDFFUNC NkWdfFunctionTable[WdfFunctionTableNumEntries];
+static PWDF_DRIVER_GLOBALS BoundGlobals;
+
+VOID NkWdfResetObjects(VOID);
+
+/* NkHostReset: unbind whatever a failed test left bound. */
+VOID NkWdfReset(VOID)
+{
+    NkWdfResetObjects();
+    free(BoundGlobals);
+    BoundGlobals = NULL;
+}
+
+static VOID NTAPI Unimplemented(VOID)
+{
+    /* Called through a PFN of another type: arguments are ignored and the
+     * return value is undefined, so the verifier must stop the test. */
+    NkHostViolation("wdf.unimplemented", "the driver called a KMDF DDI the host kernel does not implement");
+}
+
+VOID NkWdfRegister(ULONG Index, WDFFUNC Function)
+{
+    NkWdfFunctionTable[Index] = Function;
+}
+
+static VOID FillTable(VOID)
+{
+    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++)
+        NkWdfFunctionTable[i] = Unimplemented;
+    NkWdfRegisterObjectDdis();
+    NkWdfRegisterDriverDdis();
+    NkWdfRegisterSyncDdis();
+}
+
+NTSTATUS NTAPI WdfVersionBind(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
+                              PWDF_BIND_INFO BindInfo, PWDF_COMPONENT_GLOBALS *ComponentGlobals)
+{
+    static const WCHAR kmdf[] = L"KmdfLibrary";
+    PWDF_DRIVER_GLOBALS g;
+    (void)RegistryPath;
+
+    *ComponentGlobals = NULL;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfVersionBind"))
+        return STATUS_INVALID_DEVICE_STATE;
+    if (BindInfo == NULL || BindInfo->Size < sizeof(WDF_BIND_INFO) || BindInfo->Component == NULL ||
+        memcmp(BindInfo->Component, kmdf, sizeof(kmdf)) != 0 || BindInfo->FuncTable == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (BindInfo->Version.Major != 1 || BindInfo->FuncCount > WdfFunctionTableNumEntries)
+        return STATUS_OBJECT_TYPE_MISMATCH; /* asks for a newer framework than this one */
+    if (BoundGlobals != NULL) {
+        NkHostViolation("wdf.bind-twice", "WdfVersionBind while a driver is already bound");
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    g = calloc(1, sizeof(*g));
+    if (g == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    if (DriverObject != NULL && DriverObject->DriverName.Buffer != NULL) {
+        USHORT n = DriverObject->DriverName.Length / sizeof(WCHAR);
+        for (USHORT i = 0; i < n && i + 1 < WDF_DRIVER_GLOBALS_NAME_LEN; i++)
+            g->DriverName[i] = DriverObject->DriverName.Buffer[i] < 0x80 ? (CHAR)DriverObject->DriverName.Buffer[i] : '?';
+    }
+    g->DriverTag = 0x6B646E4E; /* "Nndk" */
+    FillTable();
+    *BindInfo->FuncTable = (WDFFUNC)(PVOID)NkWdfFunctionTable;
+    BoundGlobals = g;
+    *ComponentGlobals = (PWDF_COMPONENT_GLOBALS)g;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI WdfVersionUnbind(PUNICODE_STRING RegistryPath, PWDF_BIND_INFO BindInfo,
+                                PWDF_COMPONENT_GLOBALS ComponentGlobals)
+{
+    (void)RegistryPath;
+    (void)BindInfo;
+    if (ComponentGlobals == NULL || (PVOID)ComponentGlobals != (PVOID)BoundGlobals) {
+        NkHostViolation("wdf.unbind-unknown", "WdfVersionUnbind with globals %p that are not bound",
+                        (PVOID)ComponentGlobals);
+        return STATUS_INVALID_PARAMETER;
+    }
+    /* DriverEntry failed after WdfDriverCreate: as the framework does, the
+     * unbind tears the driver's objects down (EvtDriverUnload does not run:
+     * the driver never loaded). */
+    if (NkWdfDriverObject != NULL) {
+        NK_WDF_OBJECT *d = NkWdfDriverObject;
+        NkWdfDriverObject = NULL;
+        NkWdfDelete(d);
+    }
+    free(BoundGlobals);
+    BoundGlobals = NULL;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI WdfVersionBindClass(PWDF_BIND_INFO BindInfo, PWDF_COMPONENT_GLOBALS Globals,
+                                   PWDF_CLASS_BIND_INFO ClassBindInfo)
+{
+    (void)BindInfo;
+    (void)Globals;
+    (void)ClassBindInfo;
+    return STATUS_NOT_SUPPORTED; /* no class extensions on the host */
+}
+
+VOID NTAPI WdfVersionUnbindClass(PWDF_BIND_INFO BindInfo, PWDF_COMPONENT_GLOBALS Globals,
+                                 PWDF_CLASS_BIND_INFO ClassBindInfo)
+{
+    (void)BindInfo;
+    (void)Globals;
+    (void)ClassBindInfo;
+}
+
+NTSTATUS NTAPI WdfLdrQueryInterface(PWDF_INTERFACE_HEADER LoaderInterface)
+{
+    (void)LoaderInterface;
+    return STATUS_NOT_SUPPORTED;
+}
+
+/* The framework's DRIVER_OBJECT unload: the driver's EvtDriverUnload, then
+ * the object tree, children first.  The stub unbinds after this. */
+static VOID NTAPI FrameworkUnload(PDRIVER_OBJECT DriverObject)
+{
+    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
+    (void)DriverObject;
+    if (d == NULL)
+        return;
+    if (d->EvtDriverUnload != NULL)
+        d->EvtDriverUnload((WDFDRIVER)d);
+    NkWdfDriverObject = NULL;
+    if (BoundGlobals != NULL)
+        BoundGlobals->Driver = NULL;
+    NkWdfDelete(&d->Object);
+}
+
+static NTSTATUS NTAPI NkWdfDriverCreate(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJECT DriverObject,
+                                        PCUNICODE_STRING RegistryPath, PWDF_OBJECT_ATTRIBUTES DriverAttributes,
+                                        PWDF_DRIVER_CONFIG DriverConfig, WDFDRIVER *Driver)
+{
+    NK_WDF_OBJECT *o;
+    NK_WDF_DRIVER *d;
+    NTSTATUS status;
+
+    if (Driver != NULL)
+        *Driver = NULL;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDriverCreate"))
+        return STATUS_INVALID_DEVICE_STATE;
+    if (DriverConfig == NULL || DriverConfig->Size != sizeof(WDF_DRIVER_CONFIG)) {
+        NkHostViolation("wdf.bad-config", "WdfDriverCreate: WDF_DRIVER_CONFIG not initialised");
+        return STATUS_INFO_LENGTH_MISMATCH;
+    }
+    if (NkWdfDriverObject != NULL) {
+        NkHostViolation("wdf.driver-twice", "WdfDriverCreate called twice");
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    if (DriverAttributes != NULL && DriverAttributes->ParentObject != NULL) {
+        NkHostViolation("wdf.driver-parent", "a WDFDRIVER cannot have a parent");
+        return STATUS_INVALID_PARAMETER;
+    }
+    status = NkWdfCreate(sizeof(NK_WDF_DRIVER), NkWdfTypeDriver, DriverAttributes, NULL, &o);
+    if (!NT_SUCCESS(status))
+        return status;
+    d = (NK_WDF_DRIVER *)o;
+    d->WdmDriver = DriverObject;
+    d->EvtDriverUnload = DriverConfig->EvtDriverUnload;
+    d->Flags = DriverConfig->DriverInitFlags;
+    if (RegistryPath != NULL) {
+        USHORT n = RegistryPath->Length / sizeof(WCHAR);
+        if (n >= RTL_NUMBER_OF(d->RegistryPath))
+            n = RTL_NUMBER_OF(d->RegistryPath) - 1;
+        memcpy(d->RegistryPath, RegistryPath->Buffer, n * sizeof(WCHAR));
+    }
+    if (!(d->Flags & WdfDriverInitNoDispatchOverride) && DriverObject != NULL) {
+        /* The framework owns unload, and asks the stub to run its own
+         * unbind after it (DisplaceDriverUnload). */
+        DriverObject->DriverUnload = FrameworkUnload;
+        Globals->DisplaceDriverUnload = TRUE;
+    }
+    NkWdfDriverObject = o;
+    Globals->Driver = (WDFDRIVER)d;
+    if (Driver != NULL)
+        *Driver = (WDFDRIVER)d;
+    return STATUS_SUCCESS;
+}
+
+static PDRIVER_OBJECT NTAPI NkWdfDriverWdmGetDriverObject(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Driver, "WdfDriverWdmGetDriverObject");
+    (void)Globals;
+    return o != NULL && o->Type == NkWdfTypeDriver ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
+}
+
+static PWSTR NTAPI NkWdfDriverGetRegistryPath(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Driver, "WdfDriverGetRegistryPath");
+    (void)Globals;
+    return o != NULL && o->Type == NkWdfTypeDriver ? ((NK_WDF_DRIVER *)o)->RegistryPath : NULL;
+}
+
+static VOID NTAPI NkWdfDriverMiniportUnload(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
+{
+    (void)Globals;
+    if (NkWdfLookup((WDFOBJECT)Driver, "WdfDriverMiniportUnload") != NULL)
+        FrameworkUnload(NULL);
+}
+
+VOID NkWdfRegisterDriverDdis(VOID)
+{
+    NkWdfRegister(WdfDriverCreateTableIndex, (WDFFUNC)NkWdfDriverCreate);
+    NkWdfRegister(WdfDriverWdmGetDriverObjectTableIndex, (WDFFUNC)NkWdfDriverWdmGetDriverObject);
+    NkWdfRegister(WdfDriverGetRegistryPathTableIndex, (WDFFUNC)NkWdfDriverGetRegistryPath);
+    NkWdfRegister(WdfDriverMiniportUnloadTableIndex, (WDFFUNC)NkWdfDriverMiniportUnload);
+}
