@@ -71,6 +71,40 @@ BOOLEAN NkHostShouldFail(_In_ NK_FAULT_SITE Site);
 /* How many operations happened at Site since the last reset (for sweeps). */
 ULONG64 NkHostFaultSiteCount(_In_ NK_FAULT_SITE Site);
 
+/* ---- user-mode I/O against the loaded driver's devices -------------------
+ *
+ * What a user-mode program does with CreateFile/DeviceIoControl/ReadFile/
+ * WriteFile/CancelIo/CloseHandle, as the I/O manager would deliver it to a
+ * KMDF driver: buffered I/O (one system buffer, copied in before and out
+ * after, Information bytes at most).  Names: L"\\Device\\X" or the
+ * symbolic link L"\\\\.\\X".  The synchronous calls block until the
+ * driver completes the request; the ...Async ones return an NK_HOST_IO to
+ * wait on or cancel.  Statuses are the NTSTATUS the driver completed with.
+ */
+typedef struct _NK_HOST_IO NK_HOST_IO;
+
+NTSTATUS NkHostCreateFile(_In_z_ PCWSTR Name, _Out_ HANDLE *Handle);
+NTSTATUS NkHostCloseHandle(_In_ HANDLE Handle);
+NTSTATUS NkHostDeviceIoControl(_In_ HANDLE Handle, _In_ ULONG IoControlCode,
+                               _In_reads_bytes_opt_(InputLength) const VOID *Input, _In_ ULONG InputLength,
+                               _Out_writes_bytes_opt_(OutputLength) PVOID Output, _In_ ULONG OutputLength,
+                               _Out_opt_ ULONG *BytesReturned);
+NTSTATUS NkHostReadFile(_In_ HANDLE Handle, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length,
+                        _Out_opt_ ULONG *BytesRead);
+NTSTATUS NkHostWriteFile(_In_ HANDLE Handle, _In_reads_bytes_(Length) const VOID *Buffer, _In_ ULONG Length,
+                         _Out_opt_ ULONG *BytesWritten);
+NTSTATUS NkHostDeviceIoControlAsync(_In_ HANDLE Handle, _In_ ULONG IoControlCode,
+                                    _In_reads_bytes_opt_(InputLength) const VOID *Input, _In_ ULONG InputLength,
+                                    _Out_writes_bytes_opt_(OutputLength) PVOID Output, _In_ ULONG OutputLength,
+                                    _Out_ NK_HOST_IO **Io);
+NTSTATUS NkHostReadFileAsync(_In_ HANDLE Handle, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length,
+                             _Out_ NK_HOST_IO **Io);
+/* Waits up to TimeoutMs (MAXULONG: forever) for Io.  STATUS_TIMEOUT: still
+ * pending (Io stays valid); otherwise Io is finished and freed. */
+NTSTATUS NkHostWaitIo(_In_ NK_HOST_IO *Io, _In_ ULONG TimeoutMs, _Out_opt_ ULONG *Bytes);
+/* Requests cancellation of Io (as CancelIoEx); wait for it afterwards. */
+VOID NkHostCancelIo(_In_ NK_HOST_IO *Io);
+
 /* ---- log ----------------------------------------------------------------- */
 
 /* DbgPrint/DbgPrintEx output goes to the log (and to stderr when the

@@ -55,6 +55,8 @@ static VOID FillTable(VOID)
     NkWdfRegisterObjectDdis();
     NkWdfRegisterDriverDdis();
     NkWdfRegisterSyncDdis();
+    NkWdfRegisterDeviceDdis();
+    NkWdfRegisterIoDdis();
 }
 
 NTSTATUS NTAPI WdfVersionBind(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,

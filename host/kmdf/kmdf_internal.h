@@ -21,6 +21,10 @@ typedef enum _NK_WDF_TYPE {
     NkWdfTypeDriver,
     NkWdfTypeSpinLock,
     NkWdfTypeWaitLock,
+    NkWdfTypeDevice,
+    NkWdfTypeQueue,
+    NkWdfTypeRequest,
+    NkWdfTypeFileObject,
 } NK_WDF_TYPE;
 
 typedef enum _NK_WDF_STATE {
@@ -53,6 +57,79 @@ typedef struct _NK_WDF_OBJECT {
     KSPIN_LOCK ObjectLock;                  /* WdfObjectAcquireLock */
     KIRQL ObjectLockIrql;
 } NK_WDF_OBJECT;
+
+struct _NK_WDF_QUEUE;
+struct _NK_WDF_FILE;
+
+/* A control device.  Created from a PWDFDEVICE_INIT; opened by name
+ * through the host's user-mode I/O API (<nkhost.h> NkHostCreateFile). */
+typedef struct _NK_WDF_DEVICE {
+    NK_WDF_OBJECT Object;
+    WCHAR Name[128];
+    WCHAR Link[128];                /* symbolic link, without "\\DosDevices\\" */
+    WCHAR Sddl[256];
+    WDF_DEVICE_IO_TYPE IoType;
+    BOOLEAN Exclusive;
+    BOOLEAN Initialized;            /* WdfControlFinishInitializing ran */
+    BOOLEAN HasFileConfig;
+    WDF_FILEOBJECT_CONFIG FileConfig;
+    WDF_OBJECT_ATTRIBUTES FileAttributes;
+    BOOLEAN HasFileAttributes;
+    LONG Opens;
+    struct _NK_WDF_QUEUE *DefaultQueue;
+    struct _NK_WDF_QUEUE *Dispatch[WdfRequestTypeMax]; /* WdfDeviceConfigureRequestDispatching */
+    DEVICE_OBJECT Wdm;
+    LIST_ENTRY TableLink;           /* in the device name table */
+} NK_WDF_DEVICE;
+
+typedef struct _NK_WDF_FILE {
+    NK_WDF_OBJECT Object;
+    NK_WDF_DEVICE *Device;
+    FILE_OBJECT Wdm;
+} NK_WDF_FILE;
+
+typedef struct _NK_WDF_QUEUE {
+    NK_WDF_OBJECT Object;
+    NK_WDF_DEVICE *Device;
+    WDF_IO_QUEUE_CONFIG Config;
+    LIST_ENTRY Requests;            /* every request of this queue not yet completed */
+    ULONG Presented;                /* presented to the driver, not yet completed */
+    BOOLEAN Accepting;              /* false after stop/purge */
+} NK_WDF_QUEUE;
+
+/* One I/O request.  The caller's side (userio.c) waits on Done. */
+typedef struct _NK_WDF_REQUEST {
+    NK_WDF_OBJECT Object;
+    WDF_REQUEST_PARAMETERS Parameters;
+    NK_WDF_FILE *File;
+    NK_WDF_QUEUE *Queue;            /* the queue it is in or was presented by */
+    BOOLEAN InQueue;                /* waiting in Queue, not yet with the driver */
+    LIST_ENTRY QueueLink;
+    PVOID SystemBuffer;             /* buffered I/O: one buffer, in then out */
+    SIZE_T SystemBufferLength;
+    SIZE_T InputLength, OutputLength;
+    NTSTATUS Status;
+    ULONG_PTR Information;
+    BOOLEAN Completed;
+    BOOLEAN CancelRequested;
+    PFN_WDF_REQUEST_CANCEL CancelRoutine;  /* set while marked cancelable */
+    KEVENT Done;
+} NK_WDF_REQUEST;
+
+/* io.c: hands a new request to the device's queue for its type (or
+ * completes it STATUS_INVALID_DEVICE_REQUEST if none takes it). */
+VOID NkWdfDispatchRequest(_In_ NK_WDF_DEVICE *Device, _In_ NK_WDF_REQUEST *Request);
+/* io.c: cancels Request wherever it is (queue or cancelable in the driver). */
+VOID NkWdfCancelRequest(_In_ NK_WDF_REQUEST *Request);
+/* device.c: the device a user-mode name refers to, or NULL. */
+NK_WDF_DEVICE *NkWdfFindDevice(_In_z_ PCWSTR Name);
+/* device.c: removes a destroyed device from the name table. */
+VOID NkWdfForgetDevice(_In_ NK_WDF_DEVICE *Device);
+/* Locks the object tree (recursive); the I/O paths use it too. */
+VOID NkWdfLock(VOID);
+VOID NkWdfUnlock(VOID);
+VOID NkWdfRegisterDeviceDdis(VOID);
+VOID NkWdfRegisterIoDdis(VOID);
 
 /* Looks Handle up among live objects; reports "wdf.invalid-handle" (as
  * Ddi) and returns NULL if it is not one. */

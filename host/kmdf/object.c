@@ -38,6 +38,16 @@ __attribute__((constructor)) static void InitLock(void)
     pthread_mutexattr_destroy(&a);
 }
 
+VOID NkWdfLock(VOID)
+{
+    pthread_mutex_lock(&WdfLock);
+}
+
+VOID NkWdfUnlock(VOID)
+{
+    pthread_mutex_unlock(&WdfLock);
+}
+
 static NK_WDF_OBJECT *FindLocked(PVOID Handle)
 {
     for (PLIST_ENTRY e = Registry.Flink; e != &Registry; e = e->Flink)
@@ -169,6 +179,8 @@ static VOID DestroyLocked(NK_WDF_OBJECT *o)
 
     if (o->Destroy != NULL)
         o->Destroy((WDFOBJECT)o);
+    if (o->Type == NkWdfTypeDevice)
+        NkWdfForgetDevice((NK_WDF_DEVICE *)o);
     RemoveEntryList(&o->Registry);
     while (o->Contexts) {
         NK_WDF_CONTEXT *c = o->Contexts;

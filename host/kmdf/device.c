@@ -1,0 +1,333 @@
+/*
+ * device.c - control devices: PWDFDEVICE_INIT, WdfDeviceCreate, names,
+ * symbolic links, WdfControlFinishInitializing, file objects.
+ *
+ * Devices are found by the host's user-mode I/O (userio.c) through a name
+ * table: "\\Device\\X" by its name, "\\\\.\\X" or "\\DosDevices\\X" by its
+ * symbolic link.  A control device rejects opens until
+ * WdfControlFinishInitializing, as on Windows.
+ */
+#include "kmdf_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NK_INIT_MAGIC 0x4E4B4445564E4954ull /* "NKDEVNIT" */
+
+typedef struct _NK_DEVICE_INIT {
+    ULONG64 Magic;
+    NK_WDF_DEVICE Template;     /* the settings, copied into the device */
+} NK_DEVICE_INIT;
+
+static LIST_ENTRY Devices = {&Devices, &Devices};
+
+static size_t WLen(PCWSTR s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static BOOLEAN WEqualNoCase(PCWSTR a, PCWSTR b)
+{
+    for (;; a++, b++) {
+        WCHAR x = *a >= L'a' && *a <= L'z' ? (WCHAR)(*a - 32) : *a;
+        WCHAR y = *b >= L'a' && *b <= L'z' ? (WCHAR)(*b - 32) : *b;
+        if (x != y)
+            return FALSE;
+        if (x == 0)
+            return TRUE;
+    }
+}
+
+/* Copies a counted string into a NUL-terminated fixed buffer. */
+static BOOLEAN CopyName(WCHAR *Dst, size_t DstChars, PCUNICODE_STRING Src)
+{
+    size_t n = Src->Length / sizeof(WCHAR);
+    if (n + 1 > DstChars)
+        return FALSE;
+    memcpy(Dst, Src->Buffer, n * sizeof(WCHAR));
+    Dst[n] = 0;
+    return TRUE;
+}
+
+static BOOLEAN HasPrefix(PCWSTR s, PCWSTR p, PCWSTR *Rest)
+{
+    size_t n = WLen(p);
+    for (size_t i = 0; i < n; i++) {
+        WCHAR x = s[i] >= L'a' && s[i] <= L'z' ? (WCHAR)(s[i] - 32) : s[i];
+        WCHAR y = p[i] >= L'a' && p[i] <= L'z' ? (WCHAR)(p[i] - 32) : p[i];
+        if (x != y)
+            return FALSE;
+    }
+    *Rest = s + n;
+    return TRUE;
+}
+
+NK_WDF_DEVICE *NkWdfFindDevice(PCWSTR Name)
+{
+    PCWSTR link = NULL;
+    NK_WDF_DEVICE *found = NULL;
+
+    if (!HasPrefix(Name, L"\\\\.\\", &link) && !HasPrefix(Name, L"\\DosDevices\\", &link) &&
+        !HasPrefix(Name, L"\\??\\", &link))
+        link = NULL;
+    NkWdfLock();
+    for (PLIST_ENTRY e = Devices.Flink; e != &Devices; e = e->Flink) {
+        NK_WDF_DEVICE *d = CONTAINING_RECORD(e, NK_WDF_DEVICE, TableLink);
+        if (link ? (d->Link[0] && WEqualNoCase(d->Link, link)) : WEqualNoCase(d->Name, Name)) {
+            found = d;
+            break;
+        }
+    }
+    NkWdfUnlock();
+    return found;
+}
+
+static NK_DEVICE_INIT *InitOf(PWDFDEVICE_INIT DeviceInit, const char *Ddi)
+{
+    NK_DEVICE_INIT *i = (NK_DEVICE_INIT *)DeviceInit;
+    if (i == NULL || i->Magic != NK_INIT_MAGIC) {
+        NkHostViolation("wdf.bad-device-init", "%s(%p): not a live PWDFDEVICE_INIT", Ddi, (void *)DeviceInit);
+        return NULL;
+    }
+    return i;
+}
+
+static PWDFDEVICE_INIT NTAPI NkWdfControlDeviceInitAllocate(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
+                                                            CONST UNICODE_STRING *SDDLString)
+{
+    NK_DEVICE_INIT *i;
+    (void)Globals;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfControlDeviceInitAllocate"))
+        return NULL;
+    if (NkWdfLookup((WDFOBJECT)Driver, "WdfControlDeviceInitAllocate") == NULL)
+        return NULL;
+    if (SDDLString == NULL || SDDLString->Length == 0) {
+        NkHostViolation("wdf.no-sddl", "WdfControlDeviceInitAllocate needs an SDDL string");
+        return NULL;
+    }
+    if (NkHostShouldFail(NkFaultPoolAllocation))
+        return NULL;
+    i = calloc(1, sizeof(*i));
+    if (i == NULL)
+        return NULL;
+    if (!CopyName(i->Template.Sddl, RTL_NUMBER_OF(i->Template.Sddl), SDDLString) ||
+        !HasPrefix(i->Template.Sddl, L"D:", &(PCWSTR){0})) {
+        free(i);
+        NkHostViolation("wdf.bad-sddl", "SDDL string is not a DACL (\"D:...\")");
+        return NULL;
+    }
+    i->Magic = NK_INIT_MAGIC;
+    i->Template.IoType = WdfDeviceIoBuffered;
+    return (PWDFDEVICE_INIT)i;
+}
+
+static VOID NTAPI NkWdfDeviceInitFree(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitFree");
+    (void)Globals;
+    if (i == NULL)
+        return;
+    i->Magic = 0;
+    free(i);
+}
+
+static VOID NTAPI NkWdfDeviceInitSetIoType(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                           WDF_DEVICE_IO_TYPE IoType)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitSetIoType");
+    (void)Globals;
+    if (i != NULL)
+        i->Template.IoType = IoType;
+}
+
+static VOID NTAPI NkWdfDeviceInitSetExclusive(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                              BOOLEAN IsExclusive)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitSetExclusive");
+    (void)Globals;
+    if (i != NULL)
+        i->Template.Exclusive = IsExclusive;
+}
+
+static NTSTATUS NTAPI NkWdfDeviceInitAssignName(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                PCUNICODE_STRING DeviceName)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitAssignName");
+    (void)Globals;
+    if (i == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (DeviceName == NULL) {
+        i->Template.Name[0] = 0;
+        return STATUS_SUCCESS;
+    }
+    return CopyName(i->Template.Name, RTL_NUMBER_OF(i->Template.Name), DeviceName)
+               ? STATUS_SUCCESS
+               : STATUS_NAME_TOO_LONG;
+}
+
+static NTSTATUS NTAPI NkWdfDeviceInitAssignSDDLString(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                      PCUNICODE_STRING SDDLString)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitAssignSDDLString");
+    (void)Globals;
+    if (i == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (SDDLString == NULL)
+        return STATUS_SUCCESS;
+    return CopyName(i->Template.Sddl, RTL_NUMBER_OF(i->Template.Sddl), SDDLString) ? STATUS_SUCCESS
+                                                                                 : STATUS_NAME_TOO_LONG;
+}
+
+static VOID NTAPI NkWdfDeviceInitSetFileObjectConfig(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                     PWDF_FILEOBJECT_CONFIG FileObjectConfig,
+                                                     PWDF_OBJECT_ATTRIBUTES FileObjectAttributes)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitSetFileObjectConfig");
+    (void)Globals;
+    if (i == NULL)
+        return;
+    if (FileObjectConfig->Size != sizeof(WDF_FILEOBJECT_CONFIG)) {
+        NkHostViolation("wdf.bad-config", "WDF_FILEOBJECT_CONFIG not initialised");
+        return;
+    }
+    i->Template.FileConfig = *FileObjectConfig;
+    i->Template.HasFileConfig = TRUE;
+    if (FileObjectAttributes != NULL) {
+        i->Template.FileAttributes = *FileObjectAttributes;
+        i->Template.HasFileAttributes = TRUE;
+    }
+}
+
+static NTSTATUS NTAPI NkWdfDeviceCreate(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT *DeviceInit,
+                                        PWDF_OBJECT_ATTRIBUTES DeviceAttributes, WDFDEVICE *Device)
+{
+    NK_DEVICE_INIT *i;
+    NK_WDF_OBJECT *o;
+    NK_WDF_DEVICE *d;
+    NTSTATUS status;
+    (void)Globals;
+
+    *Device = NULL;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDeviceCreate"))
+        return STATUS_INVALID_DEVICE_STATE;
+    i = InitOf(DeviceInit ? *DeviceInit : NULL, "WdfDeviceCreate");
+    if (i == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (i->Template.Name[0] && NkWdfFindDevice(i->Template.Name) != NULL)
+        return STATUS_OBJECT_NAME_COLLISION;
+    status = NkWdfCreate(sizeof(NK_WDF_DEVICE), NkWdfTypeDevice, DeviceAttributes, NkWdfDriverObject, &o);
+    if (!NT_SUCCESS(status))
+        return status; /* DeviceInit stays the caller's, to free */
+    d = (NK_WDF_DEVICE *)o;
+    memcpy((PUCHAR)d + sizeof(NK_WDF_OBJECT), (PUCHAR)&i->Template + sizeof(NK_WDF_OBJECT),
+           sizeof(NK_WDF_DEVICE) - sizeof(NK_WDF_OBJECT));
+    d->Wdm.Type = 3; /* IO_TYPE_DEVICE */
+    d->Wdm.Size = sizeof(DEVICE_OBJECT);
+    NkWdfLock();
+    InsertTailList(&Devices, &d->TableLink);
+    NkWdfUnlock();
+    /* The framework owns the init structure now. */
+    i->Magic = 0;
+    free(i);
+    *DeviceInit = NULL;
+    *Device = (WDFDEVICE)d;
+    return STATUS_SUCCESS;
+}
+
+static NK_WDF_DEVICE *DeviceOf(WDFDEVICE Handle, const char *Ddi)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Handle, Ddi);
+    if (o != NULL && o->Type != NkWdfTypeDevice) {
+        NkHostViolation("wdf.wrong-type", "%s(%p): not a WDFDEVICE", Ddi, (void *)Handle);
+        return NULL;
+    }
+    return (NK_WDF_DEVICE *)o;
+}
+
+static NTSTATUS NTAPI NkWdfDeviceCreateSymbolicLink(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device,
+                                                    PCUNICODE_STRING SymbolicLinkName)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceCreateSymbolicLink");
+    WCHAR full[160];
+    PCWSTR rest;
+    (void)Globals;
+    if (d == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!CopyName(full, RTL_NUMBER_OF(full), SymbolicLinkName))
+        return STATUS_NAME_TOO_LONG;
+    if (!HasPrefix(full, L"\\DosDevices\\", &rest) && !HasPrefix(full, L"\\??\\", &rest))
+        return STATUS_OBJECT_PATH_SYNTAX_BAD;
+    if (NkWdfFindDevice(full) != NULL)
+        return STATUS_OBJECT_NAME_COLLISION;
+    if (WLen(rest) + 1 > RTL_NUMBER_OF(d->Link))
+        return STATUS_NAME_TOO_LONG;
+    memcpy(d->Link, rest, (WLen(rest) + 1) * sizeof(WCHAR));
+    return STATUS_SUCCESS;
+}
+
+static VOID NTAPI NkWdfControlFinishInitializing(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfControlFinishInitializing");
+    (void)Globals;
+    if (d != NULL)
+        d->Initialized = TRUE;
+}
+
+static PDEVICE_OBJECT NTAPI NkWdfDeviceWdmGetDeviceObject(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceWdmGetDeviceObject");
+    (void)Globals;
+    return d ? &d->Wdm : NULL;
+}
+
+static WDFQUEUE NTAPI NkWdfDeviceGetDefaultQueue(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceGetDefaultQueue");
+    (void)Globals;
+    return d ? (WDFQUEUE)d->DefaultQueue : NULL;
+}
+
+static WDFDEVICE NTAPI NkWdfFileObjectGetDevice(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)FileObject, "WdfFileObjectGetDevice");
+    (void)Globals;
+    return o != NULL && o->Type == NkWdfTypeFileObject ? (WDFDEVICE)((NK_WDF_FILE *)o)->Device : NULL;
+}
+
+static PFILE_OBJECT NTAPI NkWdfFileObjectWdmGetFileObject(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)FileObject, "WdfFileObjectWdmGetFileObject");
+    (void)Globals;
+    return o != NULL && o->Type == NkWdfTypeFileObject ? &((NK_WDF_FILE *)o)->Wdm : NULL;
+}
+
+/* A device leaves the name table when it is destroyed; the name table is
+ * checked on every lookup, so a deleted device is simply not found. */
+VOID NkWdfForgetDevice(NK_WDF_DEVICE *Device)
+{
+    NkWdfLock();
+    RemoveEntryList(&Device->TableLink);
+    InitializeListHead(&Device->TableLink);
+    NkWdfUnlock();
+}
+
+VOID NkWdfRegisterDeviceDdis(VOID)
+{
+    NkWdfRegister(WdfControlDeviceInitAllocateTableIndex, (WDFFUNC)NkWdfControlDeviceInitAllocate);
+    NkWdfRegister(WdfDeviceInitFreeTableIndex, (WDFFUNC)NkWdfDeviceInitFree);
+    NkWdfRegister(WdfDeviceInitSetIoTypeTableIndex, (WDFFUNC)NkWdfDeviceInitSetIoType);
+    NkWdfRegister(WdfDeviceInitSetExclusiveTableIndex, (WDFFUNC)NkWdfDeviceInitSetExclusive);
+    NkWdfRegister(WdfDeviceInitAssignNameTableIndex, (WDFFUNC)NkWdfDeviceInitAssignName);
+    NkWdfRegister(WdfDeviceInitAssignSDDLStringTableIndex, (WDFFUNC)NkWdfDeviceInitAssignSDDLString);
+    NkWdfRegister(WdfDeviceInitSetFileObjectConfigTableIndex, (WDFFUNC)NkWdfDeviceInitSetFileObjectConfig);
+    NkWdfRegister(WdfDeviceCreateTableIndex, (WDFFUNC)NkWdfDeviceCreate);
+    NkWdfRegister(WdfDeviceCreateSymbolicLinkTableIndex, (WDFFUNC)NkWdfDeviceCreateSymbolicLink);
+    NkWdfRegister(WdfControlFinishInitializingTableIndex, (WDFFUNC)NkWdfControlFinishInitializing);
+    NkWdfRegister(WdfDeviceWdmGetDeviceObjectTableIndex, (WDFFUNC)NkWdfDeviceWdmGetDeviceObject);
+    NkWdfRegister(WdfDeviceGetDefaultQueueTableIndex, (WDFFUNC)NkWdfDeviceGetDefaultQueue);
+    NkWdfRegister(WdfFileObjectGetDeviceTableIndex, (WDFFUNC)NkWdfFileObjectGetDevice);
+    NkWdfRegister(WdfFileObjectWdmGetFileObjectTableIndex, (WDFFUNC)NkWdfFileObjectWdmGetFileObject);
+}

@@ -1,0 +1,562 @@
+/*
+ * io.c - I/O queues and requests.
+ *
+ * A request is always on its queue's Requests list until completed;
+ * InQueue says whether it is still waiting there (the driver cannot touch
+ * it) or has been presented to / retrieved by the driver (the driver owns
+ * it and must complete, forward or requeue it).  Sequential queues present
+ * one request at a time, parallel queues every request at once, manual
+ * queues none.  Callbacks run without the object lock held.
+ *
+ * The verifier catches what KMDF's verifier catches: completing a request
+ * twice, completing one still marked cancelable or still in a queue,
+ * forwarding one the driver does not own, and unmarking a request that is
+ * not cancelable.
+ */
+#include "kmdf_internal.h"
+
+#include <time.h>
+
+static NK_WDF_REQUEST *RequestOf(WDFREQUEST Handle, const char *Ddi)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Handle, Ddi);
+    if (o != NULL && o->Type != NkWdfTypeRequest) {
+        NkHostViolation("wdf.wrong-type", "%s(%p): not a WDFREQUEST", Ddi, (void *)Handle);
+        return NULL;
+    }
+    return (NK_WDF_REQUEST *)o;
+}
+
+static NK_WDF_QUEUE *QueueOf(WDFQUEUE Handle, const char *Ddi)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Handle, Ddi);
+    if (o != NULL && o->Type != NkWdfTypeQueue) {
+        NkHostViolation("wdf.wrong-type", "%s(%p): not a WDFQUEUE", Ddi, (void *)Handle);
+        return NULL;
+    }
+    return (NK_WDF_QUEUE *)o;
+}
+
+static VOID CompleteDdi(WDFREQUEST Request, NTSTATUS Status, ULONG_PTR Information, BOOLEAN UseInformation,
+                        const char *Ddi);
+
+/* Calls the queue's callback for r (which the driver now owns). */
+static VOID Present(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r)
+{
+    WDFQUEUE qh = (WDFQUEUE)q;
+    WDFREQUEST rh = (WDFREQUEST)r;
+    PWDF_IO_QUEUE_CONFIG c = &q->Config;
+
+    switch (r->Parameters.Type) {
+    case WdfRequestTypeRead:
+        if (c->EvtIoRead) {
+            c->EvtIoRead(qh, rh, r->Parameters.Parameters.Read.Length);
+            return;
+        }
+        break;
+    case WdfRequestTypeWrite:
+        if (c->EvtIoWrite) {
+            c->EvtIoWrite(qh, rh, r->Parameters.Parameters.Write.Length);
+            return;
+        }
+        break;
+    case WdfRequestTypeDeviceControl:
+        if (c->EvtIoDeviceControl) {
+            c->EvtIoDeviceControl(qh, rh, r->Parameters.Parameters.DeviceIoControl.OutputBufferLength,
+                                  r->Parameters.Parameters.DeviceIoControl.InputBufferLength,
+                                  r->Parameters.Parameters.DeviceIoControl.IoControlCode);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    if (c->EvtIoDefault) {
+        c->EvtIoDefault(qh, rh);
+        return;
+    }
+    /* No callback for this type: the framework fails it, as KMDF does. */
+    CompleteDdi(rh, STATUS_INVALID_DEVICE_REQUEST, 0, TRUE, "(no queue callback)");
+}
+
+/* With the lock held: the next waiting request this queue may present now. */
+static NK_WDF_REQUEST *NextToPresentLocked(NK_WDF_QUEUE *q)
+{
+    if (q->Config.DispatchType == WdfIoQueueDispatchManual || !q->Accepting)
+        return NULL;
+    if (q->Config.DispatchType == WdfIoQueueDispatchSequential && q->Presented > 0)
+        return NULL;
+    for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink) {
+        NK_WDF_REQUEST *r = CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink);
+        if (r->InQueue) {
+            r->InQueue = FALSE;
+            q->Presented++;
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static VOID PresentReady(NK_WDF_QUEUE *q)
+{
+    for (;;) {
+        NK_WDF_REQUEST *r;
+        NkWdfLock();
+        r = NextToPresentLocked(q);
+        NkWdfUnlock();
+        if (r == NULL)
+            return;
+        Present(q, r);
+    }
+}
+
+static VOID CompleteLocked(NK_WDF_REQUEST *r, NTSTATUS Status, ULONG_PTR Information)
+{
+    NK_WDF_QUEUE *q = r->Queue;
+    r->Completed = TRUE;
+    r->Status = Status;
+    r->Information = Information;
+    if (q != NULL) {
+        RemoveEntryList(&r->QueueLink);
+        InitializeListHead(&r->QueueLink);
+        if (!r->InQueue && q->Presented > 0)
+            q->Presented--;
+        r->InQueue = FALSE;
+    }
+    KeSetEvent(&r->Done, IO_NO_INCREMENT, FALSE);
+}
+
+/* Puts r on q: waiting, then presented if the queue's type allows. */
+static NTSTATUS Enqueue(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r)
+{
+    NkWdfLock();
+    if (!q->Accepting) {
+        NkWdfUnlock();
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    r->Queue = q;
+    r->InQueue = TRUE;
+    InsertTailList(&q->Requests, &r->QueueLink);
+    NkWdfUnlock();
+    PresentReady(q);
+    return STATUS_SUCCESS;
+}
+
+VOID NkWdfDispatchRequest(NK_WDF_DEVICE *Device, NK_WDF_REQUEST *Request)
+{
+    NK_WDF_QUEUE *q = Device->Dispatch[Request->Parameters.Type] ? Device->Dispatch[Request->Parameters.Type]
+                                                                 : Device->DefaultQueue;
+    if (q == NULL || !NT_SUCCESS(Enqueue(q, Request))) {
+        NkWdfLock();
+        CompleteLocked(Request, q == NULL ? STATUS_INVALID_DEVICE_REQUEST : STATUS_INVALID_DEVICE_STATE, 0);
+        NkWdfUnlock();
+    }
+}
+
+VOID NkWdfCancelRequest(NK_WDF_REQUEST *r)
+{
+    PFN_WDF_REQUEST_CANCEL routine = NULL;
+    NK_WDF_QUEUE *q;
+    BOOLEAN onQueue = FALSE;
+
+    NkWdfLock();
+    if (r->Completed) {
+        NkWdfUnlock();
+        return;
+    }
+    r->CancelRequested = TRUE;
+    q = r->Queue;
+    if (r->InQueue) {
+        onQueue = TRUE;
+        r->InQueue = FALSE;  /* the driver (or we) own it now */
+        if (q != NULL)
+            q->Presented++;
+    } else if (r->CancelRoutine != NULL) {
+        routine = r->CancelRoutine;
+        r->CancelRoutine = NULL;
+    }
+    NkWdfUnlock();
+    if (onQueue) {
+        if (q != NULL && q->Config.EvtIoCanceledOnQueue != NULL)
+            q->Config.EvtIoCanceledOnQueue((WDFQUEUE)q, (WDFREQUEST)r);
+        else
+            CompleteDdi((WDFREQUEST)r, STATUS_CANCELLED, 0, TRUE, "(cancel on queue)");
+    } else if (routine != NULL) {
+        routine((WDFREQUEST)r);
+    }
+}
+
+/* ---- queue DDIs ------------------------------------------------------------------- */
+
+static NTSTATUS NTAPI NkWdfIoQueueCreate(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device, PWDF_IO_QUEUE_CONFIG Config,
+                                         PWDF_OBJECT_ATTRIBUTES QueueAttributes, WDFQUEUE *Queue)
+{
+    NK_WDF_OBJECT *dev = NkWdfLookup((WDFOBJECT)Device, "WdfIoQueueCreate"), *o;
+    NK_WDF_DEVICE *d = (NK_WDF_DEVICE *)dev;
+    NK_WDF_QUEUE *q;
+    WDF_OBJECT_ATTRIBUTES a;
+    NTSTATUS status;
+    (void)Globals;
+
+    if (Queue != NULL)
+        *Queue = NULL;
+    if (dev == NULL || dev->Type != NkWdfTypeDevice)
+        return STATUS_INVALID_PARAMETER;
+    if (Config->Size != sizeof(WDF_IO_QUEUE_CONFIG) || Config->DispatchType <= WdfIoQueueDispatchInvalid ||
+        Config->DispatchType >= WdfIoQueueDispatchMax) {
+        NkHostViolation("wdf.bad-config", "WdfIoQueueCreate: WDF_IO_QUEUE_CONFIG not initialised");
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (Config->DefaultQueue && d->DefaultQueue != NULL)
+        return STATUS_INVALID_DEVICE_STATE; /* one default queue per device */
+    if (QueueAttributes != NULL) {
+        a = *QueueAttributes;
+        if (a.ParentObject == NULL)
+            a.ParentObject = (WDFOBJECT)Device;
+    } else {
+        WDF_OBJECT_ATTRIBUTES_INIT(&a);
+        a.ParentObject = (WDFOBJECT)Device;
+    }
+    status = NkWdfCreate(sizeof(NK_WDF_QUEUE), NkWdfTypeQueue, &a, NULL, &o);
+    if (!NT_SUCCESS(status))
+        return status;
+    q = (NK_WDF_QUEUE *)o;
+    q->Device = d;
+    q->Config = *Config;
+    q->Accepting = TRUE;
+    InitializeListHead(&q->Requests);
+    if (Config->DefaultQueue)
+        d->DefaultQueue = q;
+    if (Queue != NULL)
+        *Queue = (WDFQUEUE)q;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS NTAPI NkWdfDeviceConfigureRequestDispatching(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device,
+                                                             WDFQUEUE Queue, WDF_REQUEST_TYPE RequestType)
+{
+    NK_WDF_OBJECT *dev = NkWdfLookup((WDFOBJECT)Device, "WdfDeviceConfigureRequestDispatching");
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfDeviceConfigureRequestDispatching");
+    (void)Globals;
+    if (dev == NULL || q == NULL || dev->Type != NkWdfTypeDevice || (ULONG)RequestType >= WdfRequestTypeMax)
+        return STATUS_INVALID_PARAMETER;
+    ((NK_WDF_DEVICE *)dev)->Dispatch[RequestType] = q;
+    return STATUS_SUCCESS;
+}
+
+static WDFDEVICE NTAPI NkWdfIoQueueGetDevice(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueGetDevice");
+    (void)Globals;
+    return q ? (WDFDEVICE)q->Device : NULL;
+}
+
+static NTSTATUS NTAPI NkWdfIoQueueRetrieveNextRequest(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue,
+                                                      WDFREQUEST *OutRequest)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueRetrieveNextRequest");
+    NTSTATUS status = STATUS_NO_MORE_ENTRIES;
+    (void)Globals;
+    *OutRequest = NULL;
+    if (q == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink) {
+        NK_WDF_REQUEST *r = CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink);
+        if (r->InQueue) {
+            r->InQueue = FALSE;
+            q->Presented++;
+            *OutRequest = (WDFREQUEST)r;
+            status = STATUS_SUCCESS;
+            break;
+        }
+    }
+    NkWdfUnlock();
+    return status;
+}
+
+static VOID NTAPI NkWdfIoQueueStart(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueStart");
+    (void)Globals;
+    if (q == NULL)
+        return;
+    NkWdfLock();
+    q->Accepting = TRUE;
+    NkWdfUnlock();
+    PresentReady(q);
+}
+
+/* Stop accepting, cancel what waits and what the driver holds cancelable,
+ * then wait for the driver to complete the rest. */
+static VOID NTAPI NkWdfIoQueuePurgeSynchronously(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueuePurgeSynchronously");
+    (void)Globals;
+    if (q == NULL || !NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfIoQueuePurgeSynchronously"))
+        return;
+    NkWdfLock();
+    q->Accepting = FALSE;
+    NkWdfUnlock();
+    for (;;) {
+        NK_WDF_REQUEST *victim = NULL;
+        BOOLEAN empty;
+        NkWdfLock();
+        empty = IsListEmpty(&q->Requests);
+        for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink) {
+            NK_WDF_REQUEST *r = CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink);
+            if (!r->CancelRequested && (r->InQueue || r->CancelRoutine != NULL)) {
+                victim = r;
+                break;
+            }
+        }
+        NkWdfUnlock();
+        if (empty)
+            return;
+        if (victim != NULL) {
+            NkWdfCancelRequest(victim);
+        } else {
+            struct timespec ts = {0, 1000000}; /* the driver still owns some: let it finish */
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+/* ---- request DDIs ------------------------------------------------------------------ */
+
+static VOID CompleteDdi(WDFREQUEST Request, NTSTATUS Status, ULONG_PTR Information, BOOLEAN UseInformation,
+                        const char *Ddi)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, Ddi);
+    NK_WDF_QUEUE *q;
+    if (r == NULL)
+        return;
+    NkWdfLock();
+    if (r->Completed) {
+        NkWdfUnlock();
+        NkHostViolation("wdf.request-completed-twice", "%s(%p): already completed", Ddi, (void *)Request);
+        return;
+    }
+    if (r->InQueue) {
+        NkWdfUnlock();
+        NkHostViolation("wdf.complete-not-owned", "%s(%p): the request is still in a queue", Ddi, (void *)Request);
+        return;
+    }
+    if (r->CancelRoutine != NULL) {
+        NkWdfUnlock();
+        NkHostViolation("wdf.complete-cancelable", "%s(%p): still marked cancelable (call "
+                        "WdfRequestUnmarkCancelable first)", Ddi, (void *)Request);
+        return;
+    }
+    q = r->Queue;
+    CompleteLocked(r, Status, UseInformation ? Information : r->Information);
+    NkWdfUnlock();
+    if (q != NULL)
+        PresentReady(q); /* a sequential queue may present the next one */
+}
+
+static VOID NTAPI NkWdfRequestComplete(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request, NTSTATUS Status)
+{
+    (void)Globals;
+    CompleteDdi(Request, Status, 0, FALSE, "WdfRequestComplete");
+}
+
+static VOID NTAPI NkWdfRequestCompleteWithInformation(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                      NTSTATUS Status, ULONG_PTR Information)
+{
+    (void)Globals;
+    CompleteDdi(Request, Status, Information, TRUE, "WdfRequestCompleteWithInformation");
+}
+
+static VOID NTAPI NkWdfRequestSetInformation(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request, ULONG_PTR Information)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestSetInformation");
+    (void)Globals;
+    if (r != NULL)
+        r->Information = Information;
+}
+
+static ULONG_PTR NTAPI NkWdfRequestGetInformation(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestGetInformation");
+    (void)Globals;
+    return r ? r->Information : 0;
+}
+
+static VOID NTAPI NkWdfRequestGetParameters(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                            PWDF_REQUEST_PARAMETERS Parameters)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestGetParameters");
+    (void)Globals;
+    if (Parameters->Size != sizeof(WDF_REQUEST_PARAMETERS)) {
+        NkHostViolation("wdf.bad-config", "WdfRequestGetParameters: WDF_REQUEST_PARAMETERS not initialised");
+        return;
+    }
+    if (r != NULL)
+        *Parameters = r->Parameters;
+}
+
+static NTSTATUS RetrieveBuffer(WDFREQUEST Request, size_t Minimum, PVOID *Buffer, size_t *Length, BOOLEAN Output,
+                               const char *Ddi)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, Ddi);
+    SIZE_T len;
+    *Buffer = NULL;
+    if (Length != NULL)
+        *Length = 0;
+    if (r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    switch (r->Parameters.Type) {
+    case WdfRequestTypeRead:
+        if (!Output)
+            return STATUS_INVALID_DEVICE_REQUEST;
+        len = r->OutputLength;
+        break;
+    case WdfRequestTypeWrite:
+        if (Output)
+            return STATUS_INVALID_DEVICE_REQUEST;
+        len = r->InputLength;
+        break;
+    case WdfRequestTypeDeviceControl:
+        len = Output ? r->OutputLength : r->InputLength;
+        break;
+    default:
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    if (len == 0 || len < Minimum)
+        return STATUS_BUFFER_TOO_SMALL;
+    *Buffer = r->SystemBuffer;
+    if (Length != NULL)
+        *Length = len;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveInputBuffer(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                      size_t MinimumRequiredLength, PVOID *Buffer, size_t *Length)
+{
+    (void)Globals;
+    return RetrieveBuffer(Request, MinimumRequiredLength, Buffer, Length, FALSE, "WdfRequestRetrieveInputBuffer");
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveOutputBuffer(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                       size_t MinimumRequiredSize, PVOID *Buffer, size_t *Length)
+{
+    (void)Globals;
+    return RetrieveBuffer(Request, MinimumRequiredSize, Buffer, Length, TRUE, "WdfRequestRetrieveOutputBuffer");
+}
+
+static WDFFILEOBJECT NTAPI NkWdfRequestGetFileObject(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestGetFileObject");
+    (void)Globals;
+    return r ? (WDFFILEOBJECT)r->File : NULL;
+}
+
+static WDFQUEUE NTAPI NkWdfRequestGetIoQueue(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestGetIoQueue");
+    (void)Globals;
+    return r ? (WDFQUEUE)r->Queue : NULL;
+}
+
+static NTSTATUS NTAPI NkWdfRequestForwardToIoQueue(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                   WDFQUEUE DestinationQueue)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestForwardToIoQueue");
+    NK_WDF_QUEUE *dst = QueueOf(DestinationQueue, "WdfRequestForwardToIoQueue"), *src;
+    (void)Globals;
+    if (r == NULL || dst == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    if (r->InQueue || r->Completed || r->CancelRoutine != NULL) {
+        NkWdfUnlock();
+        NkHostViolation("wdf.forward-not-owned", "WdfRequestForwardToIoQueue(%p): the driver does not own it "
+                        "(queued, completed or cancelable)", (void *)Request);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    if (dst == r->Queue || dst->Device != r->Queue->Device || !dst->Accepting) {
+        NkWdfUnlock();
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    src = r->Queue;
+    RemoveEntryList(&r->QueueLink);
+    if (src->Presented > 0)
+        src->Presented--;
+    r->Queue = dst;
+    r->InQueue = TRUE;
+    InsertTailList(&dst->Requests, &r->QueueLink);
+    NkWdfUnlock();
+    PresentReady(src);
+    PresentReady(dst);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS NTAPI NkWdfRequestMarkCancelableEx(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                   PFN_WDF_REQUEST_CANCEL EvtRequestCancel)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestMarkCancelableEx");
+    NTSTATUS status = STATUS_SUCCESS;
+    (void)Globals;
+    if (r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    if (r->CancelRequested)
+        status = STATUS_CANCELLED; /* already canceled: the caller completes it */
+    else
+        r->CancelRoutine = EvtRequestCancel;
+    NkWdfUnlock();
+    return status;
+}
+
+static NTSTATUS NTAPI NkWdfRequestUnmarkCancelable(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestUnmarkCancelable");
+    NTSTATUS status;
+    (void)Globals;
+    if (r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    if (r->CancelRoutine != NULL) {
+        r->CancelRoutine = NULL;
+        status = STATUS_SUCCESS;
+    } else if (r->CancelRequested) {
+        status = STATUS_CANCELLED; /* the cancel routine has it (or will) */
+    } else {
+        status = STATUS_INVALID_DEVICE_STATE;
+    }
+    NkWdfUnlock();
+    if (status == STATUS_INVALID_DEVICE_STATE)
+        NkHostViolation("wdf.unmark-not-cancelable", "WdfRequestUnmarkCancelable(%p): not marked cancelable",
+                        (void *)Request);
+    return status;
+}
+
+static BOOLEAN NTAPI NkWdfRequestIsCanceled(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestIsCanceled");
+    (void)Globals;
+    return r ? r->CancelRequested : FALSE;
+}
+
+VOID NkWdfRegisterIoDdis(VOID)
+{
+    NkWdfRegister(WdfIoQueueCreateTableIndex, (WDFFUNC)NkWdfIoQueueCreate);
+    NkWdfRegister(WdfDeviceConfigureRequestDispatchingTableIndex, (WDFFUNC)NkWdfDeviceConfigureRequestDispatching);
+    NkWdfRegister(WdfIoQueueGetDeviceTableIndex, (WDFFUNC)NkWdfIoQueueGetDevice);
+    NkWdfRegister(WdfIoQueueRetrieveNextRequestTableIndex, (WDFFUNC)NkWdfIoQueueRetrieveNextRequest);
+    NkWdfRegister(WdfIoQueueStartTableIndex, (WDFFUNC)NkWdfIoQueueStart);
+    NkWdfRegister(WdfIoQueuePurgeSynchronouslyTableIndex, (WDFFUNC)NkWdfIoQueuePurgeSynchronously);
+    NkWdfRegister(WdfRequestCompleteTableIndex, (WDFFUNC)NkWdfRequestComplete);
+    NkWdfRegister(WdfRequestCompleteWithInformationTableIndex, (WDFFUNC)NkWdfRequestCompleteWithInformation);
+    NkWdfRegister(WdfRequestSetInformationTableIndex, (WDFFUNC)NkWdfRequestSetInformation);
+    NkWdfRegister(WdfRequestGetInformationTableIndex, (WDFFUNC)NkWdfRequestGetInformation);
+    NkWdfRegister(WdfRequestGetParametersTableIndex, (WDFFUNC)NkWdfRequestGetParameters);
+    NkWdfRegister(WdfRequestRetrieveInputBufferTableIndex, (WDFFUNC)NkWdfRequestRetrieveInputBuffer);
+    NkWdfRegister(WdfRequestRetrieveOutputBufferTableIndex, (WDFFUNC)NkWdfRequestRetrieveOutputBuffer);
+    NkWdfRegister(WdfRequestGetFileObjectTableIndex, (WDFFUNC)NkWdfRequestGetFileObject);
+    NkWdfRegister(WdfRequestGetIoQueueTableIndex, (WDFFUNC)NkWdfRequestGetIoQueue);
+    NkWdfRegister(WdfRequestForwardToIoQueueTableIndex, (WDFFUNC)NkWdfRequestForwardToIoQueue);
+    NkWdfRegister(WdfRequestMarkCancelableExTableIndex, (WDFFUNC)NkWdfRequestMarkCancelableEx);
+    NkWdfRegister(WdfRequestUnmarkCancelableTableIndex, (WDFFUNC)NkWdfRequestUnmarkCancelable);
+    NkWdfRegister(WdfRequestIsCanceledTableIndex, (WDFFUNC)NkWdfRequestIsCanceled);
+}

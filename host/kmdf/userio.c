@@ -1,0 +1,308 @@
+/*
+ * userio.c - the user-mode side of device I/O: open, I/O calls, cancel and
+ * close, turned into framework requests the way the I/O manager and KMDF
+ * turn IRPs into them.
+ *
+ * Open: the device must be initialised (WdfControlFinishInitializing) and,
+ * if exclusive, not open already; a file object is created (with the
+ * driver's file-object context) and EvtDeviceFileCreate decides.
+ * Close: EvtFileCleanup; then every request of this handle still pending is
+ * canceled - what Windows does when the last handle of a thread goes - and
+ * waited for; then EvtFileClose and the file object is deleted.
+ */
+#include "kmdf_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct _NK_HOST_IO {
+    NK_WDF_REQUEST *Request;
+    PVOID UserOutput;
+    ULONG UserOutputLength;
+};
+
+static NK_WDF_FILE *FileOf(HANDLE Handle)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Handle, "NkHost I/O");
+    return o != NULL && o->Type == NkWdfTypeFileObject ? (NK_WDF_FILE *)o : NULL;
+}
+
+static NTSTATUS NewRequest(NK_WDF_FILE *File, WDF_REQUEST_TYPE Type, SIZE_T InLength, SIZE_T OutLength,
+                           const VOID *Input, NK_WDF_REQUEST **Out)
+{
+    NK_WDF_OBJECT *o;
+    NK_WDF_REQUEST *r;
+    SIZE_T size = InLength > OutLength ? InLength : OutLength;
+    WDF_OBJECT_ATTRIBUTES a;
+    NTSTATUS status;
+
+    WDF_OBJECT_ATTRIBUTES_INIT(&a);
+    a.ParentObject = (WDFOBJECT)File->Device;
+    status = NkWdfCreate(sizeof(NK_WDF_REQUEST), NkWdfTypeRequest, &a, NULL, &o);
+    if (!NT_SUCCESS(status))
+        return status;
+    r = (NK_WDF_REQUEST *)o;
+    KeInitializeEvent(&r->Done, NotificationEvent, FALSE);
+    InitializeListHead(&r->QueueLink);
+    r->File = File;
+    r->InputLength = InLength;
+    r->OutputLength = OutLength;
+    if (size != 0) {
+        r->SystemBuffer = malloc(size);
+        if (r->SystemBuffer == NULL) {
+            NkWdfDelete(o);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
+        /* The I/O manager's system buffer is not zeroed past the input:
+         * fill it with a pattern so a driver returning bytes it did not
+         * write is visible in tests. */
+        memset(r->SystemBuffer, 0xBD, size);
+        if (InLength != 0)
+            memcpy(r->SystemBuffer, Input, InLength);
+        r->SystemBufferLength = size;
+    }
+    WDF_REQUEST_PARAMETERS_INIT(&r->Parameters);
+    r->Parameters.Type = Type;
+    *Out = r;
+    return STATUS_SUCCESS;
+}
+
+static VOID FreeRequest(NK_WDF_REQUEST *r)
+{
+    free(r->SystemBuffer);
+    r->SystemBuffer = NULL;
+    NkWdfDelete(&r->Object);
+}
+
+static NTSTATUS Finish(NK_HOST_IO *io, ULONG *Bytes)
+{
+    NK_WDF_REQUEST *r = io->Request;
+    NTSTATUS status = r->Status;
+    ULONG_PTR n = r->Information;
+
+    /* Buffered I/O copies Information bytes back, never more than the
+     * caller's buffer: a larger Information is a driver bug Windows would
+     * turn into memory corruption. */
+    if (NT_SUCCESS(status) || NT_WARNING(status)) {
+        if (n > io->UserOutputLength && r->Parameters.Type != WdfRequestTypeWrite) {
+            NkHostViolation("io.information-too-large", "request completed with Information %llu > output "
+                            "buffer %lu", (unsigned long long)n, (unsigned long)io->UserOutputLength);
+            n = io->UserOutputLength;
+        }
+        if (io->UserOutput != NULL && n != 0 && r->Parameters.Type != WdfRequestTypeWrite)
+            memcpy(io->UserOutput, r->SystemBuffer, n);
+    } else {
+        n = 0;
+    }
+    if (Bytes != NULL)
+        *Bytes = (ULONG)n;
+    FreeRequest(r);
+    free(io);
+    return status;
+}
+
+static NTSTATUS Submit(HANDLE Handle, WDF_REQUEST_TYPE Type, ULONG Code, const VOID *Input, ULONG InLength,
+                       PVOID Output, ULONG OutLength, NK_HOST_IO **Io)
+{
+    NK_WDF_FILE *f = FileOf(Handle);
+    NK_WDF_REQUEST *r;
+    NK_HOST_IO *io;
+    NTSTATUS status;
+
+    *Io = NULL;
+    if (f == NULL)
+        return STATUS_INVALID_HANDLE;
+    io = calloc(1, sizeof(*io));
+    if (io == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    status = NewRequest(f, Type, InLength, OutLength, Input, &r);
+    if (!NT_SUCCESS(status)) {
+        free(io);
+        return status;
+    }
+    switch (Type) {
+    case WdfRequestTypeRead:
+        r->Parameters.Parameters.Read.Length = OutLength;
+        break;
+    case WdfRequestTypeWrite:
+        r->Parameters.Parameters.Write.Length = InLength;
+        break;
+    default:
+        r->Parameters.Parameters.DeviceIoControl.IoControlCode = Code;
+        r->Parameters.Parameters.DeviceIoControl.InputBufferLength = InLength;
+        r->Parameters.Parameters.DeviceIoControl.OutputBufferLength = OutLength;
+        break;
+    }
+    io->Request = r;
+    io->UserOutput = Output;
+    io->UserOutputLength = OutLength;
+    NkWdfDispatchRequest(f->Device, r);
+    *Io = io;
+    return STATUS_PENDING;
+}
+
+NTSTATUS NkHostWaitIo(NK_HOST_IO *Io, ULONG TimeoutMs, ULONG *Bytes)
+{
+    LARGE_INTEGER t;
+    if (Bytes != NULL)
+        *Bytes = 0;
+    t.QuadPart = -(LONGLONG)TimeoutMs * 10000;
+    if (KeWaitForSingleObject(&Io->Request->Done, Executive, UserMode, FALSE,
+                              TimeoutMs == MAXULONG ? NULL : &t) == STATUS_TIMEOUT)
+        return STATUS_TIMEOUT;
+    return Finish(Io, Bytes);
+}
+
+VOID NkHostCancelIo(NK_HOST_IO *Io)
+{
+    NkWdfCancelRequest(Io->Request);
+}
+
+NTSTATUS NkHostDeviceIoControlAsync(HANDLE Handle, ULONG IoControlCode, const VOID *Input, ULONG InputLength,
+                                    PVOID Output, ULONG OutputLength, NK_HOST_IO **Io)
+{
+    return Submit(Handle, WdfRequestTypeDeviceControl, IoControlCode, Input, InputLength, Output,
+                  OutputLength, Io);
+}
+
+NTSTATUS NkHostReadFileAsync(HANDLE Handle, PVOID Buffer, ULONG Length, NK_HOST_IO **Io)
+{
+    return Submit(Handle, WdfRequestTypeRead, 0, NULL, 0, Buffer, Length, Io);
+}
+
+static NTSTATUS Sync(NTSTATUS Submitted, NK_HOST_IO *Io, ULONG *Bytes)
+{
+    if (Bytes != NULL)
+        *Bytes = 0;
+    if (Submitted != STATUS_PENDING)
+        return Submitted;
+    return NkHostWaitIo(Io, MAXULONG, Bytes);
+}
+
+NTSTATUS NkHostDeviceIoControl(HANDLE Handle, ULONG IoControlCode, const VOID *Input, ULONG InputLength,
+                               PVOID Output, ULONG OutputLength, ULONG *BytesReturned)
+{
+    NK_HOST_IO *io;
+    NTSTATUS s = NkHostDeviceIoControlAsync(Handle, IoControlCode, Input, InputLength, Output, OutputLength, &io);
+    return Sync(s, io, BytesReturned);
+}
+
+NTSTATUS NkHostReadFile(HANDLE Handle, PVOID Buffer, ULONG Length, ULONG *BytesRead)
+{
+    NK_HOST_IO *io;
+    NTSTATUS s = NkHostReadFileAsync(Handle, Buffer, Length, &io);
+    return Sync(s, io, BytesRead);
+}
+
+NTSTATUS NkHostWriteFile(HANDLE Handle, const VOID *Buffer, ULONG Length, ULONG *BytesWritten)
+{
+    NK_HOST_IO *io;
+    NTSTATUS s = Submit(Handle, WdfRequestTypeWrite, 0, Buffer, Length, NULL, 0, &io);
+    if (s != STATUS_PENDING) {
+        if (BytesWritten != NULL)
+            *BytesWritten = 0;
+        return s;
+    }
+    {
+        NTSTATUS status;
+        NK_WDF_REQUEST *r = io->Request;
+        KeWaitForSingleObject(&r->Done, Executive, UserMode, FALSE, NULL);
+        status = r->Status;
+        if (BytesWritten != NULL)
+            *BytesWritten = NT_SUCCESS(status) ? (ULONG)r->Information : 0;
+        FreeRequest(r);
+        free(io);
+        return status;
+    }
+}
+
+NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)
+{
+    NK_WDF_DEVICE *d;
+    NK_WDF_OBJECT *o;
+    NK_WDF_FILE *f;
+    NK_WDF_REQUEST *r;
+    WDF_OBJECT_ATTRIBUTES a;
+    NTSTATUS status;
+
+    *Handle = NULL;
+    d = NkWdfFindDevice(Name);
+    if (d == NULL)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    if (!d->Initialized)
+        return STATUS_DEVICE_NOT_READY; /* still DO_DEVICE_INITIALIZING */
+    if (d->Exclusive && d->Opens > 0)
+        return STATUS_ACCESS_DENIED;
+    if (d->HasFileAttributes)
+        a = d->FileAttributes;
+    else
+        WDF_OBJECT_ATTRIBUTES_INIT(&a);
+    a.ParentObject = (WDFOBJECT)d;
+    status = NkWdfCreate(sizeof(NK_WDF_FILE), NkWdfTypeFileObject, &a, NULL, &o);
+    if (!NT_SUCCESS(status))
+        return status;
+    f = (NK_WDF_FILE *)o;
+    f->Device = d;
+    if (d->HasFileConfig && d->FileConfig.EvtDeviceFileCreate != NULL) {
+        status = NewRequest(f, WdfRequestTypeCreate, 0, 0, NULL, &r);
+        if (!NT_SUCCESS(status)) {
+            NkWdfDelete(o);
+            return status;
+        }
+        d->FileConfig.EvtDeviceFileCreate((WDFDEVICE)d, (WDFREQUEST)r, (WDFFILEOBJECT)f);
+        KeWaitForSingleObject(&r->Done, Executive, UserMode, FALSE, NULL);
+        status = r->Status;
+        FreeRequest(r);
+        if (!NT_SUCCESS(status)) {
+            NkWdfDelete(o);
+            return status;
+        }
+    }
+    d->Opens++;
+    *Handle = (HANDLE)f;
+    return STATUS_SUCCESS;
+}
+
+/* With the lock held: some request of File still on any queue of its device. */
+static NK_WDF_REQUEST *PendingOfFile(NK_WDF_FILE *File)
+{
+    NK_WDF_DEVICE *d = File->Device;
+    for (PLIST_ENTRY c = d->Object.Children.Flink; c != &d->Object.Children; c = c->Flink) {
+        NK_WDF_OBJECT *o = CONTAINING_RECORD(c, NK_WDF_OBJECT, Sibling);
+        if (o->Type != NkWdfTypeQueue)
+            continue;
+        NK_WDF_QUEUE *q = (NK_WDF_QUEUE *)o;
+        for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink) {
+            NK_WDF_REQUEST *r = CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink);
+            if (r->File == File && !r->CancelRequested)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+NTSTATUS NkHostCloseHandle(HANDLE Handle)
+{
+    NK_WDF_FILE *f = FileOf(Handle);
+    NK_WDF_DEVICE *d;
+    NK_WDF_REQUEST *r;
+
+    if (f == NULL)
+        return STATUS_INVALID_HANDLE;
+    d = f->Device;
+    if (d->HasFileConfig && d->FileConfig.EvtFileCleanup != NULL)
+        d->FileConfig.EvtFileCleanup((WDFFILEOBJECT)f);
+    for (;;) {
+        NkWdfLock();
+        r = PendingOfFile(f);
+        NkWdfUnlock();
+        if (r == NULL)
+            break;
+        NkWdfCancelRequest(r);
+    }
+    if (d->HasFileConfig && d->FileConfig.EvtFileClose != NULL)
+        d->FileConfig.EvtFileClose((WDFFILEOBJECT)f);
+    d->Opens--;
+    NkWdfDelete(&f->Object);
+    return STATUS_SUCCESS;
+}
