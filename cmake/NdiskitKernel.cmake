@@ -2,9 +2,15 @@
 # and kernel images linked by lld-link.
 #
 #   ndiskit_add_driver(NAME SOURCES src... [IMPORTS ntoskrnl hal ...]
-#                      [ENTRY DriverEntry] [LIBRARIES objlib...])
+#                      [ENTRY DriverEntry] [LIBRARIES objlib...]
+#                      [KMDF minor] [NO_PACKAGE])
 #
-# builds ${NAME}.sys in the build tree and copies it to dist/${NAME}/.
+# builds ${NAME}.sys in the build tree, fixes and checks it with
+# `ndiskit image`, and puts the result in dist/${NAME}/ (or, with
+# NO_PACKAGE, next to the raw image as ${NAME}.fixed.sys: for images that
+# only prove something builds).  KMDF <minor> makes a KMDF driver: our
+# entry stub (lib/kmdf/stub.c) is compiled in with KMDF_VERSION_MINOR=<minor>,
+# becomes the entry point (FxDriverEntry) and wdfldr is imported.
 
 # Compile flags every kernel-mode translation unit gets.
 #  -ffreestanding        no hosted C library is assumed
@@ -42,17 +48,30 @@ foreach(m ntoskrnl hal ndis wdfldr)
 endforeach()
 
 function(ndiskit_add_driver name)
-    cmake_parse_arguments(D "" "ENTRY" "SOURCES;IMPORTS;LIBRARIES;INCLUDES" ${ARGN})
-    if(NOT D_ENTRY)
-        set(D_ENTRY DriverEntry)
-    endif()
+    cmake_parse_arguments(D "NO_PACKAGE" "ENTRY;KMDF" "SOURCES;IMPORTS;LIBRARIES;INCLUDES" ${ARGN})
     if(NOT D_IMPORTS)
         set(D_IMPORTS ntoskrnl)
+    endif()
+    if(D_KMDF)
+        list(APPEND D_SOURCES ${PROJECT_SOURCE_DIR}/lib/kmdf/stub.c)
+        if(NOT "wdfldr" IN_LIST D_IMPORTS)
+            list(APPEND D_IMPORTS wdfldr)
+        endif()
+        if(NOT D_ENTRY)
+            set(D_ENTRY FxDriverEntry)
+        endif()
+    endif()
+    if(NOT D_ENTRY)
+        set(D_ENTRY DriverEntry)
     endif()
 
     add_library(${name}_obj OBJECT ${D_SOURCES})
     target_compile_options(${name}_obj PRIVATE ${NDISKIT_KERNEL_C_FLAGS})
-    target_include_directories(${name}_obj PRIVATE ${PROJECT_SOURCE_DIR}/include ${D_INCLUDES})
+    target_include_directories(${name}_obj PRIVATE ${PROJECT_SOURCE_DIR}/include
+                               ${PROJECT_SOURCE_DIR}/lib/include ${D_INCLUDES})
+    if(D_KMDF)
+        target_compile_definitions(${name}_obj PRIVATE KMDF_VERSION_MAJOR=1 KMDF_VERSION_MINOR=${D_KMDF})
+    endif()
 
     set(objs $<TARGET_OBJECTS:${name}_obj>)
     foreach(l ${D_LIBRARIES})
@@ -66,7 +85,13 @@ function(ndiskit_add_driver name)
     endforeach()
 
     set(image ${CMAKE_CURRENT_BINARY_DIR}/${name}.sys)
-    set(dist ${NDISKIT_DIST_DIR}/${name}/${name}.sys)
+    if(D_NO_PACKAGE)
+        set(dist_dir ${CMAKE_CURRENT_BINARY_DIR})
+        set(dist ${CMAKE_CURRENT_BINARY_DIR}/${name}.fixed.sys)
+    else()
+        set(dist_dir ${NDISKIT_DIST_DIR}/${name})
+        set(dist ${NDISKIT_DIST_DIR}/${name}/${name}.sys)
+    endif()
     # /DRIVER + /SUBSYSTEM:NATIVE make a kernel image; /RELEASE sets the
     # checksum (Windows 7 refuses a driver whose checksum is 0).
     add_custom_command(
@@ -85,12 +110,12 @@ function(ndiskit_add_driver name)
     # build fails.  The package appears in dist/ only after both passed.
     add_custom_command(
         OUTPUT ${dist}
-        COMMAND ${CMAKE_COMMAND} -E make_directory ${NDISKIT_DIST_DIR}/${name}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${dist_dir}
         COMMAND ${NDISKIT_IMAGE_TOOL} image fix -o ${dist}.tmp ${image}
         COMMAND ${NDISKIT_IMAGE_TOOL} image check ${dist}.tmp
         COMMAND ${CMAKE_COMMAND} -E rename ${dist}.tmp ${dist}
         DEPENDS ${image} ${NDISKIT_IMAGE_TOOL}
-        COMMENT "Fixing and checking dist/${name}/${name}.sys"
+        COMMENT "Fixing and checking ${name}.sys"
         VERBATIM)
     add_custom_target(${name} ALL DEPENDS ${dist})
 endfunction()
