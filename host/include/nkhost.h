@@ -105,6 +105,30 @@ NTSTATUS NkHostWaitIo(_In_ NK_HOST_IO *Io, _In_ ULONG TimeoutMs, _Out_opt_ ULONG
 /* Requests cancellation of Io (as CancelIoEx); wait for it afterwards. */
 VOID NkHostCancelIo(_In_ NK_HOST_IO *Io);
 
+/* ---- NDIS: in-memory Ethernet adapters ------------------------------------
+ *
+ * Adding an adapter binds every registered protocol to it (and a protocol
+ * registered later binds to every adapter).  What protocols send on it is
+ * captured, oldest first, for NkHostAdapterCapture; NkHostAdapterInject
+ * indicates a received frame to every open, running binding (with
+ * Resources, NDIS_RECEIVE_FLAGS_RESOURCES: the protocol must copy it
+ * before returning).  Removing an adapter unbinds everything from it.
+ */
+typedef struct _NK_HOST_ADAPTER NK_HOST_ADAPTER;
+
+NTSTATUS NkHostAddAdapter(_In_z_ PCWSTR Name, _In_reads_(6) const UCHAR *Mac, _In_ ULONG Mtu,
+                          _Out_ NK_HOST_ADAPTER **Adapter);
+VOID NkHostRemoveAdapter(_In_ NK_HOST_ADAPTER *Adapter);
+NTSTATUS NkHostAdapterInject(_In_ NK_HOST_ADAPTER *Adapter, _In_reads_bytes_(Length) const VOID *Frame,
+                             _In_ ULONG Length, _In_ BOOLEAN Resources);
+/* Copies the oldest captured frame into Buffer; returns its length (0: none). */
+ULONG NkHostAdapterCapture(_In_ NK_HOST_ADAPTER *Adapter, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
+NTSTATUS NkHostPauseAdapter(_In_ NK_HOST_ADAPTER *Adapter);
+NTSTATUS NkHostRestartAdapter(_In_ NK_HOST_ADAPTER *Adapter);
+NTSTATUS NkHostBindsComplete(_In_ NK_HOST_ADAPTER *Adapter);
+/* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
+ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
+
 /* ---- log ----------------------------------------------------------------- */
 
 /* DbgPrint/DbgPrintEx output goes to the log (and to stderr when the

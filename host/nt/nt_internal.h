@@ -47,6 +47,9 @@ SIZE_T NkThreadsReportLeaks(VOID);
 /* The KMDF part's state (kmdf/): leak report and reset. */
 SIZE_T NkWdfReportLeaks(VOID);
 VOID NkWdfReset(VOID);
+/* The NDIS part's (ndis/). */
+SIZE_T NkNdisReportLeaks(VOID);
+VOID NkNdisReset(VOID);
 
 /* The critical-region depth of the calling thread (KeEnterCriticalRegion). */
 LONG NkCriticalRegionDepth(VOID);

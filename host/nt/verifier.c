@@ -97,6 +97,7 @@ VOID NkHostReset(VOID)
     RuleCount = 0;
     pthread_mutex_unlock(&VerifierLock);
     NkWdfReset();
+    NkNdisReset();
     NkPoolReset();
     NkFaultReset();
     NkLogReset();
@@ -106,7 +107,7 @@ VOID NkHostReset(VOID)
 
 SIZE_T NkHostCheckLeaks(VOID)
 {
-    return NkWdfReportLeaks() + NkPoolReportLeaks() + NkThreadsReportLeaks();
+    return NkNdisReportLeaks() + NkWdfReportLeaks() + NkPoolReportLeaks() + NkThreadsReportLeaks();
 }
 
 BOOLEAN NkHostCheckIrqlMax(KIRQL Max, const char *Ddi)

@@ -1,0 +1,390 @@
+/*
+ * datapath.c - in-memory adapters and the data path: sends are captured
+ * (and completed at DISPATCH_LEVEL, as NDIS may complete them before
+ * NdisSendNetBufferLists returns), injected frames are indicated to every
+ * running binding, and NdisReturnNetBufferLists gives them back.  Plus the
+ * OID requests a protocol like ndisprot issues.
+ *
+ * Verifier rules: sending on a paused or closed binding, returning an NBL
+ * that was not indicated to that binding (or returning it twice),
+ * keeping an NBL indicated with NDIS_RECEIVE_FLAGS_RESOURCES.
+ */
+#include "ndis_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NK_ADAPTER_MAGIC 0x4E4B414441505452ull
+#define NK_CAPTURE_SLOTS 256
+/* Pool tag "NRcv" for the buffers of indicated frames. */
+#define NK_RECEIVE_TAG ((ULONG)'N' | ((ULONG)'R' << 8) | ((ULONG)'c' << 16) | ((ULONG)'v' << 24))
+
+/* Marks NBLs the host indicated, in MiniportReserved[0] (the miniport's
+ * field: the host is the miniport here), with the binding they went to. */
+#define NK_RX_TAG(nbl) ((nbl)->MiniportReserved[0])
+#define NK_RX_BINDING(nbl) ((nbl)->MiniportReserved[1])
+
+static NK_ADAPTER *AdapterOf(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
+    if (a == NULL || a->Magic != NK_ADAPTER_MAGIC) {
+        NkHostViolation("ndis.invalid-adapter", "not an adapter: %p", (void *)Adapter);
+        return NULL;
+    }
+    return a;
+}
+
+NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAPTER **Adapter)
+{
+    NK_ADAPTER *a;
+    NET_BUFFER_LIST_POOL_PARAMETERS pp;
+    size_t n = 0;
+
+    *Adapter = NULL;
+    while (Name[n])
+        n++;
+    if (n + 1 > RTL_NUMBER_OF(a->Name) || Mtu < 46 || Mtu + 14 > NK_MAX_FRAME)
+        return STATUS_INVALID_PARAMETER;
+    a = calloc(1, sizeof(*a));
+    if (a == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    a->Capture = calloc(NK_CAPTURE_SLOTS, sizeof(*a->Capture));
+    memset(&pp, 0, sizeof(pp));
+    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    pp.fAllocateNetBuffer = TRUE;
+    a->ReceivePool = NdisAllocateNetBufferListPool(NULL, &pp);
+    if (a->Capture == NULL || a->ReceivePool == NULL) {
+        if (a->ReceivePool)
+            NdisFreeNetBufferListPool(a->ReceivePool);
+        free(a->Capture);
+        free(a);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    a->Magic = NK_ADAPTER_MAGIC;
+    memcpy(a->Name, Name, (n + 1) * sizeof(WCHAR));
+    RtlInitUnicodeString(&a->NameString, a->Name);
+    memcpy(a->Mac, Mac, 6);
+    a->Mtu = Mtu;
+    InitializeListHead(&a->Bindings);
+    pthread_mutex_lock(&NkNdisLock);
+    InsertTailList(&NkAdapters, &a->Link);
+    pthread_mutex_unlock(&NkNdisLock);
+    for (;;) {
+        NK_PROTOCOL *todo = NULL;
+        pthread_mutex_lock(&NkNdisLock);
+        for (PLIST_ENTRY e = NkProtocols.Flink; e != &NkProtocols && todo == NULL; e = e->Flink) {
+            NK_PROTOCOL *p = CONTAINING_RECORD(e, NK_PROTOCOL, Link);
+            BOOLEAN bound = FALSE;
+            for (PLIST_ENTRY b = a->Bindings.Flink; b != &a->Bindings; b = b->Flink)
+                if (CONTAINING_RECORD(b, NK_BINDING, Link)->Protocol == p)
+                    bound = TRUE;
+            if (!bound)
+                todo = p;
+        }
+        pthread_mutex_unlock(&NkNdisLock);
+        if (todo == NULL)
+            break;
+        NkNdisBind(todo, a);
+    }
+    *Adapter = (NK_HOST_ADAPTER *)a;
+    return STATUS_SUCCESS;
+}
+
+VOID NkHostRemoveAdapter(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    if (a == NULL)
+        return;
+    while (!IsListEmpty(&a->Bindings))
+        NkNdisUnbind(CONTAINING_RECORD(a->Bindings.Flink, NK_BINDING, Link));
+    pthread_mutex_lock(&NkNdisLock);
+    RemoveEntryList(&a->Link);
+    pthread_mutex_unlock(&NkNdisLock);
+    NdisFreeNetBufferListPool(a->ReceivePool);
+    a->Magic = 0;
+    free(a->Capture);
+    free(a);
+}
+
+ULONG NkHostAdapterPacketFilter(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    return a ? a->PacketFilter : 0;
+}
+
+/* ---- send ------------------------------------------------------------------------ */
+
+static VOID CaptureNb(NK_ADAPTER *a, PNET_BUFFER nb)
+{
+    PMDL mdl = NET_BUFFER_CURRENT_MDL(nb);
+    ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(nb), left = NET_BUFFER_DATA_LENGTH(nb), n = 0;
+    ULONG slot;
+
+    pthread_mutex_lock(&NkNdisLock);
+    if (a->CaptureCount == NK_CAPTURE_SLOTS) {
+        pthread_mutex_unlock(&NkNdisLock);
+        return; /* the wire is full: dropped, as a NIC drops */
+    }
+    slot = (a->CaptureHead + a->CaptureCount) % NK_CAPTURE_SLOTS;
+    while (left != 0 && mdl != NULL && n < NK_MAX_FRAME) {
+        ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < left ? avail : left;
+        PUCHAR va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
+        if (take > NK_MAX_FRAME - n)
+            take = NK_MAX_FRAME - n;
+        if (va == NULL)
+            break;
+        memcpy(a->Capture[slot].Data + n, va + offset, take);
+        n += take;
+        left -= take;
+        offset = 0;
+        mdl = mdl->Next;
+    }
+    a->Capture[slot].Length = n;
+    a->CaptureCount++;
+    pthread_mutex_unlock(&NkNdisLock);
+}
+
+VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetBufferLists,
+                            NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisSendNetBufferLists");
+    PNET_BUFFER_LIST nbl;
+    KIRQL old;
+    LONG count = 0;
+    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+    (void)PortNumber;
+
+    if (b == NULL)
+        return;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisSendNetBufferLists"))
+        return;
+    if (NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags) && KeGetCurrentIrql() != DISPATCH_LEVEL)
+        NkHostViolation("ndis.dispatch-flag-wrong", "NDIS_SEND_FLAGS_DISPATCH_LEVEL set at IRQL %u",
+                        KeGetCurrentIrql());
+    if (b->Paused || !b->Open) {
+        NkHostViolation("ndis.send-while-paused", "NdisSendNetBufferLists on a %s binding",
+                        b->Open ? "paused" : "closed");
+        status = NDIS_STATUS_PAUSED;
+    }
+    for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) {
+        count++;
+        if (status == NDIS_STATUS_SUCCESS)
+            for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb))
+                CaptureNb(b->Adapter, nb);
+        NET_BUFFER_LIST_STATUS(nbl) = status;
+    }
+    __atomic_add_fetch(&b->SendsOutstanding, count, __ATOMIC_SEQ_CST);
+    /* Complete now, at DISPATCH_LEVEL: protocols must cope with a
+     * completion before NdisSendNetBufferLists returns. */
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    __atomic_sub_fetch(&b->SendsOutstanding, count, __ATOMIC_SEQ_CST);
+    b->Protocol->Chars.SendNetBufferListsCompleteHandler(b->ProtocolBindingContext, NetBufferLists,
+                                                         NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+    KeLowerIrql(old);
+}
+
+ULONG NkHostAdapterCapture(NK_HOST_ADAPTER *Adapter, PVOID Buffer, ULONG Length)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    ULONG n = 0;
+    if (a == NULL)
+        return 0;
+    pthread_mutex_lock(&NkNdisLock);
+    if (a->CaptureCount != 0) {
+        n = a->Capture[a->CaptureHead].Length;
+        memcpy(Buffer, a->Capture[a->CaptureHead].Data, n < Length ? n : Length);
+        a->CaptureHead = (a->CaptureHead + 1) % NK_CAPTURE_SLOTS;
+        a->CaptureCount--;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    return n;
+}
+
+/* ---- receive ----------------------------------------------------------------------- */
+
+/* With NkNdisLock held: remember / forget an indicated NBL. */
+static BOOLEAN TrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
+{
+    for (ULONG i = 0; i < RTL_NUMBER_OF(b->Indicated); i++)
+        if (b->Indicated[i] == NULL) {
+            b->Indicated[i] = nbl;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+static BOOLEAN UntrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
+{
+    for (ULONG i = 0; i < RTL_NUMBER_OF(b->Indicated); i++)
+        if (b->Indicated[i] == nbl) {
+            b->Indicated[i] = NULL;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG Length, BOOLEAN Resources)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    if (a == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (Length < 14 || Length > a->Mtu + 14)
+        return STATUS_INVALID_BUFFER_SIZE;
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
+        NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
+        PUCHAR copy;
+        PMDL mdl;
+        PNET_BUFFER_LIST nbl;
+        KIRQL old;
+
+        if (!b->Open || b->Paused)
+            continue;
+        /* Each binding gets its own copy, as NDIS clones for each open. */
+        copy = ExAllocatePoolWithTag(NonPagedPoolNx, Length, NK_RECEIVE_TAG);
+        if (copy == NULL)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        memcpy(copy, Frame, Length);
+        mdl = NdisAllocateMdl(NULL, copy, Length);
+        nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Length) : NULL;
+        if (nbl == NULL) {
+            if (mdl)
+                NdisFreeMdl(mdl);
+            ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
+        NK_RX_TAG(nbl) = (PVOID)a;
+        NK_RX_BINDING(nbl) = (PVOID)b;
+        pthread_mutex_lock(&NkNdisLock);
+        if (!TrackLocked(b, nbl)) {
+            pthread_mutex_unlock(&NkNdisLock);
+            NdisFreeNetBufferList(nbl);
+            NdisFreeMdl(mdl);
+            ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
+            continue; /* the protocol holds too many: dropped, as a NIC would */
+        }
+        pthread_mutex_unlock(&NkNdisLock);
+        __atomic_add_fetch(&b->ReceivesOutstanding, 1, __ATOMIC_SEQ_CST);
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        b->Protocol->Chars.ReceiveNetBufferListsHandler(
+            b->ProtocolBindingContext, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
+            NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | (Resources ? NDIS_RECEIVE_FLAGS_RESOURCES : 0));
+        KeLowerIrql(old);
+        if (Resources) {
+            /* The protocol may not keep it: reclaim it now. */
+            BOOLEAN still;
+            pthread_mutex_lock(&NkNdisLock);
+            still = UntrackLocked(b, nbl);
+            if (still)
+                TrackLocked(b, nbl);
+            pthread_mutex_unlock(&NkNdisLock);
+            if (!still) {
+                NkHostViolation("ndis.resources-returned", "an NBL indicated with RESOURCES was returned");
+                continue;
+            }
+            NdisReturnNetBufferLists((NDIS_HANDLE)b, nbl, 0);
+        }
+    }
+    return STATUS_SUCCESS;
+}
+
+VOID NdisReturnNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisReturnNetBufferLists");
+    PNET_BUFFER_LIST nbl, next;
+    (void)ReturnFlags;
+    if (b == NULL)
+        return;
+    for (nbl = NetBufferLists; nbl != NULL; nbl = next) {
+        PMDL mdl;
+        PVOID va;
+        BOOLEAN ours;
+        pthread_mutex_lock(&NkNdisLock);
+        ours = UntrackLocked(b, nbl);
+        pthread_mutex_unlock(&NkNdisLock);
+        if (!ours) {
+            /* Not one of ours (or already returned): do not touch it, and
+             * stop - its Next pointer cannot be trusted either. */
+            NkHostViolation("ndis.return-not-owned", "NdisReturnNetBufferLists(%p): NBL %p was not indicated "
+                            "to this binding, or was returned already", NdisBindingHandle, (void *)nbl);
+            return;
+        }
+        next = NET_BUFFER_LIST_NEXT_NBL(nbl);
+        mdl = NET_BUFFER_FIRST_MDL(NET_BUFFER_LIST_FIRST_NB(nbl));
+        NK_RX_TAG(nbl) = NULL;
+        __atomic_sub_fetch(&b->ReceivesOutstanding, 1, __ATOMIC_SEQ_CST);
+        va = MmGetMdlVirtualAddress(mdl);
+        NdisFreeNetBufferList(nbl);
+        NdisFreeMdl(mdl);
+        ExFreePoolWithTag(va, NK_RECEIVE_TAG);
+    }
+}
+
+/* ---- OID requests ---------------------------------------------------------------- */
+
+NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidRequest)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisOidRequest");
+    PVOID buf;
+    ULONG len, need = 0;
+    ULONG64 value = 0;
+    PVOID src = &value;
+    NDIS_OID oid;
+
+    if (b == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisOidRequest"))
+        return NDIS_STATUS_FAILURE;
+    if (NkHostShouldFail(NkFaultNdisOid))
+        return NDIS_STATUS_RESOURCES;
+    if (OidRequest->RequestType == NdisRequestSetInformation) {
+        oid = OidRequest->DATA.SET_INFORMATION.Oid;
+        buf = OidRequest->DATA.SET_INFORMATION.InformationBuffer;
+        len = OidRequest->DATA.SET_INFORMATION.InformationBufferLength;
+        if (oid != OID_GEN_CURRENT_PACKET_FILTER)
+            return NDIS_STATUS_NOT_SUPPORTED;
+        if (len < sizeof(ULONG)) {
+            OidRequest->DATA.SET_INFORMATION.BytesNeeded = sizeof(ULONG);
+            return NDIS_STATUS_INVALID_LENGTH;
+        }
+        memcpy(&b->Adapter->PacketFilter, buf, sizeof(ULONG));
+        OidRequest->DATA.SET_INFORMATION.BytesRead = sizeof(ULONG);
+        return NDIS_STATUS_SUCCESS;
+    }
+    if (OidRequest->RequestType != NdisRequestQueryInformation &&
+        OidRequest->RequestType != NdisRequestQueryStatistics)
+        return NDIS_STATUS_NOT_SUPPORTED;
+    oid = OidRequest->DATA.QUERY_INFORMATION.Oid;
+    buf = OidRequest->DATA.QUERY_INFORMATION.InformationBuffer;
+    len = OidRequest->DATA.QUERY_INFORMATION.InformationBufferLength;
+    switch (oid) {
+    case OID_802_3_CURRENT_ADDRESS:
+    case OID_802_3_PERMANENT_ADDRESS:
+        src = b->Adapter->Mac;
+        need = 6;
+        break;
+    case OID_GEN_MAXIMUM_FRAME_SIZE:
+        value = b->Adapter->Mtu;
+        need = sizeof(ULONG);
+        break;
+    case OID_GEN_CURRENT_PACKET_FILTER:
+        value = b->Adapter->PacketFilter;
+        need = sizeof(ULONG);
+        break;
+    case OID_GEN_MEDIA_CONNECT_STATUS:
+        value = MediaConnectStateConnected;
+        need = sizeof(ULONG);
+        break;
+    default:
+        return NDIS_STATUS_NOT_SUPPORTED;
+    }
+    if (len < need) {
+        OidRequest->DATA.QUERY_INFORMATION.BytesNeeded = need;
+        OidRequest->DATA.QUERY_INFORMATION.BytesWritten = 0;
+        return NDIS_STATUS_BUFFER_TOO_SHORT;
+    }
+    memcpy(buf, src, need);
+    OidRequest->DATA.QUERY_INFORMATION.BytesWritten = need;
+    return NDIS_STATUS_SUCCESS;
+}

@@ -1,0 +1,76 @@
+/*
+ * ndis_internal.h - the host kernel's NDIS 6 protocol side: what its files
+ * share.  Compiled for NDIS 6.80, the largest NET_BUFFER_LIST, so NBLs it
+ * allocates are large enough for a driver built for any NDIS 6.x (the
+ * common fields never move; only NetBufferListInfo grows at the end).
+ */
+#ifndef NDISKIT_HOST_NDIS_INTERNAL_H
+#define NDISKIT_HOST_NDIS_INTERNAL_H
+
+#define _GNU_SOURCE 1
+#define NDIS680 1
+#include <ndis.h>
+#include <nkhost.h>
+
+#include <pthread.h>
+
+#define NK_MAX_FRAME 16384
+
+typedef struct _NK_PROTOCOL NK_PROTOCOL;
+typedef struct _NK_ADAPTER NK_ADAPTER;
+
+/* One protocol's open of one adapter (the NdisBindingHandle). */
+typedef struct _NK_BINDING {
+    ULONG64 Magic;
+    NK_PROTOCOL *Protocol;
+    NK_ADAPTER *Adapter;
+    NDIS_HANDLE ProtocolBindingContext;
+    BOOLEAN Open;                   /* NdisOpenAdapterEx succeeded */
+    BOOLEAN Paused;
+    LONG SendsOutstanding;          /* NBLs sent, send-complete not yet called */
+    LONG ReceivesOutstanding;       /* NBLs indicated, not yet returned */
+    /* The NBLs indicated and not yet returned, looked up before a returned
+     * NBL is touched, so a double return is caught, not a use after free. */
+    PNET_BUFFER_LIST Indicated[256];
+    KEVENT BindDone, UnbindDone, PnpDone;
+    NDIS_STATUS BindStatus, PnpStatus;
+    LIST_ENTRY Link;                /* on the adapter */
+} NK_BINDING;
+
+struct _NK_PROTOCOL {
+    ULONG64 Magic;
+    NDIS_PROTOCOL_DRIVER_CHARACTERISTICS Chars;
+    NDIS_HANDLE Context;
+    LIST_ENTRY Link;
+};
+
+/* An in-memory adapter: what protocols send is captured for the test to
+ * read; what the test injects is indicated to every open binding. */
+struct _NK_ADAPTER {
+    ULONG64 Magic;
+    WCHAR Name[128];
+    NDIS_STRING NameString;
+    UCHAR Mac[6];
+    ULONG Mtu;
+    ULONG PacketFilter;
+    LIST_ENTRY Bindings;
+    LIST_ENTRY Link;
+    /* captured frames, oldest first */
+    ULONG CaptureHead, CaptureCount;
+    struct {
+        ULONG Length;
+        UCHAR Data[NK_MAX_FRAME];
+    } *Capture;
+    NDIS_HANDLE ReceivePool;
+};
+
+extern pthread_mutex_t NkNdisLock;
+extern LIST_ENTRY NkProtocols, NkAdapters;
+
+NK_BINDING *NkNdisBindingOf(NDIS_HANDLE Handle, const char *Ddi);
+VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter);
+VOID NkNdisUnbind(NK_BINDING *Binding);
+SIZE_T NkNdisReportLeaks(VOID);
+VOID NkNdisReset(VOID);
+
+#endif

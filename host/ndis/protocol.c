@@ -1,0 +1,366 @@
+/*
+ * protocol.c - protocol drivers and bindings: NdisRegisterProtocolDriver,
+ * binding to in-memory adapters (ProtocolBindAdapterEx with bind
+ * parameters, NdisOpenAdapterEx, pended binds completed with
+ * NdisCompleteBindAdapterEx), unbinding (ProtocolUnbindAdapterEx,
+ * NdisCloseAdapterEx, NdisCompleteUnbindAdapterEx), and the pause/restart
+ * PnP events.  Bind, unbind and PnP callbacks run at PASSIVE_LEVEL on the
+ * caller's thread, one at a time per binding, as NDIS serialises them.
+ *
+ * Verifier rules: characteristics that are malformed or miss a required
+ * handler; NdisOpenAdapterEx outside the bind callback; closing with
+ * sends or receives outstanding; deregistering with bindings open;
+ * completing a pause while sends are outstanding.
+ */
+#include "ndis_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NK_PROTOCOL_MAGIC 0x4E4B50524F544F43ull
+#define NK_BINDING_MAGIC 0x4E4B42494E44494Eull
+
+pthread_mutex_t NkNdisLock = PTHREAD_MUTEX_INITIALIZER;
+LIST_ENTRY NkProtocols = {&NkProtocols, &NkProtocols};
+LIST_ENTRY NkAdapters = {&NkAdapters, &NkAdapters};
+
+/* The binding whose ProtocolBindAdapterEx is running on this thread: the
+ * BindContext NdisOpenAdapterEx must be given. */
+static _Thread_local NK_BINDING *Binding_InBind;
+
+NK_BINDING *NkNdisBindingOf(NDIS_HANDLE Handle, const char *Ddi)
+{
+    NK_BINDING *b = NULL;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY a = NkAdapters.Flink; a != &NkAdapters && b == NULL; a = a->Flink) {
+        NK_ADAPTER *ad = CONTAINING_RECORD(a, NK_ADAPTER, Link);
+        for (PLIST_ENTRY e = ad->Bindings.Flink; e != &ad->Bindings; e = e->Flink)
+            if (CONTAINING_RECORD(e, NK_BINDING, Link) == Handle) {
+                b = (NK_BINDING *)Handle;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    if (b == NULL)
+        NkHostViolation("ndis.invalid-binding", "%s(%p): not an NDIS binding handle", Ddi, Handle);
+    return b;
+}
+
+NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
+                                       PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Chars, PNDIS_HANDLE NdisProtocolHandle)
+{
+    NK_PROTOCOL *p;
+
+    *NdisProtocolHandle = NULL;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisRegisterProtocolDriver"))
+        return NDIS_STATUS_FAILURE;
+    if (Chars->Header.Type != NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS ||
+        Chars->Header.Size < NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1 ||
+        Chars->MajorNdisVersion != 6) {
+        NkHostViolation("ndis.bad-characteristics", "protocol characteristics header or version is wrong");
+        return NDIS_STATUS_BAD_VERSION;
+    }
+    if (!Chars->BindAdapterHandlerEx || !Chars->UnbindAdapterHandlerEx || !Chars->OpenAdapterCompleteHandlerEx ||
+        !Chars->CloseAdapterCompleteHandlerEx || !Chars->NetPnPEventHandler || !Chars->OidRequestCompleteHandler ||
+        !Chars->StatusHandlerEx || !Chars->ReceiveNetBufferListsHandler ||
+        !Chars->SendNetBufferListsCompleteHandler || Chars->Name.Length == 0) {
+        NkHostViolation("ndis.bad-characteristics", "a required protocol handler or the name is missing");
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    if (NkHostShouldFail(NkFaultPoolAllocation))
+        return NDIS_STATUS_RESOURCES;
+    p = calloc(1, sizeof(*p));
+    if (p == NULL)
+        return NDIS_STATUS_RESOURCES;
+    p->Magic = NK_PROTOCOL_MAGIC;
+    p->Chars = *Chars;
+    p->Context = ProtocolDriverContext;
+    pthread_mutex_lock(&NkNdisLock);
+    InsertTailList(&NkProtocols, &p->Link);
+    pthread_mutex_unlock(&NkNdisLock);
+    *NdisProtocolHandle = (NDIS_HANDLE)p;
+
+    /* Bind to every adapter there is, then say so (NetEventBindsComplete
+     * goes to each binding, as NDIS sends it once initial binds are done). */
+    for (;;) {
+        NK_ADAPTER *todo = NULL;
+        pthread_mutex_lock(&NkNdisLock);
+        for (PLIST_ENTRY a = NkAdapters.Flink; a != &NkAdapters && todo == NULL; a = a->Flink) {
+            NK_ADAPTER *ad = CONTAINING_RECORD(a, NK_ADAPTER, Link);
+            BOOLEAN bound = FALSE;
+            for (PLIST_ENTRY e = ad->Bindings.Flink; e != &ad->Bindings; e = e->Flink)
+                if (CONTAINING_RECORD(e, NK_BINDING, Link)->Protocol == p)
+                    bound = TRUE;
+            if (!bound)
+                todo = ad;
+        }
+        pthread_mutex_unlock(&NkNdisLock);
+        if (todo == NULL)
+            break;
+        NkNdisBind(p, todo);
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+VOID NdisDeregisterProtocolDriver(NDIS_HANDLE NdisProtocolHandle)
+{
+    NK_PROTOCOL *p = (NK_PROTOCOL *)NdisProtocolHandle;
+    if (p == NULL || p->Magic != NK_PROTOCOL_MAGIC) {
+        NkHostViolation("ndis.invalid-protocol", "NdisDeregisterProtocolDriver(%p)", NdisProtocolHandle);
+        return;
+    }
+    /* NDIS unbinds every binding first, waiting for each. */
+    for (;;) {
+        NK_BINDING *b = NULL;
+        pthread_mutex_lock(&NkNdisLock);
+        for (PLIST_ENTRY a = NkAdapters.Flink; a != &NkAdapters && b == NULL; a = a->Flink) {
+            NK_ADAPTER *ad = CONTAINING_RECORD(a, NK_ADAPTER, Link);
+            for (PLIST_ENTRY e = ad->Bindings.Flink; e != &ad->Bindings; e = e->Flink)
+                if (CONTAINING_RECORD(e, NK_BINDING, Link)->Protocol == p) {
+                    b = CONTAINING_RECORD(e, NK_BINDING, Link);
+                    break;
+                }
+        }
+        pthread_mutex_unlock(&NkNdisLock);
+        if (b == NULL)
+            break;
+        NkNdisUnbind(b);
+    }
+    pthread_mutex_lock(&NkNdisLock);
+    RemoveEntryList(&p->Link);
+    pthread_mutex_unlock(&NkNdisLock);
+    p->Magic = 0;
+    free(p);
+}
+
+/* ---- bind ----------------------------------------------------------------------- */
+
+VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
+{
+    NK_BINDING *b = calloc(1, sizeof(*b));
+    NDIS_BIND_PARAMETERS bp;
+    NDIS_STATUS status;
+
+    if (b == NULL)
+        return;
+    b->Magic = NK_BINDING_MAGIC;
+    b->Protocol = Protocol;
+    b->Adapter = Adapter;
+    KeInitializeEvent(&b->BindDone, NotificationEvent, FALSE);
+    KeInitializeEvent(&b->UnbindDone, NotificationEvent, FALSE);
+    KeInitializeEvent(&b->PnpDone, NotificationEvent, FALSE);
+    pthread_mutex_lock(&NkNdisLock);
+    InsertTailList(&Adapter->Bindings, &b->Link);
+    pthread_mutex_unlock(&NkNdisLock);
+
+    memset(&bp, 0, sizeof(bp));
+    bp.Header.Type = NDIS_OBJECT_TYPE_BIND_PARAMETERS;
+    bp.Header.Revision = NDIS_BIND_PARAMETERS_REVISION_1;
+    bp.Header.Size = NDIS_SIZEOF_BIND_PARAMETERS_REVISION_1;
+    bp.AdapterName = &Adapter->NameString;
+    bp.MediaType = NdisMedium802_3;
+    bp.MtuSize = Adapter->Mtu;
+    bp.MaxXmitLinkSpeed = bp.XmitLinkSpeed = bp.MaxRcvLinkSpeed = bp.RcvLinkSpeed = 10000000000ull;
+    bp.MediaConnectState = MediaConnectStateConnected;
+    bp.MediaDuplexState = MediaDuplexStateFull;
+    bp.LookaheadSize = Adapter->Mtu;
+    bp.MacAddressLength = 6;
+    memcpy(bp.CurrentMacAddress, Adapter->Mac, 6);
+    bp.PhysicalMediumType = NdisPhysicalMedium802_3;
+    bp.BoundAdapterName = &Adapter->NameString;
+
+    Binding_InBind = b;
+    status = Protocol->Chars.BindAdapterHandlerEx(Protocol->Context, (NDIS_HANDLE)b, &bp);
+    Binding_InBind = NULL;
+    if (status == NDIS_STATUS_PENDING) {
+        KeWaitForSingleObject(&b->BindDone, Executive, KernelMode, FALSE, NULL);
+        status = b->BindStatus;
+    }
+    if (status != NDIS_STATUS_SUCCESS) {
+        if (b->Open)
+            NkHostViolation("ndis.bind-failed-open", "ProtocolBindAdapterEx failed (0x%08x) with the adapter still "
+                            "open: close it before failing the bind", (unsigned)status);
+        pthread_mutex_lock(&NkNdisLock);
+        RemoveEntryList(&b->Link);
+        pthread_mutex_unlock(&NkNdisLock);
+        b->Magic = 0;
+        free(b);
+    } else if (!b->Open) {
+        NkHostViolation("ndis.bind-without-open", "ProtocolBindAdapterEx succeeded without NdisOpenAdapterEx");
+    }
+}
+
+NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE ProtocolBindingContext,
+                              PNDIS_OPEN_PARAMETERS OpenParameters, NDIS_HANDLE BindContext,
+                              PNDIS_HANDLE NdisBindingHandle)
+{
+    NK_BINDING *b = (NK_BINDING *)BindContext;
+    BOOLEAN ether = FALSE;
+
+    *NdisBindingHandle = NULL;
+    if (b == NULL || b != Binding_InBind || b->Protocol != (NK_PROTOCOL *)NdisProtocolHandle) {
+        NkHostViolation("ndis.open-outside-bind", "NdisOpenAdapterEx must be called from ProtocolBindAdapterEx "
+                        "with its BindContext");
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    for (UINT i = 0; i < OpenParameters->MediumArraySize; i++) {
+        if (OpenParameters->MediumArray[i] == NdisMedium802_3) {
+            *OpenParameters->SelectedMediumIndex = i;
+            ether = TRUE;
+        }
+    }
+    if (!ether)
+        return NDIS_STATUS_UNSUPPORTED_MEDIA;
+    if (NkHostShouldFail(NkFaultNdisOpen))
+        return NDIS_STATUS_RESOURCES;
+    b->ProtocolBindingContext = ProtocolBindingContext;
+    b->Open = TRUE;
+    *NdisBindingHandle = (NDIS_HANDLE)b;
+    return NDIS_STATUS_SUCCESS;
+}
+
+VOID NdisCompleteBindAdapterEx(NDIS_HANDLE BindAdapterContext, NDIS_STATUS Status)
+{
+    NK_BINDING *b = (NK_BINDING *)BindAdapterContext;
+    b->BindStatus = Status;
+    KeSetEvent(&b->BindDone, IO_NO_INCREMENT, FALSE);
+}
+
+/* ---- unbind ------------------------------------------------------------------------ */
+
+VOID NkNdisUnbind(NK_BINDING *b)
+{
+    NDIS_STATUS status;
+
+    status = b->Protocol->Chars.UnbindAdapterHandlerEx((NDIS_HANDLE)b, b->ProtocolBindingContext);
+    if (status == NDIS_STATUS_PENDING)
+        KeWaitForSingleObject(&b->UnbindDone, Executive, KernelMode, FALSE, NULL);
+    if (b->Open)
+        NkHostViolation("ndis.unbind-without-close", "ProtocolUnbindAdapterEx finished without NdisCloseAdapterEx");
+    pthread_mutex_lock(&NkNdisLock);
+    RemoveEntryList(&b->Link);
+    pthread_mutex_unlock(&NkNdisLock);
+    b->Magic = 0;
+    free(b);
+}
+
+NDIS_STATUS NdisCloseAdapterEx(NDIS_HANDLE NdisBindingHandle)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCloseAdapterEx");
+    if (b == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisCloseAdapterEx"))
+        return NDIS_STATUS_FAILURE;
+    if (b->SendsOutstanding != 0 || b->ReceivesOutstanding != 0)
+        NkHostViolation("ndis.close-with-io", "NdisCloseAdapterEx with %ld send(s) and %ld receive(s) outstanding",
+                        (long)b->SendsOutstanding, (long)b->ReceivesOutstanding);
+    b->Open = FALSE;
+    return NDIS_STATUS_SUCCESS;
+}
+
+VOID NdisCompleteUnbindAdapterEx(NDIS_HANDLE UnbindContext)
+{
+    NK_BINDING *b = (NK_BINDING *)UnbindContext;
+    KeSetEvent(&b->UnbindDone, IO_NO_INCREMENT, FALSE);
+}
+
+/* ---- PnP: pause and restart ------------------------------------------------------- */
+
+static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
+{
+    NET_PNP_EVENT_NOTIFICATION n;
+    NDIS_STATUS status;
+
+    memset(&n, 0, sizeof(n));
+    n.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    n.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.NetPnPEvent.NetEvent = Code;
+    KeResetEvent(&b->PnpDone);
+    status = b->Protocol->Chars.NetPnPEventHandler(b->ProtocolBindingContext, &n);
+    if (status == NDIS_STATUS_PENDING) {
+        KeWaitForSingleObject(&b->PnpDone, Executive, KernelMode, FALSE, NULL);
+        status = b->PnpStatus;
+    }
+    if (Code == NetEventPause && status == NDIS_STATUS_SUCCESS) {
+        if (b->SendsOutstanding != 0)
+            NkHostViolation("ndis.pause-with-sends", "pause completed with %ld send(s) outstanding",
+                            (long)b->SendsOutstanding);
+        b->Paused = TRUE;
+    }
+    if (Code == NetEventRestart && status == NDIS_STATUS_SUCCESS)
+        b->Paused = FALSE;
+    return status;
+}
+
+VOID NdisCompleteNetPnPEvent(NDIS_HANDLE NdisBindingHandle, PNET_PNP_EVENT_NOTIFICATION NetPnPEventNotification,
+                             NDIS_STATUS Status)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCompleteNetPnPEvent");
+    (void)NetPnPEventNotification;
+    if (b == NULL)
+        return;
+    b->PnpStatus = Status;
+    KeSetEvent(&b->PnpDone, IO_NO_INCREMENT, FALSE);
+}
+
+/* For each open binding of Adapter, deliver Code; the worst status wins. */
+static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code)
+{
+    NDIS_STATUS worst = NDIS_STATUS_SUCCESS;
+    PLIST_ENTRY e;
+    for (e = Adapter->Bindings.Flink; e != &Adapter->Bindings; e = e->Flink) {
+        NDIS_STATUS s = SendPnp(CONTAINING_RECORD(e, NK_BINDING, Link), Code);
+        if (s != NDIS_STATUS_SUCCESS)
+            worst = s;
+    }
+    return worst;
+}
+
+NTSTATUS NkHostPauseAdapter(NK_HOST_ADAPTER *Adapter)
+{
+    return PnpAll((NK_ADAPTER *)Adapter, NetEventPause);
+}
+
+NTSTATUS NkHostRestartAdapter(NK_HOST_ADAPTER *Adapter)
+{
+    return PnpAll((NK_ADAPTER *)Adapter, NetEventRestart);
+}
+
+NTSTATUS NkHostBindsComplete(NK_HOST_ADAPTER *Adapter)
+{
+    return PnpAll((NK_ADAPTER *)Adapter, NetEventBindsComplete);
+}
+
+/* ---- leaks and reset ------------------------------------------------------------ */
+
+SIZE_T NkNdisReportLeaks(VOID)
+{
+    SIZE_T n = 0;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = NkProtocols.Flink; e != &NkProtocols; e = e->Flink) {
+        n++;
+        NkHostViolation("ndis.protocol-leak", "a protocol driver is still registered (NdisDeregisterProtocolDriver "
+                        "missing from unload)");
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    return n;
+}
+
+/* NkHostReset: forget protocols, adapters and bindings without callbacks. */
+VOID NkNdisReset(VOID)
+{
+    pthread_mutex_lock(&NkNdisLock);
+    while (!IsListEmpty(&NkAdapters)) {
+        NK_ADAPTER *a = CONTAINING_RECORD(RemoveHeadList(&NkAdapters), NK_ADAPTER, Link);
+        while (!IsListEmpty(&a->Bindings))
+            free(CONTAINING_RECORD(RemoveHeadList(&a->Bindings), NK_BINDING, Link));
+        a->Magic = 0;
+        free(a->ReceivePool); /* a plain allocation (nbl.c); its NBLs went with the pool reset */
+        free(a->Capture);
+        free(a);
+    }
+    while (!IsListEmpty(&NkProtocols))
+        free(CONTAINING_RECORD(RemoveHeadList(&NkProtocols), NK_PROTOCOL, Link));
+    pthread_mutex_unlock(&NkNdisLock);
+}
