@@ -118,6 +118,9 @@ typedef struct _NK_HOST_ADAPTER NK_HOST_ADAPTER;
 
 NTSTATUS NkHostAddAdapter(_In_z_ PCWSTR Name, _In_reads_(6) const UCHAR *Mac, _In_ ULONG Mtu,
                           _Out_ NK_HOST_ADAPTER **Adapter);
+/* An adapter backed by the Linux interface IfName (an AF_PACKET socket;
+ * needs CAP_NET_RAW): STATUS_ACCESS_DENIED without it. */
+NTSTATUS NkHostAddPacketAdapter(_In_z_ PCSTR IfName, _Out_ NK_HOST_ADAPTER **Adapter);
 VOID NkHostRemoveAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostAdapterInject(_In_ NK_HOST_ADAPTER *Adapter, _In_reads_bytes_(Length) const VOID *Frame,
                              _In_ ULONG Length, _In_ BOOLEAN Resources);

@@ -12,6 +12,10 @@
 #include "ndis_internal.h"
 
 #include <stdlib.h>
+
+/* packet.c: writes an NB's frame to the adapter's interface. */
+VOID NkNdisTransmit(NK_ADAPTER *Adapter, PNET_BUFFER Nb);
+VOID NkNdisApplyFilter(NK_ADAPTER *Adapter, ULONG Filter);
 #include <string.h>
 
 #define NK_ADAPTER_MAGIC 0x4E4B414441505452ull
@@ -34,7 +38,7 @@ static NK_ADAPTER *AdapterOf(NK_HOST_ADAPTER *Adapter)
     return a;
 }
 
-NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAPTER **Adapter)
+NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter)
 {
     NK_ADAPTER *a;
     NET_BUFFER_LIST_POOL_PARAMETERS pp;
@@ -48,14 +52,14 @@ NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAP
     a = calloc(1, sizeof(*a));
     if (a == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    a->Capture = calloc(NK_CAPTURE_SLOTS, sizeof(*a->Capture));
+    a->Capture = Socket < 0 ? calloc(NK_CAPTURE_SLOTS, sizeof(*a->Capture)) : NULL;
     memset(&pp, 0, sizeof(pp));
     pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
     pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
     pp.fAllocateNetBuffer = TRUE;
     a->ReceivePool = NdisAllocateNetBufferListPool(NULL, &pp);
-    if (a->Capture == NULL || a->ReceivePool == NULL) {
+    if ((Socket < 0 && a->Capture == NULL) || a->ReceivePool == NULL) {
         if (a->ReceivePool)
             NdisFreeNetBufferListPool(a->ReceivePool);
         free(a->Capture);
@@ -63,6 +67,7 @@ NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAP
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     a->Magic = NK_ADAPTER_MAGIC;
+    a->Socket = Socket;
     memcpy(a->Name, Name, (n + 1) * sizeof(WCHAR));
     RtlInitUnicodeString(&a->NameString, a->Name);
     memcpy(a->Mac, Mac, 6);
@@ -71,6 +76,12 @@ NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAP
     pthread_mutex_lock(&NkNdisLock);
     InsertTailList(&NkAdapters, &a->Link);
     pthread_mutex_unlock(&NkNdisLock);
+    *Adapter = a;
+    return STATUS_SUCCESS;
+}
+
+VOID NkNdisBindAll(NK_ADAPTER *a)
+{
     for (;;) {
         NK_PROTOCOL *todo = NULL;
         pthread_mutex_lock(&NkNdisLock);
@@ -88,6 +99,16 @@ NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAP
             break;
         NkNdisBind(todo, a);
     }
+}
+
+NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAPTER **Adapter)
+{
+    NK_ADAPTER *a;
+    NTSTATUS status = NkNdisCreateAdapter(Name, Mac, Mtu, -1, &a);
+    *Adapter = NULL;
+    if (!NT_SUCCESS(status))
+        return status;
+    NkNdisBindAll(a);
     *Adapter = (NK_HOST_ADAPTER *)a;
     return STATUS_SUCCESS;
 }
@@ -97,6 +118,8 @@ VOID NkHostRemoveAdapter(NK_HOST_ADAPTER *Adapter)
     NK_ADAPTER *a = AdapterOf(Adapter);
     if (a == NULL)
         return;
+    if (a->Socket >= 0)
+        NkNdisStopPacketAdapter(a); /* no more receives from the wire */
     while (!IsListEmpty(&a->Bindings))
         NkNdisUnbind(CONTAINING_RECORD(a->Bindings.Flink, NK_BINDING, Link));
     pthread_mutex_lock(&NkNdisLock);
@@ -122,6 +145,10 @@ static VOID CaptureNb(NK_ADAPTER *a, PNET_BUFFER nb)
     ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(nb), left = NET_BUFFER_DATA_LENGTH(nb), n = 0;
     ULONG slot;
 
+    if (a->Socket >= 0) {
+        NkNdisTransmit(a, nb);
+        return;
+    }
     pthread_mutex_lock(&NkNdisLock);
     if (a->CaptureCount == NK_CAPTURE_SLOTS) {
         pthread_mutex_unlock(&NkNdisLock);
@@ -232,6 +259,9 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
         return STATUS_INVALID_PARAMETER;
     if (Length < 14 || Length > a->Mtu + 14)
         return STATUS_INVALID_BUFFER_SIZE;
+    /* Held across the indications: a binding cannot be unbound and freed
+     * while a frame is being handed to it. */
+    pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
         PUCHAR copy;
@@ -244,7 +274,7 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
         /* Each binding gets its own copy, as NDIS clones for each open. */
         copy = ExAllocatePoolWithTag(NonPagedPoolNx, Length, NK_RECEIVE_TAG);
         if (copy == NULL)
-            return STATUS_INSUFFICIENT_RESOURCES;
+            continue; /* out of memory: this binding misses the frame, as under load */
         memcpy(copy, Frame, Length);
         mdl = NdisAllocateMdl(NULL, copy, Length);
         nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Length) : NULL;
@@ -252,7 +282,7 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
             if (mdl)
                 NdisFreeMdl(mdl);
             ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            return STATUS_INSUFFICIENT_RESOURCES;
+            continue;
         }
         NK_RX_TAG(nbl) = (PVOID)a;
         NK_RX_BINDING(nbl) = (PVOID)b;
@@ -286,6 +316,7 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
             NdisReturnNetBufferLists((NDIS_HANDLE)b, nbl, 0);
         }
     }
+    pthread_mutex_unlock(&NkNdisLock);
     return STATUS_SUCCESS;
 }
 
@@ -349,6 +380,7 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
             return NDIS_STATUS_INVALID_LENGTH;
         }
         memcpy(&b->Adapter->PacketFilter, buf, sizeof(ULONG));
+        NkNdisApplyFilter(b->Adapter, b->Adapter->PacketFilter);
         OidRequest->DATA.SET_INFORMATION.BytesRead = sizeof(ULONG);
         return NDIS_STATUS_SUCCESS;
     }

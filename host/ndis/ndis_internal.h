@@ -62,8 +62,21 @@ struct _NK_ADAPTER {
         UCHAR Data[NK_MAX_FRAME];
     } *Capture;
     NDIS_HANDLE ReceivePool;
+    /* Backed by a Linux interface (packet.c): -1 for in-memory adapters. */
+    int Socket;
+    int IfIndex;
+    pthread_t Receiver;
+    volatile BOOLEAN Stopping;
 };
 
+/* datapath.c: the adapter object both kinds share. */
+NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter);
+VOID NkNdisBindAll(NK_ADAPTER *Adapter);
+/* packet.c: stops the receiver and closes the socket. */
+VOID NkNdisStopPacketAdapter(NK_ADAPTER *Adapter);
+
+/* Recursive: held while a frame is indicated, and the protocol's receive
+ * handler calls back into NDIS. */
 extern pthread_mutex_t NkNdisLock;
 extern LIST_ENTRY NkProtocols, NkAdapters;
 

@@ -20,7 +20,7 @@
 #define NK_PROTOCOL_MAGIC 0x4E4B50524F544F43ull
 #define NK_BINDING_MAGIC 0x4E4B42494E44494Eull
 
-pthread_mutex_t NkNdisLock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t NkNdisLock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 LIST_ENTRY NkProtocols = {&NkProtocols, &NkProtocols};
 LIST_ENTRY NkAdapters = {&NkAdapters, &NkAdapters};
 
@@ -350,6 +350,12 @@ SIZE_T NkNdisReportLeaks(VOID)
 /* NkHostReset: forget protocols, adapters and bindings without callbacks. */
 VOID NkNdisReset(VOID)
 {
+    /* Receiver threads first, without the lock: they take it to indicate. */
+    for (PLIST_ENTRY e = NkAdapters.Flink; e != &NkAdapters; e = e->Flink) {
+        NK_ADAPTER *a = CONTAINING_RECORD(e, NK_ADAPTER, Link);
+        if (a->Socket >= 0)
+            NkNdisStopPacketAdapter(a);
+    }
     pthread_mutex_lock(&NkNdisLock);
     while (!IsListEmpty(&NkAdapters)) {
         NK_ADAPTER *a = CONTAINING_RECORD(RemoveHeadList(&NkAdapters), NK_ADAPTER, Link);

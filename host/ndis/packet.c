@@ -1,0 +1,159 @@
+/*
+ * packet.c - adapters backed by a real Linux interface through an
+ * AF_PACKET socket, so a protocol under the host kernel sends and
+ * receives real frames (on a veth in a test's network namespace, say).
+ *
+ * A receiver thread reads every frame arriving on the interface (not the
+ * ones this socket sent) and indicates it to the bindings exactly as an
+ * injected frame is; sends are written to the socket before send-complete.
+ * OID_GEN_CURRENT_PACKET_FILTER with NDIS_PACKET_TYPE_PROMISCUOUS turns the
+ * interface's promiscuous mode on, as a NIC's filter would.
+ */
+#include "ndis_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void *Receiver(void *Arg)
+{
+    NK_ADAPTER *a = Arg;
+    UCHAR frame[NK_MAX_FRAME];
+
+    while (!a->Stopping) {
+        struct pollfd p = {a->Socket, POLLIN, 0};
+        struct sockaddr_ll from;
+        socklen_t fromlen = sizeof(from);
+        ssize_t n;
+
+        if (poll(&p, 1, 20) <= 0)
+            continue;
+        n = recvfrom(a->Socket, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+        if (n < 14 || from.sll_pkttype == PACKET_OUTGOING)
+            continue;
+        if ((ULONG)n > a->Mtu + 14)
+            continue; /* larger than the MTU we reported: a NIC would drop it */
+        NkHostAdapterInject((NK_HOST_ADAPTER *)a, frame, (ULONG)n, FALSE);
+    }
+    return NULL;
+}
+
+NTSTATUS NkHostAddPacketAdapter(PCSTR IfName, NK_HOST_ADAPTER **Adapter)
+{
+    struct ifreq ifr;
+    struct sockaddr_ll sll;
+    WCHAR name[64];
+    NK_ADAPTER *a;
+    NTSTATUS status;
+    int fd;
+    size_t i, n = strlen(IfName);
+
+    *Adapter = NULL;
+    if (n == 0 || n >= IFNAMSIZ)
+        return STATUS_INVALID_PARAMETER;
+    fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+    if (fd < 0)
+        return errno == EPERM || errno == EACCES ? STATUS_ACCESS_DENIED : STATUS_INSUFFICIENT_RESOURCES;
+    memset(&ifr, 0, sizeof(ifr));
+    memcpy(ifr.ifr_name, IfName, n);
+    if (ioctl(fd, SIOCGIFINDEX, &ifr) != 0) {
+        close(fd);
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    }
+    memset(&sll, 0, sizeof(sll));
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = ifr.ifr_ifindex;
+    if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
+        close(fd);
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    {
+        UCHAR mac[6];
+        ULONG mtu;
+        memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+        if (ioctl(fd, SIOCGIFMTU, &ifr) != 0) {
+            close(fd);
+            return STATUS_INVALID_DEVICE_STATE;
+        }
+        mtu = (ULONG)ifr.ifr_mtu;
+        /* NDIS adapter names look like \DEVICE\{GUID}; ours name the interface. */
+        {
+            const char *prefix = "\\DEVICE\\{NKPACKET-";
+            size_t k = 0;
+            for (i = 0; prefix[i] && k + 2 < RTL_NUMBER_OF(name); i++)
+                name[k++] = (WCHAR)prefix[i];
+            for (i = 0; IfName[i] && k + 2 < RTL_NUMBER_OF(name); i++)
+                name[k++] = (WCHAR)(UCHAR)IfName[i];
+            name[k++] = L'}';
+            name[k] = 0;
+        }
+        status = NkNdisCreateAdapter(name, mac, mtu, fd, &a);
+    }
+    if (!NT_SUCCESS(status)) {
+        close(fd);
+        return status;
+    }
+    a->IfIndex = sll.sll_ifindex;
+    if (pthread_create(&a->Receiver, NULL, Receiver, a) != 0) {
+        a->Socket = -1;
+        close(fd);
+        NkHostRemoveAdapter((NK_HOST_ADAPTER *)a);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    NkNdisBindAll(a);
+    *Adapter = (NK_HOST_ADAPTER *)a;
+    return STATUS_SUCCESS;
+}
+
+VOID NkNdisStopPacketAdapter(NK_ADAPTER *a)
+{
+    a->Stopping = TRUE;
+    pthread_join(a->Receiver, NULL);
+    close(a->Socket);
+    a->Socket = -1;
+}
+
+VOID NkNdisTransmit(NK_ADAPTER *a, PNET_BUFFER nb)
+{
+    UCHAR frame[NK_MAX_FRAME];
+    PMDL mdl = NET_BUFFER_CURRENT_MDL(nb);
+    ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(nb), left = NET_BUFFER_DATA_LENGTH(nb), n = 0;
+
+    while (left != 0 && mdl != NULL && n < sizeof(frame)) {
+        ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < left ? avail : left;
+        PUCHAR va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
+        if (va == NULL)
+            return;
+        if (take > sizeof(frame) - n)
+            take = (ULONG)sizeof(frame) - n;
+        memcpy(frame + n, va + offset, take);
+        n += take;
+        left -= take;
+        offset = 0;
+        mdl = mdl->Next;
+    }
+    (void)send(a->Socket, frame, n, MSG_DONTWAIT); /* a full queue drops, as a NIC would */
+}
+
+/* Called by the OID path when the packet filter changes. */
+VOID NkNdisApplyFilter(NK_ADAPTER *a, ULONG Filter)
+{
+    struct packet_mreq mr;
+    if (a->Socket < 0)
+        return;
+    memset(&mr, 0, sizeof(mr));
+    mr.mr_ifindex = a->IfIndex;
+    mr.mr_type = PACKET_MR_PROMISC;
+    (void)setsockopt(a->Socket, SOL_PACKET,
+                     (Filter & NDIS_PACKET_TYPE_PROMISCUOUS) ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP, &mr,
+                     sizeof(mr));
+}

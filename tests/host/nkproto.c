@@ -1,0 +1,189 @@
+/*
+ * nkproto.c - the shared test protocol (see nkproto.h).
+ */
+#include "nkproto.h"
+
+#include <ndiskit/mdl.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+NDIS_HANDLE Protocol;
+OPEN *Open;
+BOOLEAN KeepReceives;
+ULONG ProtocolFilter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
+
+#define TAG ((ULONG)'T' | ((ULONG)'p' << 8) | ((ULONG)'r' << 16) | ((ULONG)'t' << 24))
+
+NDIS_STATUS Oid(OPEN *o, NDIS_REQUEST_TYPE Type, NDIS_OID Id, PVOID Buffer, ULONG Length)
+{
+    NDIS_OID_REQUEST r;
+    memset(&r, 0, sizeof(r));
+    r.Header.Type = NDIS_OBJECT_TYPE_OID_REQUEST;
+    r.Header.Revision = NDIS_OID_REQUEST_REVISION_1;
+    r.Header.Size = NDIS_SIZEOF_OID_REQUEST_REVISION_1;
+    r.RequestType = Type;
+    r.DATA.QUERY_INFORMATION.Oid = Id;
+    r.DATA.QUERY_INFORMATION.InformationBuffer = Buffer;
+    r.DATA.QUERY_INFORMATION.InformationBufferLength = Length;
+    return NdisOidRequest(o->Binding, &r);
+}
+
+static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE BindContext,
+                               PNDIS_BIND_PARAMETERS BindParameters)
+{
+    NDIS_MEDIUM medium = NdisMedium802_3;
+    UINT selected;
+    NDIS_OPEN_PARAMETERS op;
+    NET_BUFFER_LIST_POOL_PARAMETERS pp;
+    NDIS_STATUS status;
+    OPEN *o;
+    ULONG filter = ProtocolFilter;
+    UCHAR mac[6];
+
+    UNREFERENCED_PARAMETER(ProtocolDriverContext);
+    o = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*o), TAG);
+    if (o == NULL)
+        return NDIS_STATUS_RESOURCES;
+    memset(o, 0, sizeof(*o));
+    memcpy(o->Mac, BindParameters->CurrentMacAddress, 6);
+    o->Mtu = BindParameters->MtuSize;
+    memset(&pp, 0, sizeof(pp));
+    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    pp.fAllocateNetBuffer = TRUE;
+    pp.PoolTag = TAG;
+    o->Pool = NdisAllocateNetBufferListPool(NULL, &pp);
+    if (o->Pool == NULL) {
+        status = NDIS_STATUS_RESOURCES;
+        goto fail;
+    }
+    memset(&op, 0, sizeof(op));
+    op.Header.Type = NDIS_OBJECT_TYPE_OPEN_PARAMETERS;
+    op.Header.Revision = NDIS_OPEN_PARAMETERS_REVISION_1;
+    op.Header.Size = NDIS_SIZEOF_OPEN_PARAMETERS_REVISION_1;
+    op.AdapterName = BindParameters->AdapterName;
+    op.MediumArray = &medium;
+    op.MediumArraySize = 1;
+    op.SelectedMediumIndex = &selected;
+    status = NdisOpenAdapterEx(Protocol, o, &op, BindContext, &o->Binding);
+    if (status != NDIS_STATUS_SUCCESS)
+        goto fail;
+    Open = o;
+    if (Oid(o, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, sizeof(mac)) != NDIS_STATUS_SUCCESS ||
+        memcmp(mac, o->Mac, 6) != 0 ||
+        Oid(o, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof(filter)) !=
+            NDIS_STATUS_SUCCESS) {
+        NdisCloseAdapterEx(o->Binding);
+        Open = NULL;
+        status = NDIS_STATUS_FAILURE;
+        goto fail;
+    }
+    return NDIS_STATUS_SUCCESS;
+fail:
+    if (o->Pool)
+        NdisFreeNetBufferListPool(o->Pool);
+    ExFreePoolWithTag(o, TAG);
+    return status;
+}
+
+static NDIS_STATUS UnbindAdapter(NDIS_HANDLE UnbindContext, NDIS_HANDLE ProtocolBindingContext)
+{
+    OPEN *o = ProtocolBindingContext;
+    UNREFERENCED_PARAMETER(UnbindContext);
+    if (o->Kept != NULL) {
+        NdisReturnNetBufferLists(o->Binding, o->Kept, 0);
+        o->Kept = NULL;
+    }
+    NdisCloseAdapterEx(o->Binding);
+    NdisFreeNetBufferListPool(o->Pool);
+    Open = NULL;
+    ExFreePoolWithTag(o, TAG);
+    return NDIS_STATUS_SUCCESS;
+}
+
+static VOID OpenComplete(NDIS_HANDLE c, NDIS_STATUS s) { (void)c; (void)s; }
+static VOID CloseComplete(NDIS_HANDLE c) { (void)c; }
+static VOID OidComplete(NDIS_HANDLE c, PNDIS_OID_REQUEST r, NDIS_STATUS s) { (void)c; (void)r; (void)s; }
+static VOID Status(NDIS_HANDLE c, PNDIS_STATUS_INDICATION s) { (void)c; (void)s; }
+
+static NDIS_STATUS PnpEvent(NDIS_HANDLE ProtocolBindingContext, PNET_PNP_EVENT_NOTIFICATION Notification)
+{
+    UNREFERENCED_PARAMETER(ProtocolBindingContext);
+    UNREFERENCED_PARAMETER(Notification);
+    return NDIS_STATUS_SUCCESS;
+}
+
+static VOID Receive(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber,
+                    ULONG NumberOfNetBufferLists, ULONG ReceiveFlags)
+{
+    OPEN *o = ProtocolBindingContext;
+    NK_MDL_SPAN span = NkMdlSpanFromNb(NET_BUFFER_LIST_FIRST_NB(NetBufferLists));
+    SIZE_T n;
+
+    UNREFERENCED_PARAMETER(PortNumber);
+    assert_int_equal(NumberOfNetBufferLists, 1);
+    assert_int_equal(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    NkMdlCopySpanToFlat(o->LastFrame, sizeof(o->LastFrame), &span, &n);
+    o->LastLength = (ULONG)n;
+    o->Received++;
+    if (NDIS_TEST_RECEIVE_CANNOT_PEND(ReceiveFlags))
+        return;                                   /* copied: nothing to return */
+    if (KeepReceives && o->Kept == NULL)
+        o->Kept = NetBufferLists;                 /* returned later */
+    else
+        NdisReturnNetBufferLists(o->Binding, NetBufferLists, NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
+}
+
+static VOID SendComplete(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST NetBufferLists, ULONG Flags)
+{
+    OPEN *o = ProtocolBindingContext;
+    PNET_BUFFER_LIST nbl, next;
+    UNREFERENCED_PARAMETER(Flags);
+    for (nbl = NetBufferLists; nbl != NULL; nbl = next) {
+        PMDL mdl = NET_BUFFER_FIRST_MDL(NET_BUFFER_LIST_FIRST_NB(nbl));
+        PVOID va = MmGetMdlVirtualAddress(mdl);
+        next = NET_BUFFER_LIST_NEXT_NBL(nbl);
+        NdisFreeNetBufferList(nbl);
+        NdisFreeMdl(mdl);
+        ExFreePoolWithTag(va, TAG);
+        o->SendsCompleted++;
+    }
+}
+
+void Register(void)
+{
+    NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c;
+    memset(&c, 0, sizeof(c));
+    c.Header.Type = NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS;
+    c.Header.Revision = NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_2;
+    c.Header.Size = NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_2;
+    c.MajorNdisVersion = 6;
+    c.MinorNdisVersion = 30;
+    RtlInitUnicodeString(&c.Name, L"NKTEST");
+    c.BindAdapterHandlerEx = BindAdapter;
+    c.UnbindAdapterHandlerEx = UnbindAdapter;
+    c.OpenAdapterCompleteHandlerEx = OpenComplete;
+    c.CloseAdapterCompleteHandlerEx = CloseComplete;
+    c.NetPnPEventHandler = PnpEvent;
+    c.OidRequestCompleteHandler = OidComplete;
+    c.StatusHandlerEx = Status;
+    c.ReceiveNetBufferListsHandler = Receive;
+    c.SendNetBufferListsCompleteHandler = SendComplete;
+    assert_int_equal(NdisRegisterProtocolDriver(NULL, &c, &Protocol), NDIS_STATUS_SUCCESS);
+}
+
+void Send(const UCHAR *frame, ULONG length)
+{
+    PUCHAR buf = ExAllocatePoolWithTag(NonPagedPoolNx, length, TAG);
+    PMDL mdl = NdisAllocateMdl(Open->Binding, buf, length);
+    PNET_BUFFER_LIST nbl = NdisAllocateNetBufferAndNetBufferList(Open->Pool, 0, 0, mdl, 0, length);
+    assert_non_null(nbl);
+    memcpy(buf, frame, length);
+    NdisSendNetBufferLists(Open->Binding, nbl, NDIS_DEFAULT_PORT_NUMBER, 0);
+}
+

@@ -1,0 +1,36 @@
+/*
+ * nkproto.h - a small NDIS 6 protocol written only with WDK names, shared
+ * by the host kernel's NDIS tests: it binds to every Ethernet adapter,
+ * sets a packet filter, counts and copies what it receives (with
+ * ndiskit's MDL helpers), and frees what it sent on completion.  One
+ * binding at a time (Open).
+ */
+#ifndef NKPROTO_H
+#define NKPROTO_H
+
+#define NDIS630 1
+#include <ndis.h>
+
+typedef struct _OPEN {
+    NDIS_HANDLE Binding;
+    NDIS_HANDLE Pool;
+    UCHAR Mac[6];
+    ULONG Mtu;
+    volatile ULONG Received;
+    UCHAR LastFrame[1514];
+    ULONG LastLength;
+    PNET_BUFFER_LIST Kept;          /* a receive held on to (KeepReceives) */
+    LONG SendsCompleted;
+} OPEN;
+
+extern NDIS_HANDLE Protocol;
+extern OPEN *Open;
+extern BOOLEAN KeepReceives;
+/* Set before Register(): the packet filter the bind sets. */
+extern ULONG ProtocolFilter;
+
+void Register(void);
+void Send(const UCHAR *Frame, ULONG Length);
+NDIS_STATUS Oid(OPEN *o, NDIS_REQUEST_TYPE Type, NDIS_OID Id, PVOID Buffer, ULONG Length);
+
+#endif
