@@ -18,10 +18,19 @@ find_program(NDISKIT_PYTHON /usr/bin/python3 python3 REQUIRED)
 find_program(NDISKIT_CLANG clang-19 REQUIRED)
 find_program(NDISKIT_MINGW_CC x86_64-w64-mingw32-gcc)
 
+# ThreadSanitizer builds of the host kernel and its concurrency tests (label
+# tsan) use these instead of ASan/UBSan, which cannot be combined with it.
+set(NDISKIT_TSAN_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+
 # A host target that uses the NT/NDIS/KMDF headers.
+#   ndiskit_host_target(target [SANITIZERS flags...])
 function(ndiskit_host_target target)
+    cmake_parse_arguments(H "" "" "SANITIZERS" ${ARGN})
+    if(NOT DEFINED H_SANITIZERS)
+        set(H_SANITIZERS ${NDISKIT_SANITIZER_FLAGS})
+    endif()
     target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/include
                                                  ${PROJECT_SOURCE_DIR}/lib/include)
-    target_compile_options(${target} PRIVATE ${NDISKIT_HOST_C_FLAGS} ${NDISKIT_SANITIZER_FLAGS})
-    target_link_options(${target} PRIVATE ${NDISKIT_SANITIZER_FLAGS})
+    target_compile_options(${target} PRIVATE ${NDISKIT_HOST_C_FLAGS} ${H_SANITIZERS})
+    target_link_options(${target} PRIVATE ${H_SANITIZERS})
 endfunction()
