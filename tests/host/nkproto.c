@@ -155,8 +155,9 @@ static VOID SendComplete(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST Ne
     }
 }
 
-void Register(void)
+NDIS_STATUS RegisterEx(BOOLEAN MayFail)
 {
+    NDIS_STATUS status;
     NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c;
     memset(&c, 0, sizeof(c));
     c.Header.Type = NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS;
@@ -174,16 +175,26 @@ void Register(void)
     c.StatusHandlerEx = Status;
     c.ReceiveNetBufferListsHandler = Receive;
     c.SendNetBufferListsCompleteHandler = SendComplete;
-    assert_int_equal(NdisRegisterProtocolDriver(NULL, &c, &Protocol), NDIS_STATUS_SUCCESS);
+    status = NdisRegisterProtocolDriver(NULL, &c, &Protocol);
+    if (!MayFail)
+        assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    return status;
 }
 
-void Send(const UCHAR *frame, ULONG length)
+BOOLEAN Send(const UCHAR *frame, ULONG length)
 {
     PUCHAR buf = ExAllocatePoolWithTag(NonPagedPoolNx, length, TAG);
-    PMDL mdl = NdisAllocateMdl(Open->Binding, buf, length);
-    PNET_BUFFER_LIST nbl = NdisAllocateNetBufferAndNetBufferList(Open->Pool, 0, 0, mdl, 0, length);
-    assert_non_null(nbl);
+    PMDL mdl = buf ? NdisAllocateMdl(Open->Binding, buf, length) : NULL;
+    PNET_BUFFER_LIST nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(Open->Pool, 0, 0, mdl, 0, length) : NULL;
+    if (nbl == NULL) {
+        if (mdl)
+            NdisFreeMdl(mdl);
+        if (buf)
+            ExFreePoolWithTag(buf, TAG);
+        return FALSE;
+    }
     memcpy(buf, frame, length);
     NdisSendNetBufferLists(Open->Binding, nbl, NDIS_DEFAULT_PORT_NUMBER, 0);
+    return TRUE;
 }
 

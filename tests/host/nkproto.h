@@ -29,8 +29,11 @@ extern BOOLEAN KeepReceives;
 /* Set before Register(): the packet filter the bind sets. */
 extern ULONG ProtocolFilter;
 
-void Register(void);
-void Send(const UCHAR *Frame, ULONG Length);
+/* Registers the protocol; asserts success unless MayFail. */
+NDIS_STATUS RegisterEx(BOOLEAN MayFail);
+#define Register() ((void)RegisterEx(FALSE))
+/* Sends one frame; FALSE (nothing sent, nothing leaked) if an allocation failed. */
+BOOLEAN Send(const UCHAR *Frame, ULONG Length);
 NDIS_STATUS Oid(OPEN *o, NDIS_REQUEST_TYPE Type, NDIS_OID Id, PVOID Buffer, ULONG Length);
 
 #endif

@@ -61,7 +61,7 @@ static void test_send_and_receive(void **state)
     Register();                                        /* binds to the existing adapter */
     assert_non_null(Open);
 
-    Send(frame, 60);
+    assert_true(Send(frame, 60));
     assert_int_equal(Open->SendsCompleted, 1);
     assert_int_equal(NkHostAdapterCapture(a, got, sizeof(got)), 60);
     assert_memory_equal(got, frame, 60);
@@ -121,12 +121,61 @@ static void test_verifier_rules(void **state)
     NkHostRemoveAdapter(a);
 }
 
+/* One whole scenario - register, adapter arrives (bind, open, OIDs), send,
+ * receive, adapter leaves, deregister - with each allocation in it failed in
+ * turn: every failure must be clean (the bind fails or the frame is lost),
+ * with nothing leaked and no verifier report. */
+static int Scenario(void)
+{
+    NK_HOST_ADAPTER *a;
+    UCHAR frame[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    int bound;
+
+    if (RegisterEx(TRUE) != NDIS_STATUS_SUCCESS)
+        return 0;
+    if (!NT_SUCCESS(NkHostAddAdapter(L"\\DEVICE\\{NK-SWEEP}", Mac, 1500, &a))) {
+        NdisDeregisterProtocolDriver(Protocol);
+        return 0;
+    }
+    bound = Open != NULL;
+    if (bound) {
+        Send(frame, 60);
+        NkHostAdapterInject(a, frame, 60, FALSE);
+    }
+    NdisDeregisterProtocolDriver(Protocol);
+    NkHostRemoveAdapter(a);
+    return bound;
+}
+
+static void test_allocation_failure_sweep(void **state)
+{
+    ULONG64 sites;
+    ULONG failedBinds = 0;
+    (void)state;
+
+    NkHostReset();
+    assert_true(Scenario());
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    sites = NkHostFaultSiteCount(NkFaultPoolAllocation);
+    assert_true(sites >= 5);
+    for (ULONG64 k = 1; k <= sites; k++) {
+        NkHostReset();
+        NkHostFailNth(NkFaultPoolAllocation, k);
+        if (!Scenario())
+            failedBinds++;
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+    }
+    assert_true(failedBinds > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bind_oids_unbind, Setup),
         cmocka_unit_test_setup(test_send_and_receive, Setup),
         cmocka_unit_test_setup(test_verifier_rules, Setup),
+        cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
