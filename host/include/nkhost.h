@@ -129,6 +129,14 @@ ULONG NkHostAdapterCapture(_In_ NK_HOST_ADAPTER *Adapter, _Out_writes_bytes_(Len
 NTSTATUS NkHostPauseAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostRestartAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostBindsComplete(_In_ NK_HOST_ADAPTER *Adapter);
+/* Pend-OIDs mode: NdisOidRequest returns NDIS_STATUS_PENDING; the requests
+ * complete (through ProtocolOidRequestComplete) when the test calls
+ * NkHostCompleteOids, which returns how many it completed. */
+VOID NkHostSetAdapterPendOids(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
+ULONG NkHostCompleteOids(_In_ NK_HOST_ADAPTER *Adapter);
+/* A status indication (e.g. NDIS_STATUS_LINK_STATE) to every open binding. */
+VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCode /* an NDIS_STATUS */,
+                          _In_reads_bytes_opt_(Length) PVOID Buffer, _In_ ULONG Length);
 /* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
 ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
 

@@ -354,19 +354,116 @@ VOID NdisReturnNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST Ne
 
 /* ---- OID requests ---------------------------------------------------------------- */
 
+static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest);
+
+/* In pend-OIDs mode every request returns NDIS_STATUS_PENDING and waits
+ * for NkHostCompleteOids (or NdisCancelOidRequest), as a slow miniport
+ * makes it wait: protocols must handle both paths. */
 NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidRequest)
 {
     NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisOidRequest");
+    if (b == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisOidRequest"))
+        return NDIS_STATUS_FAILURE;
+    if (OidRequest->Header.Type != NDIS_OBJECT_TYPE_OID_REQUEST) {
+        NkHostViolation("ndis.bad-oid-request", "NDIS_OID_REQUEST header type 0x%x", OidRequest->Header.Type);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    if (b->Adapter->PendOids) {
+        pthread_mutex_lock(&NkNdisLock);
+        if (b->PendingOidCount == RTL_NUMBER_OF(b->PendingOids)) {
+            pthread_mutex_unlock(&NkNdisLock);
+            return NDIS_STATUS_RESOURCES;
+        }
+        b->PendingOids[b->PendingOidCount++] = OidRequest;
+        pthread_mutex_unlock(&NkNdisLock);
+        return NDIS_STATUS_PENDING;
+    }
+    return OidNow(b, OidRequest);
+}
+
+/* Completes the pended OID at index i of b with Status (or by running it). */
+static VOID CompletePendedLocked(NK_BINDING *b, ULONG i, BOOLEAN Abort)
+{
+    PNDIS_OID_REQUEST r = b->PendingOids[i];
+    NDIS_STATUS status;
+    memmove(&b->PendingOids[i], &b->PendingOids[i + 1], (b->PendingOidCount - i - 1) * sizeof(r));
+    b->PendingOidCount--;
+    status = Abort ? NDIS_STATUS_REQUEST_ABORTED : OidNow(b, r);
+    b->Protocol->Chars.OidRequestCompleteHandler(b->ProtocolBindingContext, r, status);
+}
+
+VOID NkHostSetAdapterPendOids(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
+{
+    ((NK_ADAPTER *)Adapter)->PendOids = Pend;
+}
+
+ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
+    ULONG n = 0;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
+        NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
+        while (b->PendingOidCount != 0) {
+            CompletePendedLocked(b, 0, FALSE);
+            n++;
+        }
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    return n;
+}
+
+VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelOidRequest");
+    if (b == NULL)
+        return;
+    pthread_mutex_lock(&NkNdisLock);
+    for (ULONG i = 0; i < b->PendingOidCount; i++) {
+        if (b->PendingOids[i]->RequestId == RequestId) {
+            CompletePendedLocked(b, i, TRUE);
+            break; /* one request per ID; an ID not pending is simply ignored */
+        }
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+}
+
+/* Status indications, as a miniport raises them (link up/down, ...). */
+VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID Buffer, ULONG Length)
+{
+    NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
+        NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
+        NDIS_STATUS_INDICATION si;
+        KIRQL old;
+        if (!b->Open)
+            continue;
+        memset(&si, 0, sizeof(si));
+        si.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
+        si.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
+        si.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
+        si.SourceHandle = (NDIS_HANDLE)a;
+        si.StatusCode = StatusCode;
+        si.StatusBuffer = Buffer;
+        si.StatusBufferSize = Length;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        b->Protocol->Chars.StatusHandlerEx(b->ProtocolBindingContext, &si);
+        KeLowerIrql(old);
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+}
+
+static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
+{
     PVOID buf;
     ULONG len, need = 0;
     ULONG64 value = 0;
     PVOID src = &value;
     NDIS_OID oid;
 
-    if (b == NULL)
-        return NDIS_STATUS_INVALID_PARAMETER;
-    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisOidRequest"))
-        return NDIS_STATUS_FAILURE;
     if (NkHostShouldFail(NkFaultNdisOid))
         return NDIS_STATUS_RESOURCES;
     if (OidRequest->RequestType == NdisRequestSetInformation) {

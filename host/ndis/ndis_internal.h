@@ -32,6 +32,9 @@ typedef struct _NK_BINDING {
     /* The NBLs indicated and not yet returned, looked up before a returned
      * NBL is touched, so a double return is caught, not a use after free. */
     PNET_BUFFER_LIST Indicated[256];
+    /* OID requests pended (adapter in pend-OIDs mode), oldest first. */
+    PNDIS_OID_REQUEST PendingOids[32];
+    ULONG PendingOidCount;
     KEVENT BindDone, UnbindDone, PnpDone;
     NDIS_STATUS BindStatus, PnpStatus;
     LIST_ENTRY Link;                /* on the adapter */
@@ -67,6 +70,7 @@ struct _NK_ADAPTER {
     int IfIndex;
     pthread_t Receiver;
     volatile BOOLEAN Stopping;
+    BOOLEAN PendOids;               /* NkHostSetAdapterPendOids */
 };
 
 /* datapath.c: the adapter object both kinds share. */

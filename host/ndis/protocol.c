@@ -251,6 +251,9 @@ NDIS_STATUS NdisCloseAdapterEx(NDIS_HANDLE NdisBindingHandle)
         return NDIS_STATUS_INVALID_PARAMETER;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisCloseAdapterEx"))
         return NDIS_STATUS_FAILURE;
+    if (b->PendingOidCount != 0)
+        NkHostViolation("ndis.close-with-oids", "NdisCloseAdapterEx with %lu OID request(s) pending: cancel or "
+                        "wait for them first", (unsigned long)b->PendingOidCount);
     if (b->SendsOutstanding != 0 || b->ReceivesOutstanding != 0)
         NkHostViolation("ndis.close-with-io", "NdisCloseAdapterEx with %ld send(s) and %ld receive(s) outstanding",
                         (long)b->SendsOutstanding, (long)b->ReceivesOutstanding);

@@ -108,8 +108,20 @@ static NDIS_STATUS UnbindAdapter(NDIS_HANDLE UnbindContext, NDIS_HANDLE Protocol
 
 static VOID OpenComplete(NDIS_HANDLE c, NDIS_STATUS s) { (void)c; (void)s; }
 static VOID CloseComplete(NDIS_HANDLE c) { (void)c; }
-static VOID OidComplete(NDIS_HANDLE c, PNDIS_OID_REQUEST r, NDIS_STATUS s) { (void)c; (void)r; (void)s; }
-static VOID Status(NDIS_HANDLE c, PNDIS_STATUS_INDICATION s) { (void)c; (void)s; }
+static VOID OidComplete(NDIS_HANDLE c, PNDIS_OID_REQUEST r, NDIS_STATUS s)
+{
+    OPEN *o = c;
+    (void)r;
+    o->OidsCompleted++;
+    o->LastOidStatus = s;
+}
+
+static VOID Status(NDIS_HANDLE c, PNDIS_STATUS_INDICATION s)
+{
+    OPEN *o = c;
+    assert_int_equal(s->Header.Type, NDIS_OBJECT_TYPE_STATUS_INDICATION);
+    o->LastStatusCode = s->StatusCode;
+}
 
 static NDIS_STATUS PnpEvent(NDIS_HANDLE ProtocolBindingContext, PNET_PNP_EVENT_NOTIFICATION Notification)
 {

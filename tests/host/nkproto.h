@@ -21,6 +21,9 @@ typedef struct _OPEN {
     ULONG LastLength;
     PNET_BUFFER_LIST Kept;          /* a receive held on to (KeepReceives) */
     LONG SendsCompleted;
+    LONG OidsCompleted;             /* through ProtocolOidRequestComplete */
+    NDIS_STATUS LastOidStatus;
+    NDIS_STATUS LastStatusCode;     /* the last status indication */
 } OPEN;
 
 extern NDIS_HANDLE Protocol;
