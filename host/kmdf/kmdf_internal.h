@@ -15,6 +15,7 @@
 #include <wdf.h>
 #include <wdfldr.h>
 #include <nkhost.h>
+#include "nt_internal.h" /* the NT core's hooks: dispatcher lock, timer checks */
 
 typedef enum _NK_WDF_TYPE {
     NkWdfTypeGeneric = 1,

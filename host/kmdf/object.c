@@ -186,6 +186,8 @@ static VOID DestroyLocked(NK_WDF_OBJECT *o)
         NK_WDF_CONTEXT *c = o->Contexts;
         o->Contexts = c->Next;
         c->Magic = 0;
+        /* A timer or DPC in a context area must be cancelled by EvtDestroy at the latest. */
+        NkTimersCheckFree(c + 1, c->Size, "WDF object destruction");
         free(c);
     }
     o->Magic = 0;

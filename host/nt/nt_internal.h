@@ -33,6 +33,8 @@ BOOLEAN NkDispatcherTryAcquire(PDISPATCHER_HEADER Object);
 #define NK_OBJ_SYNCHRONIZATION_EVENT 1
 #define NK_OBJ_MUTANT               2
 #define NK_OBJ_THREAD               6
+#define NK_OBJ_TIMER_NOTIFICATION   8
+#define NK_OBJ_TIMER_SYNCHRONIZATION 9
 
 /* Appends one line to the DbgPrint log. */
 VOID NkLogAppend(_In_z_ const char *Line);
@@ -43,6 +45,13 @@ VOID NkPoolReset(VOID);
 SIZE_T NkPoolReportLeaks(VOID);
 VOID NkFaultReset(VOID);
 SIZE_T NkThreadsReportLeaks(VOID);
+
+/* Timers, DPCs and work items (timer.c): the leak report, the reset, and
+ * the check every free of driver memory makes that it holds no armed
+ * timer or queued DPC (What names the freeing DDI). */
+SIZE_T NkTimersReportLeaks(VOID);
+VOID NkTimersReset(VOID);
+VOID NkTimersCheckFree(PVOID Base, SIZE_T Size, const char *What);
 
 /* The KMDF part's state (kmdf/): leak report and reset. */
 SIZE_T NkWdfReportLeaks(VOID);

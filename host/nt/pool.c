@@ -132,6 +132,7 @@ static VOID Free(PVOID P, BOOLEAN CheckTag, ULONG Tag, const char *Ddi)
     }
     if (h->Paged && NkIrqlGet() > APC_LEVEL)
         NkHostViolation("pool.paged-above-apc", "%s of paged pool at IRQL %u", Ddi, NkIrqlGet());
+    NkTimersCheckFree(h + 1, h->Size, Ddi);
     memset(h + 1, 0xDD, h->Size); /* a use after free reads garbage, as it would */
     h->Magic = 0;
     free(h);

@@ -234,7 +234,10 @@ BOOLEAN NkDispatcherTryAcquire(PDISPATCHER_HEADER Object)
     case NK_OBJ_NOTIFICATION_EVENT:
     case NK_OBJ_THREAD:
         return Object->SignalState > 0;
+    case NK_OBJ_TIMER_NOTIFICATION:
+        return Object->SignalState > 0;
     case NK_OBJ_SYNCHRONIZATION_EVENT:
+    case NK_OBJ_TIMER_SYNCHRONIZATION:
         if (Object->SignalState > 0) {
             Object->SignalState = 0; /* auto-reset: one waiter consumes it */
             return TRUE;

@@ -98,6 +98,7 @@ VOID NkHostReset(VOID)
     pthread_mutex_unlock(&VerifierLock);
     NkWdfReset();
     NkNdisReset();
+    NkTimersReset();
     NkPoolReset();
     NkFaultReset();
     NkLogReset();
@@ -107,7 +108,8 @@ VOID NkHostReset(VOID)
 
 SIZE_T NkHostCheckLeaks(VOID)
 {
-    return NkNdisReportLeaks() + NkWdfReportLeaks() + NkPoolReportLeaks() + NkThreadsReportLeaks();
+    return NkNdisReportLeaks() + NkWdfReportLeaks() + NkTimersReportLeaks() + NkPoolReportLeaks() +
+           NkThreadsReportLeaks();
 }
 
 BOOLEAN NkHostCheckIrqlMax(KIRQL Max, const char *Ddi)
