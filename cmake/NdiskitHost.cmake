@@ -34,3 +34,24 @@ function(ndiskit_host_target target)
     target_compile_options(${target} PRIVATE ${NDISKIT_HOST_C_FLAGS} ${H_SANITIZERS})
     target_link_options(${target} PRIVATE ${H_SANITIZERS})
 endfunction()
+
+# The host build of a driver: the same ndiskit_add_driver() line that makes
+# dist/<name>/<name>.sys in the kernel tree makes build/bin/drivers/<name>.so
+# here, for `ndiskit host run`.  Its DDI imports stay undefined and resolve
+# against the host kernel inside the ndiskit process when it is loaded.
+#   ndiskit_add_driver(name SOURCES src... [KMDF minor] [INCLUDES dirs...]
+#                      [IMPORTS ...] [ENTRY sym] [NO_PACKAGE])
+function(ndiskit_add_driver name)
+    cmake_parse_arguments(D "NO_PACKAGE" "ENTRY;KMDF" "SOURCES;IMPORTS;LIBRARIES;INCLUDES" ${ARGN})
+    if(D_KMDF)
+        list(APPEND D_SOURCES ${PROJECT_SOURCE_DIR}/lib/kmdf/stub.c)
+    endif()
+    add_library(${name}_host MODULE ${D_SOURCES})
+    ndiskit_host_target(${name}_host)
+    target_include_directories(${name}_host PRIVATE ${D_INCLUDES})
+    if(D_KMDF)
+        target_compile_definitions(${name}_host PRIVATE KMDF_VERSION_MAJOR=1 KMDF_VERSION_MINOR=${D_KMDF})
+    endif()
+    set_target_properties(${name}_host PROPERTIES OUTPUT_NAME ${name} PREFIX ""
+                          LIBRARY_OUTPUT_DIRECTORY ${NDISKIT_BIN_DIR}/drivers)
+endfunction()

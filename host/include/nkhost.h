@@ -99,6 +99,8 @@ NTSTATUS NkHostDeviceIoControlAsync(_In_ HANDLE Handle, _In_ ULONG IoControlCode
                                     _Out_ NK_HOST_IO **Io);
 NTSTATUS NkHostReadFileAsync(_In_ HANDLE Handle, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length,
                              _Out_ NK_HOST_IO **Io);
+NTSTATUS NkHostWriteFileAsync(_In_ HANDLE Handle, _In_reads_bytes_(Length) const VOID *Buffer, _In_ ULONG Length,
+                              _Out_ NK_HOST_IO **Io);
 /* Waits up to TimeoutMs (MAXULONG: forever) for Io.  STATUS_TIMEOUT: still
  * pending (Io stays valid); otherwise Io is finished and freed. */
 NTSTATUS NkHostWaitIo(_In_ NK_HOST_IO *Io, _In_ ULONG TimeoutMs, _Out_opt_ ULONG *Bytes);

@@ -194,26 +194,16 @@ NTSTATUS NkHostReadFile(HANDLE Handle, PVOID Buffer, ULONG Length, ULONG *BytesR
     return Sync(s, io, BytesRead);
 }
 
+NTSTATUS NkHostWriteFileAsync(HANDLE Handle, const VOID *Buffer, ULONG Length, NK_HOST_IO **Io)
+{
+    return Submit(Handle, WdfRequestTypeWrite, 0, Buffer, Length, NULL, 0, Io);
+}
+
 NTSTATUS NkHostWriteFile(HANDLE Handle, const VOID *Buffer, ULONG Length, ULONG *BytesWritten)
 {
     NK_HOST_IO *io;
-    NTSTATUS s = Submit(Handle, WdfRequestTypeWrite, 0, Buffer, Length, NULL, 0, &io);
-    if (s != STATUS_PENDING) {
-        if (BytesWritten != NULL)
-            *BytesWritten = 0;
-        return s;
-    }
-    {
-        NTSTATUS status;
-        NK_WDF_REQUEST *r = io->Request;
-        KeWaitForSingleObject(&r->Done, Executive, UserMode, FALSE, NULL);
-        status = r->Status;
-        if (BytesWritten != NULL)
-            *BytesWritten = NT_SUCCESS(status) ? (ULONG)r->Information : 0;
-        FreeRequest(r);
-        free(io);
-        return status;
-    }
+    NTSTATUS s = NkHostWriteFileAsync(Handle, Buffer, Length, &io);
+    return Sync(s, io, BytesWritten);
 }
 
 NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)

@@ -16,6 +16,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +76,10 @@ NTSTATUS NkHostAddPacketAdapter(PCSTR IfName, NK_HOST_ADAPTER **Adapter)
     if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
         close(fd);
         return STATUS_INVALID_DEVICE_STATE;
+    }
+    if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+        close(fd); /* an 802.3 medium only: no loopback, tun or IPoIB interfaces */
+        return STATUS_NOT_SUPPORTED;
     }
     {
         UCHAR mac[6];

@@ -5,29 +5,14 @@
 #
 #   run_hello.sh CLIENT_EXE DRIVER_SYS PREFIX_DIR
 #
-# PREFIX_DIR is created on first use (wineboot takes a few seconds) and reused.
+# PREFIX_DIR is set up by wine_prefix.sh.
 set -u
 client=$1 driver=$2 prefix=$3
-WINE=${WINE:-/usr/lib/wine/wine64}
-WINESERVER=${WINESERVER:-/usr/lib/wine/wineserver}
-
-if [ ! -x "$WINE" ]; then
-    echo "run_hello: $WINE not found (scripts/deps installs wine64)" >&2
-    exit 1
-fi
-export WINEPREFIX="$prefix" WINEARCH=win64 WINEDLLOVERRIDES="mscoree,mshtml="
+. "$(dirname "$0")/wine_prefix.sh"
 # debugstr shows the driver's DbgPrint output; everything else stays quiet.
 export WINEDEBUG=-all,warn+debugstr
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
-
-if [ ! -f "$prefix/system.reg" ]; then
-    mkdir -p "$prefix"
-    "$WINE" wineboot -i >"$log/boot" 2>&1 || { cat "$log/boot" >&2; exit 1; }
-    # wineboot returns before services.exe has settled; a service created in
-    # that window cannot be started (ERROR_SERVICE_DOES_NOT_EXIST).
-    "$WINESERVER" -w
-fi
 
 "$WINE" "$client" "$driver" >"$log/out" 2>"$log/err"
 rc=$?

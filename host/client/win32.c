@@ -1,0 +1,318 @@
+/*
+ * win32.c - CreateFile/DeviceIoControl/ReadFile/WriteFile/CloseHandle for
+ * Linux programs, carried to `ndiskit host run` over its Unix socket
+ * (nkwire.h), with GetLastError codes mapped from the driver's NTSTATUS the
+ * way Windows maps them.
+ *
+ * A HANDLE is the connection's file descriptor plus one, so 0 and
+ * INVALID_HANDLE_VALUE are never valid handles.  The last error is per
+ * thread, as on Windows.
+ */
+#define _GNU_SOURCE 1
+#include <windows.h>
+#include <winioctl.h>
+
+#include "nkwire.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static _Thread_local DWORD LastError;
+
+DWORD WINAPI GetLastError(void)
+{
+    return LastError;
+}
+
+void WINAPI SetLastError(DWORD dwErrCode)
+{
+    LastError = dwErrCode;
+}
+
+void WINAPI Sleep(DWORD dwMilliseconds)
+{
+    struct timespec ts = {dwMilliseconds / 1000, (long)(dwMilliseconds % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* ---- NTSTATUS -> Win32 ------------------------------------------------------- */
+
+#include "ntstatus_map.h"
+
+ULONG WINAPI RtlNtStatusToDosError(LONG Status)
+{
+    uint32_t s = (uint32_t)Status;
+
+#define NK_CASE(status, error, name) \
+    case status:                     \
+        return error;
+
+    if (s == 0 || (s & 0x20000000u) != 0) /* success, and customer codes, pass through */
+        return s;
+    if ((s & 0xF0000000u) == 0xD0000000u) /* bit 28 is ignored: 0xD... maps as 0xC... */
+        s &= ~0x10000000u;
+    switch (s) {
+        NK_STATUS_MAP_LIST(NK_CASE)
+    default:
+        return ERROR_MR_MID_NOT_FOUND;
+    }
+#undef NK_CASE
+}
+
+/* Win32 semantics: any success status (including informational ones) is
+ * TRUE; warnings and errors are FALSE with the mapped last error. */
+static BOOL Result(int32_t Status)
+{
+    if (Status >= 0) {
+        LastError = ERROR_SUCCESS;
+        return TRUE;
+    }
+    LastError = RtlNtStatusToDosError(Status);
+    return FALSE;
+}
+
+/* ---- the connection -------------------------------------------------------------- */
+
+static int FdOf(HANDLE h)
+{
+    intptr_t v = (intptr_t)h;
+    return h == NULL || h == INVALID_HANDLE_VALUE || v <= 0 || v > 0x7fffffff ? -1 : (int)(v - 1);
+}
+
+static int SendAll(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n != 0) {
+        ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int RecvAll(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n != 0) {
+        ssize_t k = recv(fd, c, n, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* One request and its reply.  A broken connection (the server stopped)
+ * reads as a device that went away: STATUS_DEVICE_NOT_CONNECTED. */
+static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t InLength, void *Out,
+                    uint32_t OutLength, uint32_t *Information)
+{
+    NK_WIRE_REQUEST q = {NK_WIRE_MAGIC, Op, Code, InLength, OutLength, 0};
+    NK_WIRE_REPLY r;
+
+    *Information = 0;
+    if (SendAll(fd, &q, sizeof(q)) != 0 || (InLength != 0 && SendAll(fd, In, InLength) != 0) ||
+        RecvAll(fd, &r, sizeof(r)) != 0 || r.Magic != NK_WIRE_MAGIC || r.DataLength > OutLength)
+        return (int32_t)0xC000009Du;
+    if (r.DataLength != 0 && RecvAll(fd, Out, r.DataLength) != 0)
+        return (int32_t)0xC000009Du;
+    *Information = r.Information;
+    return r.Status;
+}
+
+static const char *SocketPath(void)
+{
+    const char *p = getenv(NK_WIRE_SOCKET_ENV);
+    return p != NULL && *p != '\0' ? p : NK_WIRE_SOCKET_DEFAULT;
+}
+
+/* Name: UTF-16LE units, Units of them. */
+static HANDLE Open(const uint16_t *Name, size_t Units)
+{
+    struct sockaddr_un a;
+    const char *path = SocketPath();
+    uint32_t info;
+    int32_t status;
+    int fd;
+
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(a.sun_path)) {
+        LastError = ERROR_INVALID_NAME;
+        return INVALID_HANDLE_VALUE;
+    }
+    strcpy(a.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        LastError = ERROR_NO_SYSTEM_RESOURCES;
+        return INVALID_HANDLE_VALUE;
+    }
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        /* No host kernel running: as on Windows with the driver not loaded. */
+        close(fd);
+        LastError = ERROR_FILE_NOT_FOUND;
+        return INVALID_HANDLE_VALUE;
+    }
+    status = Call(fd, NK_WIRE_CREATE, 0, Name, (uint32_t)(Units * 2), NULL, 0, &info);
+    if (!Result(status)) {
+        close(fd);
+        return INVALID_HANDLE_VALUE;
+    }
+    return (HANDLE)(intptr_t)(fd + 1);
+}
+
+static BOOL CheckCreate(LPSECURITY_ATTRIBUTES Sa, DWORD Disposition, DWORD Flags)
+{
+    (void)Sa;
+    if (Flags & FILE_FLAG_OVERLAPPED) {
+        LastError = ERROR_NOT_SUPPORTED; /* this library does synchronous I/O only */
+        return FALSE;
+    }
+    if (Disposition != OPEN_EXISTING && Disposition != OPEN_ALWAYS) {
+        LastError = ERROR_ACCESS_DENIED; /* devices cannot be created from user mode */
+        return FALSE;
+    }
+    return TRUE;
+}
+
+HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                          DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+{
+    uint16_t name[1024];
+    size_t n;
+    (void)dwDesiredAccess;
+    (void)dwShareMode;
+    (void)hTemplateFile;
+
+    if (lpFileName == NULL) {
+        LastError = ERROR_INVALID_PARAMETER;
+        return INVALID_HANDLE_VALUE;
+    }
+    if (!CheckCreate(lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes))
+        return INVALID_HANDLE_VALUE;
+    /* Device names are ASCII; anything else is not a name we can serve. */
+    for (n = 0; lpFileName[n] != '\0'; n++) {
+        if (n == sizeof(name) / sizeof(name[0]) || (unsigned char)lpFileName[n] >= 0x80) {
+            LastError = ERROR_INVALID_NAME;
+            return INVALID_HANDLE_VALUE;
+        }
+        name[n] = (unsigned char)lpFileName[n];
+    }
+    return Open(name, n);
+}
+
+HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                          DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+{
+    uint16_t name[1024];
+    size_t n = 0;
+    (void)dwDesiredAccess;
+    (void)dwShareMode;
+    (void)hTemplateFile;
+
+    if (lpFileName == NULL) {
+        LastError = ERROR_INVALID_PARAMETER;
+        return INVALID_HANDLE_VALUE;
+    }
+    if (!CheckCreate(lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes))
+        return INVALID_HANDLE_VALUE;
+    /* wchar_t may be UTF-32 here: encode as UTF-16 (surrogate pairs above the BMP). */
+    for (const WCHAR *p = lpFileName; *p != 0; p++) {
+        uint32_t c = (uint32_t)*p;
+        if (n + 2 > sizeof(name) / sizeof(name[0]) || c > 0x10FFFF) {
+            LastError = ERROR_INVALID_NAME;
+            return INVALID_HANDLE_VALUE;
+        }
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            name[n++] = (uint16_t)(0xD800 + (c >> 10));
+            name[n++] = (uint16_t)(0xDC00 + (c & 0x3FF));
+        } else {
+            name[n++] = (uint16_t)c;
+        }
+    }
+    return Open(name, n);
+}
+
+BOOL WINAPI CloseHandle(HANDLE hObject)
+{
+    int fd = FdOf(hObject);
+    if (fd < 0 || close(fd) != 0) {
+        LastError = ERROR_INVALID_HANDLE;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static BOOL Io(HANDLE h, uint32_t Op, uint32_t Code, const void *In, DWORD InLength, void *Out, DWORD OutLength,
+               LPDWORD Bytes, LPOVERLAPPED Overlapped)
+{
+    uint32_t info = 0;
+    int fd = FdOf(h);
+
+    if (Bytes != NULL)
+        *Bytes = 0;
+    if (fd < 0) {
+        LastError = ERROR_INVALID_HANDLE;
+        return FALSE;
+    }
+    if (Overlapped != NULL) {
+        LastError = ERROR_NOT_SUPPORTED;
+        return FALSE;
+    }
+    if ((In == NULL && InLength != 0) || (Out == NULL && OutLength != 0)) {
+        LastError = ERROR_NOACCESS; /* what the I/O manager's probe of a NULL buffer gives */
+        return FALSE;
+    }
+    if (InLength > NK_WIRE_MAX_BUFFER || OutLength > NK_WIRE_MAX_BUFFER) {
+        LastError = ERROR_INVALID_USER_BUFFER;
+        return FALSE;
+    }
+    int32_t status = Call(fd, Op, Code, In, InLength, Out, OutLength, &info);
+    if (Bytes != NULL)
+        *Bytes = info;
+    return Result(status);
+}
+
+BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LPVOID lpInBuffer, DWORD nInBufferSize,
+                            LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned,
+                            LPOVERLAPPED lpOverlapped)
+{
+    return Io(hDevice, NK_WIRE_IOCTL, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize,
+              lpBytesReturned, lpOverlapped);
+}
+
+BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
+                     LPOVERLAPPED lpOverlapped)
+{
+    BOOL ok = Io(hFile, NK_WIRE_READ, 0, NULL, 0, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead,
+                 lpOverlapped);
+    /* A synchronous read at end of file succeeds with zero bytes. */
+    if (!ok && LastError == ERROR_HANDLE_EOF) {
+        LastError = ERROR_SUCCESS;
+        return TRUE;
+    }
+    return ok;
+}
+
+BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                      LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped)
+{
+    return Io(hFile, NK_WIRE_WRITE, 0, lpBuffer, nNumberOfBytesToWrite, NULL, 0, lpNumberOfBytesWritten,
+              lpOverlapped);
+}

@@ -1,0 +1,474 @@
+/*
+ * host_cli.c - `ndiskit host run DRIVER.so [options]`: load a driver built
+ * for the host kernel, run its entry point, and serve its devices to
+ * user-mode programs over a Unix socket (host/client/nkwire.h), until
+ * SIGINT/SIGTERM; then unload it and report leaks and verifier findings.
+ *
+ * This file is compiled with the NT headers (it drives the host kernel
+ * through <nkhost.h>); the rest of the tool is plain C11.
+ */
+#define _GNU_SOURCE 1
+#include <ntddk.h>
+#include <nkhost.h>
+
+#include "host_cli.h"
+#include "nkwire.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define MAX_ADAPTERS 16
+
+typedef NTSTATUS NTAPI ENTRY_FN(PDRIVER_OBJECT, PUNICODE_STRING);
+
+typedef struct {
+    const char *Name;
+    BOOLEAN Loopback;       /* in-memory, sends come back as receives */
+    NK_HOST_ADAPTER *Adapter;
+} ADAPTER_ARG;
+
+static volatile sig_atomic_t Stopping;
+static int WakePipe[2] = {-1, -1};
+static pthread_mutex_t ConnLock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ConnCond = PTHREAD_COND_INITIALIZER;
+static int Connections;
+static int ConnFds[1024];      /* open connections, to wake them at stop */
+static BOOLEAN Verbose;
+
+/* ---- one connection = one handle ------------------------------------------------- */
+
+static int RecvAll(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n != 0) {
+        ssize_t k = recv(fd, c, n, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int SendAll(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n != 0) {
+        ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int Reply(int fd, NTSTATUS Status, ULONG Information, const void *Data, ULONG DataLength)
+{
+    NK_WIRE_REPLY r = {NK_WIRE_MAGIC, Status, Information, DataLength};
+    if (SendAll(fd, &r, sizeof(r)) != 0)
+        return -1;
+    return DataLength != 0 ? SendAll(fd, Data, DataLength) : 0;
+}
+
+/* Waits for Io, cancelling it if the client goes away (its process died
+ * or closed the handle from another thread; *Gone is set) or the server is
+ * stopping (the client still gets the cancelled status). */
+static NTSTATUS Wait(int fd, NK_HOST_IO *Io, ULONG *Bytes, BOOLEAN *Gone)
+{
+    for (;;) {
+        NTSTATUS s = NkHostWaitIo(Io, 50, Bytes);
+        struct pollfd p = {fd, POLLRDHUP, 0};
+        if (s != STATUS_TIMEOUT)
+            return s;
+        if (!Stopping && poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+            *Gone = TRUE; /* nobody to answer */
+        if (*Gone || Stopping) {
+            NkHostCancelIo(Io);
+            return NkHostWaitIo(Io, MAXULONG, Bytes);
+        }
+    }
+}
+
+static void *Serve(void *Arg)
+{
+    int fd = (int)(intptr_t)Arg;
+    HANDLE handle = NULL;
+    BOOLEAN gone = FALSE;
+
+    while (!gone) {
+        NK_WIRE_REQUEST q;
+        PUCHAR in = NULL, out = NULL;
+        NK_HOST_IO *io = NULL;
+        NTSTATUS status;
+        ULONG bytes = 0;
+
+        if (RecvAll(fd, &q, sizeof(q)) != 0)
+            break; /* closed: CloseHandle */
+        if (q.Magic != NK_WIRE_MAGIC || q.InLength > NK_WIRE_MAX_BUFFER || q.OutLength > NK_WIRE_MAX_BUFFER ||
+            (q.Op == NK_WIRE_CREATE) != (handle == NULL)) {
+            fprintf(stderr, "ndiskit host: malformed request on connection %d; closing it\n", fd);
+            break;
+        }
+        if (q.InLength != 0) {
+            in = malloc(q.InLength);
+            if (in == NULL || RecvAll(fd, in, q.InLength) != 0) {
+                free(in);
+                break;
+            }
+        }
+        if (q.OutLength != 0 && (out = malloc(q.OutLength)) == NULL) {
+            free(in);
+            Reply(fd, STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0);
+            continue;
+        }
+        switch (q.Op) {
+        case NK_WIRE_CREATE: {
+            WCHAR name[1024];
+            ULONG units = q.InLength / 2;
+            if (q.InLength % 2 != 0 || units >= sizeof(name) / sizeof(name[0])) {
+                status = STATUS_OBJECT_NAME_INVALID;
+                break;
+            }
+            memcpy(name, in, q.InLength);
+            name[units] = 0;
+            status = NkHostCreateFile(name, &handle);
+            if (!NT_SUCCESS(status))
+                handle = NULL;
+            break;
+        }
+        case NK_WIRE_IOCTL:
+            status = NkHostDeviceIoControlAsync(handle, q.Code, in, q.InLength, out, q.OutLength, &io);
+            break;
+        case NK_WIRE_READ:
+            status = NkHostReadFileAsync(handle, out, q.OutLength, &io);
+            break;
+        case NK_WIRE_WRITE:
+            status = NkHostWriteFileAsync(handle, in, q.InLength, &io);
+            break;
+        default:
+            status = STATUS_INVALID_DEVICE_REQUEST;
+            break;
+        }
+        if (status == STATUS_PENDING && io != NULL)
+            status = Wait(fd, io, &bytes, &gone);
+        if (!gone) {
+            /* Output bytes go back for success and warnings (STATUS_BUFFER_OVERFLOW), as the I/O manager copies them. */
+            ULONG data = q.Op != NK_WIRE_WRITE && !NT_ERROR(status) ? bytes : 0;
+            if (Reply(fd, status, bytes, out, data) != 0)
+                gone = TRUE;
+        }
+        free(in);
+        free(out);
+        if ((q.Op == NK_WIRE_CREATE && handle == NULL) || Stopping)
+            break;
+    }
+    if (handle != NULL)
+        NkHostCloseHandle(handle); /* cleanup, cancel what is left, close */
+    pthread_mutex_lock(&ConnLock);
+    for (int i = 0; i < Connections; i++)
+        if (ConnFds[i] == fd)
+            ConnFds[i] = ConnFds[Connections - 1];
+    close(fd);
+    Connections--;
+    pthread_cond_broadcast(&ConnCond);
+    pthread_mutex_unlock(&ConnLock);
+    return NULL;
+}
+
+/* ---- loopback adapters: what is sent comes back as a receive --------------------------- */
+
+static void *Loop(void *Arg)
+{
+    ADAPTER_ARG *a = Arg;
+    static UCHAR frame[16384];
+    while (!Stopping) {
+        ULONG n = NkHostAdapterCapture(a->Adapter, frame, sizeof(frame));
+        if (n == 0) {
+            usleep(500);
+            continue;
+        }
+        NkHostAdapterInject(a->Adapter, frame, n, FALSE);
+    }
+    return NULL;
+}
+
+/* ---- run ------------------------------------------------------------------------------- */
+
+static void OnSignal(int Sig)
+{
+    (void)Sig;
+    Stopping = 1;
+    if (WakePipe[1] >= 0) {
+        ssize_t r = write(WakePipe[1], "x", 1);
+        (void)r;
+    }
+}
+
+static int Listen(const char *Path)
+{
+    struct sockaddr_un a;
+    int fd;
+
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    if (strlen(Path) >= sizeof(a.sun_path)) {
+        fprintf(stderr, "ndiskit host: socket path too long: %s\n", Path);
+        return -1;
+    }
+    strcpy(a.sun_path, Path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    /* A socket file nobody listens on is left from a server that died: reuse its path. */
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
+        fprintf(stderr, "ndiskit host: another host kernel is serving %s\n", Path);
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    unlink(Path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    /* Only this user may open the driver's devices (the SDDL's job on Windows). */
+    mode_t old = umask(0077);
+    int rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
+    umask(old);
+    if (rc != 0 || listen(fd, 64) != 0) {
+        fprintf(stderr, "ndiskit host: cannot listen on %s: %s\n", Path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static NTSTATUS AddAdapter(ADAPTER_ARG *a, ULONG Index)
+{
+    if (!a->Loopback)
+        return NkHostAddPacketAdapter(a->Name, &a->Adapter);
+    {
+        WCHAR name[64];
+        UCHAR mac[6] = {0x02, 0x4E, 0x4B, 0x00, 0x00, (UCHAR)(Index + 1)}; /* locally administered */
+        size_t i;
+        for (i = 0; a->Name[i] != '\0' && i < 63; i++)
+            name[i] = (unsigned char)a->Name[i];
+        name[i] = 0;
+        return NkHostAddAdapter(name, mac, 1500, &a->Adapter);
+    }
+}
+
+void host_usage(FILE *out)
+{
+    fputs("usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
+          "                        [--socket PATH] [--fatal] [--verbose]\n"
+          "  Loads DRIVER.so (built for the host kernel: ndiskit_add_driver in the host\n"
+          "  build puts it in build/bin/drivers/), runs its entry point, and serves its\n"
+          "  devices to programs linked with the ndiskit client library (CreateFile,\n"
+          "  DeviceIoControl, ReadFile, WriteFile) until SIGINT or SIGTERM; then\n"
+          "  unloads it and reports leaks and verifier findings.\n"
+          "  --adapter IFNAME   an NDIS adapter backed by Linux interface IFNAME (AF_PACKET;\n"
+          "                     needs CAP_NET_RAW)\n"
+          "  --loopback NAME    an in-memory adapter whose sends come back as receives\n"
+          "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV " or\n"
+          "                     " NK_WIRE_SOCKET_DEFAULT "); clients use the same variable\n"
+          "  --fatal            abort at the first verifier finding (for a debugger)\n"
+          "  --verbose          show the driver's DbgPrint output\n"
+          "  Exit status: 0 clean; 1 the driver failed to load or a setup step failed;\n"
+          "  2 usage; 3 leaks or verifier findings.\n",
+          out);
+}
+
+static int Run(int argc, char **argv)
+{
+    const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
+    ADAPTER_ARG adapters[MAX_ADAPTERS];
+    pthread_t loops[MAX_ADAPTERS];
+    ULONG nAdapters = 0, nLoops = 0;
+    BOOLEAN fatal = FALSE;
+    DRIVER_OBJECT drv;
+    UNICODE_STRING path;
+    WCHAR pathBuf[256];
+    void *so;
+    ENTRY_FN *entry;
+    NTSTATUS status;
+    int lfd, rc = 0;
+    SIZE_T leaks, findings;
+
+    if (sock == NULL || *sock == '\0')
+        sock = NK_WIRE_SOCKET_DEFAULT;
+    for (int i = 0; i < argc; i++) {
+        if ((strcmp(argv[i], "--adapter") == 0 || strcmp(argv[i], "--loopback") == 0) && i + 1 < argc) {
+            if (nAdapters == MAX_ADAPTERS) {
+                fprintf(stderr, "ndiskit host: at most %d adapters\n", MAX_ADAPTERS);
+                return 2;
+            }
+            adapters[nAdapters].Loopback = strcmp(argv[i], "--loopback") == 0;
+            adapters[nAdapters].Name = argv[++i];
+            adapters[nAdapters++].Adapter = NULL;
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            sock = argv[++i];
+        } else if (strcmp(argv[i], "--fatal") == 0) {
+            fatal = TRUE;
+        } else if (strcmp(argv[i], "--verbose") == 0) {
+            Verbose = TRUE;
+        } else if (argv[i][0] != '-' && driver == NULL) {
+            driver = argv[i];
+        } else {
+            fprintf(stderr, "ndiskit host run: unexpected argument '%s'\n", argv[i]);
+            host_usage(stderr);
+            return 2;
+        }
+    }
+    if (driver == NULL) {
+        host_usage(stderr);
+        return 2;
+    }
+    if (Verbose)
+        setenv("NDISKIT_HOST_DBGPRINT", "1", 1);
+
+    NkHostReset();
+    if (!fatal)
+        NkHostExpectViolations(); /* report every finding, stop at none */
+
+    so = dlopen(driver, RTLD_NOW | RTLD_LOCAL);
+    if (so == NULL) {
+        const char *why = dlerror();
+        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", driver, why);
+        if (strstr(why, "undefined symbol") != NULL)
+            fprintf(stderr, "ndiskit host: the driver calls a DDI the host kernel does not implement "
+                            "(README: \"Host kernel\" lists what it has)\n");
+        return 1;
+    }
+    /* A KMDF driver enters through our stub (it binds to the framework
+     * first); a WDM driver through DriverEntry. */
+    entry = (ENTRY_FN *)dlsym(so, "FxDriverEntry");
+    if (entry == NULL)
+        entry = (ENTRY_FN *)dlsym(so, "DriverEntry");
+    if (entry == NULL) {
+        fprintf(stderr, "ndiskit host: %s exports neither FxDriverEntry nor DriverEntry\n", driver);
+        dlclose(so);
+        return 1;
+    }
+
+    for (ULONG i = 0; i < nAdapters; i++) {
+        status = AddAdapter(&adapters[i], i);
+        if (!NT_SUCCESS(status)) {
+            fprintf(stderr, "ndiskit host: adapter %s: NTSTATUS 0x%08X%s\n", adapters[i].Name, (unsigned)status,
+                    status == STATUS_ACCESS_DENIED           ? " (AF_PACKET needs CAP_NET_RAW)"
+                    : status == STATUS_OBJECT_NAME_NOT_FOUND ? " (no such interface)"
+                    : status == STATUS_NOT_SUPPORTED         ? " (not an Ethernet interface)"
+                                                             : "");
+            rc = 1;
+            goto out_adapters;
+        }
+        if (adapters[i].Loopback && pthread_create(&loops[nLoops], NULL, Loop, &adapters[i]) == 0)
+            nLoops++;
+    }
+
+    memset(&drv, 0, sizeof(drv));
+    {
+        const char *base = strrchr(driver, '/');
+        size_t n = 0;
+        static const char prefix[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
+        base = base != NULL ? base + 1 : driver;
+        for (const char *p = prefix; *p && n < 200; p++)
+            pathBuf[n++] = (unsigned char)*p;
+        for (const char *p = base; *p && *p != '.' && n < 255; p++)
+            pathBuf[n++] = (unsigned char)*p;
+        pathBuf[n] = 0;
+        RtlInitUnicodeString(&path, pathBuf);
+    }
+    status = entry(&drv, &path);
+    if (!NT_SUCCESS(status)) {
+        fprintf(stderr, "ndiskit host: %s: DriverEntry failed with NTSTATUS 0x%08X\n", driver, (unsigned)status);
+        rc = 1;
+        goto out_adapters;
+    }
+
+    if (pipe2(WakePipe, O_CLOEXEC) != 0 || (lfd = Listen(sock)) < 0) {
+        rc = 1;
+        goto out_unload;
+    }
+    signal(SIGINT, OnSignal);
+    signal(SIGTERM, OnSignal);
+    signal(SIGPIPE, SIG_IGN);
+    fprintf(stderr, "ndiskit host: %s loaded; serving its devices on %s (SIGINT or SIGTERM to stop)\n", driver,
+            sock);
+
+    while (!Stopping) {
+        struct pollfd p[2] = {{lfd, POLLIN, 0}, {WakePipe[0], POLLIN, 0}};
+        pthread_t t;
+        int cfd;
+        if (poll(p, 2, -1) < 0 || !(p[0].revents & POLLIN))
+            continue;
+        cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (cfd < 0)
+            continue;
+        pthread_mutex_lock(&ConnLock);
+        if (Connections == (int)(sizeof(ConnFds) / sizeof(ConnFds[0])) ||
+            pthread_create(&t, NULL, Serve, (void *)(intptr_t)cfd) != 0) {
+            pthread_mutex_unlock(&ConnLock);
+            close(cfd); /* the client sees the open fail */
+            continue;
+        }
+        ConnFds[Connections++] = cfd;
+        pthread_mutex_unlock(&ConnLock);
+        pthread_detach(t);
+    }
+    fprintf(stderr, "ndiskit host: stopping: closing handles, unloading %s\n", driver);
+    close(lfd);
+    unlink(sock);
+    /* Every connection's pending I/O is cancelled (Stopping) and its handle
+     * closed, as when the processes holding them exit. */
+    pthread_mutex_lock(&ConnLock);
+    for (int i = 0; i < Connections; i++)
+        shutdown(ConnFds[i], SHUT_RD); /* an idle connection's recv returns: it closes its handle */
+    while (Connections != 0)
+        pthread_cond_wait(&ConnCond, &ConnLock);
+    pthread_mutex_unlock(&ConnLock);
+
+out_unload:
+    if (drv.DriverUnload != NULL)
+        drv.DriverUnload(&drv);
+out_adapters:
+    Stopping = 1;
+    for (ULONG i = 0; i < nLoops; i++)
+        pthread_join(loops[i], NULL);
+    for (ULONG i = 0; i < nAdapters; i++)
+        if (adapters[i].Adapter != NULL)
+            NkHostRemoveAdapter(adapters[i].Adapter);
+    leaks = NkHostCheckLeaks();
+    findings = NkHostViolationCount();
+    if (rc == 0) {
+        fprintf(stderr, "ndiskit host: unloaded; %zu leak(s), %zu verifier finding(s)\n", (size_t)leaks,
+                (size_t)findings);
+        if (findings != 0)
+            rc = 3;
+    }
+    dlclose(so);
+    return rc;
+}
+
+int host_command(int argc, char **argv)
+{
+    if (argc >= 1 && strcmp(argv[0], "run") == 0)
+        return Run(argc - 1, argv + 1);
+    host_usage(stderr);
+    return 2;
+}
