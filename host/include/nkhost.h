@@ -54,6 +54,28 @@ BOOLEAN NkHostCheckIrqlMax(_In_ KIRQL Max, _In_z_ const char *Ddi);
  * driver object passed to IoCreateSystemThread, a thread object, ...). */
 LONG NkHostObjectReferences(_In_ PVOID Object);
 
+/* ---- interleaving explorer ---------------------------------------------------
+ *
+ * NkHostRunInterleaved runs Count actions (at most 16) on their own threads
+ * but one at a time: at each schedule point (spin lock acquire/release,
+ * waits, the NDIS DDIs a protocol calls, each NDIS callback the host
+ * delivers) the running action hands over to one the seed chooses.  The
+ * same seed replays the same interleaving; *Trace (optional) is a hash of
+ * its decisions.  Returns the number of decisions.  A violation during a
+ * run names the seed.  Every action waiting on another is reported as
+ * sched.deadlock.
+ *
+ *     for (ULONG64 seed = 0; NkHostNextSeed(&seed, 32);)
+ *         NkHostRunInterleaved(seed, actions, contexts, 3, NULL);
+ *
+ * NkHostNextSeed steps through seeds 1..N: N is DefaultCount, or
+ * $NDISKIT_SEEDS (`make stress` raises it); $NDISKIT_SEED=S runs only S. */
+typedef VOID NK_HOST_ACTION(_In_opt_ PVOID Context);
+ULONG64 NkHostRunInterleaved(_In_ ULONG64 Seed, _In_reads_(Count) NK_HOST_ACTION *const *Actions,
+                             _In_reads_opt_(Count) PVOID const *Contexts, _In_ ULONG Count,
+                             _Out_opt_ ULONG64 *Trace);
+BOOLEAN NkHostNextSeed(_Inout_ ULONG64 *Seed, _In_ ULONG64 DefaultCount);
+
 /* ---- fault injection --------------------------------------------------- */
 
 /* Fault sites, counted separately. */

@@ -187,6 +187,7 @@ VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetB
         return;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisSendNetBufferLists"))
         return;
+    NkSchedPoint();
     if (NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags) && KeGetCurrentIrql() != DISPATCH_LEVEL)
         NkHostViolation("ndis.dispatch-flag-wrong", "NDIS_SEND_FLAGS_DISPATCH_LEVEL set at IRQL %u",
                         KeGetCurrentIrql());
@@ -205,6 +206,7 @@ VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetB
     __atomic_add_fetch(&b->SendsOutstanding, count, __ATOMIC_SEQ_CST);
     /* Complete now, at DISPATCH_LEVEL: protocols must cope with a
      * completion before NdisSendNetBufferLists returns. */
+    NkSchedPoint(); /* other actions may run between the send and its completion */
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     __atomic_sub_fetch(&b->SendsOutstanding, count, __ATOMIC_SEQ_CST);
     b->Protocol->Chars.SendNetBufferListsCompleteHandler(b->ProtocolBindingContext, NetBufferLists,
@@ -259,8 +261,9 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
         return STATUS_INVALID_PARAMETER;
     if (Length < 14 || Length > a->Mtu + 14)
         return STATUS_INVALID_BUFFER_SIZE;
-    /* Held across the indications: a binding cannot be unbound and freed
-     * while a frame is being handed to it. */
+    /* The lock is not held across the indications (a protocol may call
+     * back into NDIS, from any thread); b->Users keeps each binding from
+     * being unbound and freed while a frame is being handed to it. */
     pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
@@ -269,12 +272,14 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
         PNET_BUFFER_LIST nbl;
         KIRQL old;
 
-        if (!b->Open || b->Paused)
+        if (!b->Open || b->Paused || b->Pausing || b->Unbinding)
             continue;
+        b->Users++;
+        pthread_mutex_unlock(&NkNdisLock);
         /* Each binding gets its own copy, as NDIS clones for each open. */
         copy = ExAllocatePoolWithTag(NonPagedPoolNx, Length, NK_RECEIVE_TAG);
         if (copy == NULL)
-            continue; /* out of memory: this binding misses the frame, as under load */
+            goto next; /* out of memory: this binding misses the frame, as under load */
         memcpy(copy, Frame, Length);
         mdl = NdisAllocateMdl(NULL, copy, Length);
         nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Length) : NULL;
@@ -282,7 +287,7 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
             if (mdl)
                 NdisFreeMdl(mdl);
             ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            continue;
+            goto next;
         }
         NK_RX_TAG(nbl) = (PVOID)a;
         NK_RX_BINDING(nbl) = (PVOID)b;
@@ -292,10 +297,11 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
             NdisFreeNetBufferList(nbl);
             NdisFreeMdl(mdl);
             ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            continue; /* the protocol holds too many: dropped, as a NIC would */
+            goto next; /* the protocol holds too many: dropped, as a NIC would */
         }
         pthread_mutex_unlock(&NkNdisLock);
         __atomic_add_fetch(&b->ReceivesOutstanding, 1, __ATOMIC_SEQ_CST);
+        NkSchedPoint();
         KeRaiseIrql(DISPATCH_LEVEL, &old);
         b->Protocol->Chars.ReceiveNetBufferListsHandler(
             b->ProtocolBindingContext, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
@@ -309,12 +315,14 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
             if (still)
                 TrackLocked(b, nbl);
             pthread_mutex_unlock(&NkNdisLock);
-            if (!still) {
+            if (!still)
                 NkHostViolation("ndis.resources-returned", "an NBL indicated with RESOURCES was returned");
-                continue;
-            }
-            NdisReturnNetBufferLists((NDIS_HANDLE)b, nbl, 0);
+            else
+                NdisReturnNetBufferLists((NDIS_HANDLE)b, nbl, 0);
         }
+next:
+        pthread_mutex_lock(&NkNdisLock);
+        b->Users--;
     }
     pthread_mutex_unlock(&NkNdisLock);
     return STATUS_SUCCESS;
@@ -327,6 +335,7 @@ VOID NdisReturnNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST Ne
     (void)ReturnFlags;
     if (b == NULL)
         return;
+    NkSchedPoint();
     for (nbl = NetBufferLists; nbl != NULL; nbl = next) {
         PMDL mdl;
         PVOID va;
@@ -364,6 +373,7 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
     NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisOidRequest");
     if (b == NULL)
         return NDIS_STATUS_INVALID_PARAMETER;
+    NkSchedPoint();
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisOidRequest"))
         return NDIS_STATUS_FAILURE;
     if (OidRequest->Header.Type != NDIS_OBJECT_TYPE_OID_REQUEST) {
@@ -439,8 +449,10 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
         NDIS_STATUS_INDICATION si;
         KIRQL old;
-        if (!b->Open)
+        if (!b->Open || b->Unbinding)
             continue;
+        b->Users++;
+        pthread_mutex_unlock(&NkNdisLock);
         memset(&si, 0, sizeof(si));
         si.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
         si.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
@@ -449,9 +461,12 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         si.StatusCode = StatusCode;
         si.StatusBuffer = Buffer;
         si.StatusBufferSize = Length;
+        NkSchedPoint();
         KeRaiseIrql(DISPATCH_LEVEL, &old);
         b->Protocol->Chars.StatusHandlerEx(b->ProtocolBindingContext, &si);
         KeLowerIrql(old);
+        pthread_mutex_lock(&NkNdisLock);
+        b->Users--;
     }
     pthread_mutex_unlock(&NkNdisLock);
 }

@@ -11,6 +11,7 @@
 #define NDIS680 1
 #include <ndis.h>
 #include <nkhost.h>
+#include "nt_internal.h" /* the NT core's hooks: the explorer's schedule points */
 
 #include <pthread.h>
 
@@ -27,6 +28,9 @@ typedef struct _NK_BINDING {
     NDIS_HANDLE ProtocolBindingContext;
     BOOLEAN Open;                   /* NdisOpenAdapterEx succeeded */
     BOOLEAN Paused;
+    BOOLEAN Pausing;                /* a pause is being delivered: no new indications */
+    BOOLEAN Unbinding;              /* being unbound: no indications of any kind */
+    LONG Users;                     /* indications in progress (NkNdisLock): unbind waits */
     LONG SendsOutstanding;          /* NBLs sent, send-complete not yet called */
     LONG ReceivesOutstanding;       /* NBLs indicated, not yet returned */
     /* The NBLs indicated and not yet returned, looked up before a returned
@@ -76,6 +80,8 @@ struct _NK_ADAPTER {
 /* datapath.c: the adapter object both kinds share. */
 NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter);
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
+/* Waits until no indication is being delivered to b (Users == 0). */
+VOID NkNdisDrainUsers(NK_BINDING *b);
 /* packet.c: stops the receiver and closes the socket. */
 VOID NkNdisStopPacketAdapter(NK_ADAPTER *Adapter);
 

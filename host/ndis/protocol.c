@@ -169,6 +169,7 @@ VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
     bp.PhysicalMediumType = NdisPhysicalMedium802_3;
     bp.BoundAdapterName = &Adapter->NameString;
 
+    NkSchedPoint();
     Binding_InBind = b;
     status = Protocol->Chars.BindAdapterHandlerEx(Protocol->Context, (NDIS_HANDLE)b, &bp);
     Binding_InBind = NULL;
@@ -228,10 +229,34 @@ VOID NdisCompleteBindAdapterEx(NDIS_HANDLE BindAdapterContext, NDIS_STATUS Statu
 
 /* ---- unbind ------------------------------------------------------------------------ */
 
+VOID NkNdisDrainUsers(NK_BINDING *b)
+{
+    for (;;) {
+        LONG users;
+        pthread_mutex_lock(&NkNdisLock);
+        users = b->Users;
+        pthread_mutex_unlock(&NkNdisLock);
+        if (users == 0)
+            return;
+        NkSchedPoll();
+    }
+}
+
+static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code);
+
 VOID NkNdisUnbind(NK_BINDING *b)
 {
     NDIS_STATUS status;
 
+    /* NDIS pauses a running binding before it unbinds it, and indicates
+     * nothing more to it from then on. */
+    if (b->Open && !b->Paused)
+        SendPnp(b, NetEventPause);
+    pthread_mutex_lock(&NkNdisLock);
+    b->Unbinding = TRUE;
+    pthread_mutex_unlock(&NkNdisLock);
+    NkNdisDrainUsers(b);
+    NkSchedPoint();
     status = b->Protocol->Chars.UnbindAdapterHandlerEx((NDIS_HANDLE)b, b->ProtocolBindingContext);
     if (status == NDIS_STATUS_PENDING)
         KeWaitForSingleObject(&b->UnbindDone, Executive, KernelMode, FALSE, NULL);
@@ -280,6 +305,18 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
     n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
     n.NetPnPEvent.NetEvent = Code;
     KeResetEvent(&b->PnpDone);
+    if (Code == NetEventPause) {
+        /* No new indications from here on; those in progress finish first. */
+        pthread_mutex_lock(&NkNdisLock);
+        b->Pausing = TRUE;
+        pthread_mutex_unlock(&NkNdisLock);
+        NkNdisDrainUsers(b);
+    }
+    /* Restarting: the protocol may send again as soon as it is ready,
+     * which can be before its handler returns. */
+    if (Code == NetEventRestart)
+        b->Paused = FALSE;
+    NkSchedPoint();
     status = b->Protocol->Chars.NetPnPEventHandler(b->ProtocolBindingContext, &n);
     if (status == NDIS_STATUS_PENDING) {
         KeWaitForSingleObject(&b->PnpDone, Executive, KernelMode, FALSE, NULL);
@@ -291,8 +328,13 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
                             (long)b->SendsOutstanding);
         b->Paused = TRUE;
     }
-    if (Code == NetEventRestart && status == NDIS_STATUS_SUCCESS)
-        b->Paused = FALSE;
+    if (Code == NetEventPause) {
+        pthread_mutex_lock(&NkNdisLock);
+        b->Pausing = FALSE;
+        pthread_mutex_unlock(&NkNdisLock);
+    }
+    if (Code == NetEventRestart && status != NDIS_STATUS_SUCCESS)
+        b->Paused = TRUE; /* a failed restart leaves the binding paused */
     return status;
 }
 

@@ -60,6 +60,17 @@ VOID NkWdfReset(VOID);
 SIZE_T NkNdisReportLeaks(VOID);
 VOID NkNdisReset(VOID);
 
+/* The interleaving explorer (sched.c).  NkSchedPoint: a place where the
+ * running action may hand over to another - call it only where the host
+ * kernel holds none of its own locks.  NkSchedPoll: "I cannot proceed yet"
+ * (a wait or a contended spin lock) - gives the turn away, or yields the
+ * CPU when no exploration is running.  NkSchedActiveSeed: the seed being
+ * explored, 0 if none. */
+VOID NkSchedPoint(VOID);
+VOID NkSchedPoll(VOID);
+BOOLEAN NkSchedControlled(VOID);
+ULONG64 NkSchedActiveSeed(VOID);
+
 /* The critical-region depth of the calling thread (KeEnterCriticalRegion). */
 LONG NkCriticalRegionDepth(VOID);
 

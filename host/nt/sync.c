@@ -56,7 +56,7 @@ static VOID SpinAcquire(PKSPIN_LOCK SpinLock, const char *Ddi)
         if (__atomic_compare_exchange_n(SpinLock, &expected, Me(), FALSE, __ATOMIC_ACQUIRE,
                                         __ATOMIC_RELAXED))
             return;
-        sched_yield();
+        NkSchedPoll(); /* the holder must run: under the explorer it may be waiting for its turn */
     }
 }
 
@@ -78,6 +78,7 @@ KIRQL NTAPI KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
     if (old > DISPATCH_LEVEL)
         NkHostViolation("irql.above-dispatch", "KeAcquireSpinLock at IRQL %u", old);
     NkIrqlSet(DISPATCH_LEVEL > old ? DISPATCH_LEVEL : old);
+    NkSchedPoint();
     SpinAcquire(SpinLock, "KeAcquireSpinLock");
     return old;
 }
@@ -95,12 +96,14 @@ VOID NTAPI KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
         return;
     }
     NkIrqlSet(NewIrql);
+    NkSchedPoint();
 }
 
 VOID NTAPI KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
     if (NkIrqlGet() < DISPATCH_LEVEL)
         NkHostViolation("irql.below-dispatch", "KeAcquireSpinLockAtDpcLevel at IRQL %u", NkIrqlGet());
+    NkSchedPoint();
     SpinAcquire(SpinLock, "KeAcquireSpinLockAtDpcLevel");
 }
 
@@ -109,7 +112,8 @@ VOID NTAPI KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
     if (NkIrqlGet() < DISPATCH_LEVEL)
         NkHostViolation("irql.below-dispatch", "KeReleaseSpinLockFromDpcLevel at IRQL %u",
                         NkIrqlGet());
-    SpinRelease(SpinLock, "KeReleaseSpinLockFromDpcLevel");
+    if (SpinRelease(SpinLock, "KeReleaseSpinLockFromDpcLevel"))
+        NkSchedPoint();
 }
 
 VOID FASTCALL KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
@@ -308,6 +312,26 @@ NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPRO
     }
     if (Timeout != NULL)
         deadline = Deadline(Timeout->QuadPart);
+    if (NkSchedControlled()) {
+        /* Under the explorer the setter may be waiting for its turn: poll,
+         * handing the turn over between checks. */
+        for (;;) {
+            struct timespec now;
+            BOOLEAN got;
+            pthread_mutex_lock(&NkDispatcherLock);
+            got = NkDispatcherTryAcquire(h);
+            pthread_mutex_unlock(&NkDispatcherLock);
+            if (got)
+                return STATUS_SUCCESS;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (Timeout != NULL && (Timeout->QuadPart == 0 || now.tv_sec > deadline.tv_sec ||
+                                    (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)))
+                return STATUS_TIMEOUT;
+            NkSchedPoll();
+            if (!NkSchedControlled())
+                break; /* the exploration ended (deadlock reported): wait for real */
+        }
+    }
     pthread_mutex_lock(&NkDispatcherLock);
     while (!NkDispatcherTryAcquire(h)) {
         int rc;

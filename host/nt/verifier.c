@@ -51,7 +51,11 @@ VOID NkHostViolation(const char *Rule, const char *Format, ...)
     fatal = !Expecting;
     pthread_mutex_unlock(&VerifierLock);
 
-    fprintf(stderr, "ndiskit verifier: %s: %s\n", Rule, message);
+    if (NkSchedActiveSeed() != 0 && strcmp(Rule, "sched.deadlock") != 0)
+        fprintf(stderr, "ndiskit verifier: %s: %s (interleaving seed %llu: replay with NDISKIT_SEED=%llu)\n",
+                Rule, message, (unsigned long long)NkSchedActiveSeed(), (unsigned long long)NkSchedActiveSeed());
+    else
+        fprintf(stderr, "ndiskit verifier: %s: %s\n", Rule, message);
     if (fatal)
         abort();
 }

@@ -49,6 +49,7 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
     if (o == NULL)
         return NDIS_STATUS_RESOURCES;
     memset(o, 0, sizeof(*o));
+    KeInitializeSpinLock(&o->Lock);
     memcpy(o->Mac, BindParameters->CurrentMacAddress, 6);
     o->Mtu = BindParameters->MtuSize;
     memset(&pp, 0, sizeof(pp));
@@ -125,9 +126,31 @@ static VOID Status(NDIS_HANDLE c, PNDIS_STATUS_INDICATION s)
 
 static NDIS_STATUS PnpEvent(NDIS_HANDLE ProtocolBindingContext, PNET_PNP_EVENT_NOTIFICATION Notification)
 {
-    UNREFERENCED_PARAMETER(ProtocolBindingContext);
-    UNREFERENCED_PARAMETER(Notification);
-    return NDIS_STATUS_SUCCESS;
+    OPEN *o = ProtocolBindingContext;
+    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+    KIRQL irql;
+
+    if (o == NULL)
+        return NDIS_STATUS_SUCCESS; /* binds complete etc. before any binding */
+    KeAcquireSpinLock(&o->Lock, &irql);
+    switch (Notification->NetPnPEvent.NetEvent) {
+    case NetEventPause:
+        /* A pause may not complete while sends are outstanding: pend it
+         * until the last one completes (SendComplete finishes it). */
+        o->Paused = TRUE;
+        if (o->SendsInFlight != 0) {
+            o->PendingPause = Notification;
+            status = NDIS_STATUS_PENDING;
+        }
+        break;
+    case NetEventRestart:
+        o->Paused = FALSE;
+        break;
+    default:
+        break;
+    }
+    KeReleaseSpinLock(&o->Lock, irql);
+    return status;
 }
 
 static VOID Receive(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber,
@@ -156,6 +179,9 @@ static VOID SendComplete(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST Ne
     OPEN *o = ProtocolBindingContext;
     PNET_BUFFER_LIST nbl, next;
     UNREFERENCED_PARAMETER(Flags);
+    PNET_PNP_EVENT_NOTIFICATION pause = NULL;
+    LONG n = 0;
+    KIRQL irql;
     for (nbl = NetBufferLists; nbl != NULL; nbl = next) {
         PMDL mdl = NET_BUFFER_FIRST_MDL(NET_BUFFER_LIST_FIRST_NB(nbl));
         PVOID va = MmGetMdlVirtualAddress(mdl);
@@ -163,8 +189,18 @@ static VOID SendComplete(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST Ne
         NdisFreeNetBufferList(nbl);
         NdisFreeMdl(mdl);
         ExFreePoolWithTag(va, TAG);
-        o->SendsCompleted++;
+        InterlockedIncrement(&o->SendsCompleted);
+        n++;
     }
+    KeAcquireSpinLock(&o->Lock, &irql);
+    o->SendsInFlight -= n;
+    if (o->SendsInFlight == 0 && o->PendingPause != NULL) {
+        pause = o->PendingPause;
+        o->PendingPause = NULL;
+    }
+    KeReleaseSpinLock(&o->Lock, irql);
+    if (pause != NULL)
+        NdisCompleteNetPnPEvent(o->Binding, pause, NDIS_STATUS_SUCCESS);
 }
 
 NDIS_STATUS RegisterEx(BOOLEAN MayFail)
@@ -206,7 +242,49 @@ BOOLEAN Send(const UCHAR *frame, ULONG length)
         return FALSE;
     }
     memcpy(buf, frame, length);
+    {
+        KIRQL irql;
+        KeAcquireSpinLock(&Open->Lock, &irql);
+        Open->SendsInFlight++;
+        KeReleaseSpinLock(&Open->Lock, irql);
+    }
     NdisSendNetBufferLists(Open->Binding, nbl, NDIS_DEFAULT_PORT_NUMBER, 0);
     return TRUE;
+}
+
+BOOLEAN GatedSend(const UCHAR *frame, ULONG length)
+{
+    OPEN *o = Open;
+    PUCHAR buf;
+    PMDL mdl;
+    PNET_BUFFER_LIST nbl;
+    KIRQL irql;
+
+    if (o == NULL)
+        return FALSE;
+    buf = ExAllocatePoolWithTag(NonPagedPoolNx, length, TAG);
+    mdl = buf ? NdisAllocateMdl(o->Binding, buf, length) : NULL;
+    nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(o->Pool, 0, 0, mdl, 0, length) : NULL;
+    if (nbl == NULL)
+        goto fail;
+    memcpy(buf, frame, length);
+    /* Counted in flight before the pause check's lock is dropped, so a
+     * pause that starts now waits for this send. */
+    KeAcquireSpinLock(&o->Lock, &irql);
+    if (o->Paused) {
+        KeReleaseSpinLock(&o->Lock, irql);
+        NdisFreeNetBufferList(nbl);
+        goto fail;
+    }
+    o->SendsInFlight++;
+    KeReleaseSpinLock(&o->Lock, irql);
+    NdisSendNetBufferLists(o->Binding, nbl, NDIS_DEFAULT_PORT_NUMBER, 0);
+    return TRUE;
+fail:
+    if (mdl)
+        NdisFreeMdl(mdl);
+    if (buf)
+        ExFreePoolWithTag(buf, TAG);
+    return FALSE;
 }
 

@@ -24,6 +24,13 @@ typedef struct _OPEN {
     LONG OidsCompleted;             /* through ProtocolOidRequestComplete */
     NDIS_STATUS LastOidStatus;
     NDIS_STATUS LastStatusCode;     /* the last status indication */
+    /* The pause gate (what every real protocol needs): sends in flight
+     * under Lock; a pause waits for them, pended, and GatedSend refuses
+     * to send while paused or pausing. */
+    KSPIN_LOCK Lock;
+    BOOLEAN Paused;
+    LONG SendsInFlight;
+    PNET_PNP_EVENT_NOTIFICATION PendingPause;
 } OPEN;
 
 extern NDIS_HANDLE Protocol;
@@ -35,8 +42,12 @@ extern ULONG ProtocolFilter;
 /* Registers the protocol; asserts success unless MayFail. */
 NDIS_STATUS RegisterEx(BOOLEAN MayFail);
 #define Register() ((void)RegisterEx(FALSE))
-/* Sends one frame; FALSE (nothing sent, nothing leaked) if an allocation failed. */
+/* Sends one frame; FALSE (nothing sent, nothing leaked) if an allocation
+ * failed.  Send ignores the pause state (tests use it to provoke the
+ * verifier); GatedSend is what a correct protocol does: it also returns
+ * FALSE while the binding is paused or pausing. */
 BOOLEAN Send(const UCHAR *Frame, ULONG Length);
+BOOLEAN GatedSend(const UCHAR *Frame, ULONG Length);
 NDIS_STATUS Oid(OPEN *o, NDIS_REQUEST_TYPE Type, NDIS_OID Id, PVOID Buffer, ULONG Length);
 
 #endif

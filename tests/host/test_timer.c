@@ -231,9 +231,10 @@ static VOID NTAPI Work(PDEVICE_OBJECT DeviceObject, PVOID Context)
     LARGE_INTEGER zero = Due(0);
     assert_ptr_equal(DeviceObject, &Device);
     InterlockedIncrement(&Started);
-    WorkIrql = KeGetCurrentIrql();
+    /* Several items may run at once (the concurrency tests): atomic stores. */
+    __atomic_store_n(&WorkIrql, KeGetCurrentIrql(), __ATOMIC_RELAXED);
     /* The I/O manager holds the device (so the driver) for the routine. */
-    WorkReferences = NkHostObjectReferences(DeviceObject);
+    __atomic_store_n(&WorkReferences, NkHostObjectReferences(DeviceObject), __ATOMIC_RELAXED);
     if (Context == &WorkGo)
         KeWaitForSingleObject(&WorkGo, Executive, KernelMode, FALSE, NULL);
     if (Context == &SelfFreeing)
