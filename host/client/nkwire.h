@@ -14,7 +14,11 @@
 #ifndef NDISKIT_NKWIRE_H
 #define NDISKIT_NKWIRE_H
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #define NK_WIRE_MAGIC 0x314B574Eu /* "NWK1" */
 
@@ -48,5 +52,37 @@ typedef struct {
 /* Where the server listens: $NDISKIT_HOST_SOCKET, else this path. */
 #define NK_WIRE_SOCKET_ENV "NDISKIT_HOST_SOCKET"
 #define NK_WIRE_SOCKET_DEFAULT "/tmp/ndiskit-host.sock"
+
+/* Whole-buffer send and receive on a connection, retrying after signals.
+ * 0, or -1 when the peer has gone (never SIGPIPE: MSG_NOSIGNAL). */
+static inline int NkWireSendAll(int Fd, const void *Data, size_t Length)
+{
+    const char *p = (const char *)Data;
+    while (Length != 0) {
+        ssize_t k = send(Fd, p, Length, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        Length -= (size_t)k;
+    }
+    return 0;
+}
+
+static inline int NkWireRecvAll(int Fd, void *Data, size_t Length)
+{
+    char *p = (char *)Data;
+    while (Length != 0) {
+        ssize_t k = recv(Fd, p, Length, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        Length -= (size_t)k;
+    }
+    return 0;
+}
 
 #endif

@@ -85,36 +85,6 @@ static int FdOf(HANDLE h)
     return h == NULL || h == INVALID_HANDLE_VALUE || v <= 0 || v > 0x7fffffff ? -1 : (int)(v - 1);
 }
 
-static int SendAll(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n != 0) {
-        ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-static int RecvAll(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n != 0) {
-        ssize_t k = recv(fd, c, n, 0);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* One request and its reply.  A broken connection (the server stopped)
  * reads as a device that went away: STATUS_DEVICE_NOT_CONNECTED. */
 static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t InLength, void *Out,
@@ -124,10 +94,10 @@ static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t
     NK_WIRE_REPLY r;
 
     *Information = 0;
-    if (SendAll(fd, &q, sizeof(q)) != 0 || (InLength != 0 && SendAll(fd, In, InLength) != 0) ||
-        RecvAll(fd, &r, sizeof(r)) != 0 || r.Magic != NK_WIRE_MAGIC || r.DataLength > OutLength)
+    if (NkWireSendAll(fd, &q, sizeof(q)) != 0 || (InLength != 0 && NkWireSendAll(fd, In, InLength) != 0) ||
+        NkWireRecvAll(fd, &r, sizeof(r)) != 0 || r.Magic != NK_WIRE_MAGIC || r.DataLength > OutLength)
         return (int32_t)0xC000009Du;
-    if (r.DataLength != 0 && RecvAll(fd, Out, r.DataLength) != 0)
+    if (r.DataLength != 0 && NkWireRecvAll(fd, Out, r.DataLength) != 0)
         return (int32_t)0xC000009Du;
     *Information = r.Information;
     return r.Status;

@@ -48,42 +48,12 @@ static BOOLEAN Verbose;
 
 /* ---- one connection = one handle ------------------------------------------------- */
 
-static int RecvAll(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n != 0) {
-        ssize_t k = recv(fd, c, n, 0);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-static int SendAll(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n != 0) {
-        ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 static int Reply(int fd, NTSTATUS Status, ULONG Information, const void *Data, ULONG DataLength)
 {
     NK_WIRE_REPLY r = {NK_WIRE_MAGIC, Status, Information, DataLength};
-    if (SendAll(fd, &r, sizeof(r)) != 0)
+    if (NkWireSendAll(fd, &r, sizeof(r)) != 0)
         return -1;
-    return DataLength != 0 ? SendAll(fd, Data, DataLength) : 0;
+    return DataLength != 0 ? NkWireSendAll(fd, Data, DataLength) : 0;
 }
 
 /* Waits for Io, cancelling it if the client goes away (its process died
@@ -118,7 +88,7 @@ static void *Serve(void *Arg)
         NTSTATUS status;
         ULONG bytes = 0;
 
-        if (RecvAll(fd, &q, sizeof(q)) != 0)
+        if (NkWireRecvAll(fd, &q, sizeof(q)) != 0)
             break; /* closed: CloseHandle */
         if (q.Magic != NK_WIRE_MAGIC || q.InLength > NK_WIRE_MAX_BUFFER || q.OutLength > NK_WIRE_MAX_BUFFER ||
             (q.Op == NK_WIRE_CREATE) != (handle == NULL)) {
@@ -127,7 +97,7 @@ static void *Serve(void *Arg)
         }
         if (q.InLength != 0) {
             in = malloc(q.InLength);
-            if (in == NULL || RecvAll(fd, in, q.InLength) != 0) {
+            if (in == NULL || NkWireRecvAll(fd, in, q.InLength) != 0) {
                 free(in);
                 break;
             }
