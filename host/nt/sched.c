@@ -45,6 +45,8 @@ static pthread_cond_t SchedCond = PTHREAD_COND_INITIALIZER;
 static NK_SCHED_THREAD Threads[NK_SCHED_MAX];
 static ULONG ThreadCount;
 static LONG Current = -1;
+/* Active and ActiveSeed are written under SchedLock but read without it
+ * by every schedule point and by the verifier: atomics. */
 static BOOLEAN Active, Deadlocked;
 static ULONG64 Rng, ActiveSeed, Decisions, Trace, FruitlessPolls;
 static LONGLONG LastProgress; /* CLOCK_MONOTONIC ns of the last non-poll schedule point */
@@ -104,7 +106,7 @@ static VOID WaitTurnLocked(VOID)
 
 BOOLEAN NkSchedControlled(VOID)
 {
-    return MyIndex >= 0 && Active;
+    return MyIndex >= 0 && __atomic_load_n(&Active, __ATOMIC_ACQUIRE);
 }
 
 VOID NkSchedPoint(VOID)
@@ -132,7 +134,7 @@ VOID NkSchedPoll(VOID)
          * then let the threads run free so the test can end. */
         Deadlocked = TRUE;
         deadlock = TRUE;
-        Active = FALSE;
+        __atomic_store_n(&Active, FALSE, __ATOMIC_RELEASE);
         pthread_cond_broadcast(&SchedCond);
     } else {
         PickLocked();
@@ -147,7 +149,7 @@ VOID NkSchedPoll(VOID)
 
 ULONG64 NkSchedActiveSeed(VOID)
 {
-    return Active ? ActiveSeed : 0;
+    return __atomic_load_n(&Active, __ATOMIC_ACQUIRE) ? __atomic_load_n(&ActiveSeed, __ATOMIC_RELAXED) : 0;
 }
 
 static void *ActionMain(void *Arg)
@@ -193,13 +195,13 @@ ULONG64 NkHostRunInterleaved(ULONG64 Seed, NK_HOST_ACTION *const *Actions, PVOID
     Rng = Seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull; /* never 0 */
     if (Rng == 0)
         Rng = 1;
-    ActiveSeed = Seed;
+    __atomic_store_n(&ActiveSeed, Seed, __ATOMIC_RELAXED);
     Decisions = 0;
     Trace = 14695981039346656037ull;
     ProgressLocked();
     Deadlocked = FALSE;
     Current = -1;
-    Active = TRUE;
+    __atomic_store_n(&Active, TRUE, __ATOMIC_RELEASE);
     for (ULONG i = 0; i < Count; i++) {
         Threads[i].Action = Actions[i];
         Threads[i].Context = Contexts != NULL ? Contexts[i] : NULL;
@@ -221,7 +223,7 @@ ULONG64 NkHostRunInterleaved(ULONG64 Seed, NK_HOST_ACTION *const *Actions, PVOID
             break;
         pthread_cond_wait(&SchedCond, &SchedLock);
     }
-    Active = FALSE;
+    __atomic_store_n(&Active, FALSE, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&SchedLock);
     for (ULONG i = 0; i < Count; i++)
         if (started & (1u << i))
