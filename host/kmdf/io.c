@@ -82,7 +82,7 @@ static VOID Present(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r)
 /* With the lock held: the next waiting request this queue may present now. */
 static NK_WDF_REQUEST *NextToPresentLocked(NK_WDF_QUEUE *q)
 {
-    if (q->Config.DispatchType == WdfIoQueueDispatchManual || !q->Accepting)
+    if (q->Config.DispatchType == WdfIoQueueDispatchManual || !q->Accepting || q->Stopped)
         return NULL;
     if (q->Config.DispatchType == WdfIoQueueDispatchSequential && q->Presented > 0)
         return NULL;
@@ -108,6 +108,23 @@ static VOID PresentReady(NK_WDF_QUEUE *q)
             return;
         Present(q, r);
     }
+}
+
+/* A stopped queue whose driver-owned requests are all completed calls the
+ * StopComplete callback WdfIoQueueStop was given (once, without the lock). */
+static VOID StopCompleteIfIdle(NK_WDF_QUEUE *q)
+{
+    PFN_WDF_IO_QUEUE_STATE cb = NULL;
+    WDFCONTEXT ctx = NULL;
+    NkWdfLock();
+    if (q->Stopped && q->Presented == 0 && q->StopComplete != NULL) {
+        cb = q->StopComplete;
+        ctx = q->StopContext;
+        q->StopComplete = NULL;
+    }
+    NkWdfUnlock();
+    if (cb != NULL)
+        cb((WDFQUEUE)q, ctx);
 }
 
 static VOID CompleteLocked(NK_WDF_REQUEST *r, NTSTATUS Status, ULONG_PTR Information)
@@ -283,8 +300,28 @@ static VOID NTAPI NkWdfIoQueueStart(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
         return;
     NkWdfLock();
     q->Accepting = TRUE;
+    q->Stopped = FALSE;
+    q->StopComplete = NULL;
     NkWdfUnlock();
     PresentReady(q);
+}
+
+static VOID NTAPI NkWdfIoQueueStop(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE StopComplete,
+                                   WDFCONTEXT Context)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueStop");
+    (void)Globals;
+    if (q == NULL || !NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfIoQueueStop"))
+        return;
+    /* Stopped: nothing more is presented, but new requests are still
+     * accepted and kept (even after a drain or purge), as documented. */
+    NkWdfLock();
+    q->Stopped = TRUE;
+    q->Accepting = TRUE;
+    q->StopComplete = StopComplete;
+    q->StopContext = Context;
+    NkWdfUnlock();
+    StopCompleteIfIdle(q);
 }
 
 /* Stop accepting, cancel what waits and what the driver holds cancelable,
@@ -351,8 +388,10 @@ static VOID CompleteDdi(WDFREQUEST Request, NTSTATUS Status, ULONG_PTR Informati
     q = r->Queue;
     CompleteLocked(r, Status, UseInformation ? Information : r->Information);
     NkWdfUnlock();
-    if (q != NULL)
+    if (q != NULL) {
         PresentReady(q); /* a sequential queue may present the next one */
+        StopCompleteIfIdle(q);
+    }
 }
 
 static VOID NTAPI NkWdfRequestComplete(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request, NTSTATUS Status)
@@ -488,6 +527,7 @@ static NTSTATUS NTAPI NkWdfRequestForwardToIoQueue(PWDF_DRIVER_GLOBALS Globals, 
     NkWdfUnlock();
     PresentReady(src);
     PresentReady(dst);
+    StopCompleteIfIdle(src); /* forwarding hands the request on: src owns one fewer */
     return STATUS_SUCCESS;
 }
 
@@ -545,6 +585,7 @@ VOID NkWdfRegisterIoDdis(VOID)
     NkWdfRegister(WdfIoQueueGetDeviceTableIndex, (WDFFUNC)NkWdfIoQueueGetDevice);
     NkWdfRegister(WdfIoQueueRetrieveNextRequestTableIndex, (WDFFUNC)NkWdfIoQueueRetrieveNextRequest);
     NkWdfRegister(WdfIoQueueStartTableIndex, (WDFFUNC)NkWdfIoQueueStart);
+    NkWdfRegister(WdfIoQueueStopTableIndex, (WDFFUNC)NkWdfIoQueueStop);
     NkWdfRegister(WdfIoQueuePurgeSynchronouslyTableIndex, (WDFFUNC)NkWdfIoQueuePurgeSynchronously);
     NkWdfRegister(WdfRequestCompleteTableIndex, (WDFFUNC)NkWdfRequestComplete);
     NkWdfRegister(WdfRequestCompleteWithInformationTableIndex, (WDFFUNC)NkWdfRequestCompleteWithInformation);

@@ -95,7 +95,10 @@ typedef struct _NK_WDF_QUEUE {
     WDF_IO_QUEUE_CONFIG Config;
     LIST_ENTRY Requests;            /* every request of this queue not yet completed */
     ULONG Presented;                /* presented to the driver, not yet completed */
-    BOOLEAN Accepting;              /* false after stop/purge */
+    BOOLEAN Accepting;              /* false after purge: new requests fail */
+    BOOLEAN Stopped;                /* WdfIoQueueStop: requests wait, none presented */
+    PFN_WDF_IO_QUEUE_STATE StopComplete; /* due once Presented reaches 0 */
+    WDFCONTEXT StopContext;
 } NK_WDF_QUEUE;
 
 /* One I/O request.  The caller's side (userio.c) waits on Done. */

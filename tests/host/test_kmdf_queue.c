@@ -1,0 +1,131 @@
+/*
+ * test_kmdf_queue.c - queue state under the host kernel: WdfIoQueueStop
+ * keeps accepting requests but presents none, and calls its StopComplete
+ * callback only once every request the driver owns from the queue is
+ * completed; WdfIoQueueStart presents what waited.  A small driver holds
+ * one request on demand so the test controls what the driver owns.
+ */
+#include <ntddk.h>
+#include <wdf.h>
+#include <wdmsec.h>
+#include <nkhost.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define IOCTL_HOLD CTL_CODE(FILE_DEVICE_UNKNOWN, 0x910, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_NOW  CTL_CODE(FILE_DEVICE_UNKNOWN, 0x911, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+DRIVER_INITIALIZE DriverEntry;
+DRIVER_INITIALIZE FxDriverEntry;
+
+static WDFQUEUE Queue;
+static WDFREQUEST Held;
+static LONG Stopped;
+static WDFCONTEXT StoppedContext;
+
+static VOID EvtIoctl(WDFQUEUE Q, WDFREQUEST Request, size_t OutputBufferLength, size_t InputBufferLength,
+                     ULONG IoControlCode)
+{
+    UNREFERENCED_PARAMETER(Q);
+    UNREFERENCED_PARAMETER(OutputBufferLength);
+    UNREFERENCED_PARAMETER(InputBufferLength);
+    if (IoControlCode == IOCTL_HOLD)
+        Held = Request; /* the driver owns it until the test completes it */
+    else
+        WdfRequestComplete(Request, STATUS_SUCCESS);
+}
+
+static VOID EvtStopped(WDFQUEUE Q, WDFCONTEXT Context)
+{
+    assert_ptr_equal(Q, Queue);
+    StoppedContext = Context;
+    InterlockedIncrement(&Stopped);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\NkQueue");
+    WDF_DRIVER_CONFIG config;
+    WDFDRIVER driver;
+    PWDFDEVICE_INIT init;
+    WDF_IO_QUEUE_CONFIG queueConfig;
+    WDFDEVICE device;
+    NTSTATUS status;
+
+    WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
+    config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
+    status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &driver);
+    if (!NT_SUCCESS(status))
+        return status;
+    init = WdfControlDeviceInitAllocate(driver, &SDDL_DEVOBJ_SYS_ALL_ADM_ALL);
+    if (init == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    status = WdfDeviceInitAssignName(init, &name);
+    if (NT_SUCCESS(status))
+        status = WdfDeviceCreate(&init, WDF_NO_OBJECT_ATTRIBUTES, &device);
+    if (init != NULL)
+        WdfDeviceInitFree(init);
+    if (!NT_SUCCESS(status))
+        return status;
+    WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchParallel);
+    queueConfig.EvtIoDeviceControl = EvtIoctl;
+    status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, &Queue);
+    if (NT_SUCCESS(status))
+        WdfControlFinishInitializing(device);
+    return status;
+}
+
+static void test_stop_and_start(void **state)
+{
+    DRIVER_OBJECT drv;
+    UNICODE_STRING path = RTL_CONSTANT_STRING(L"\\Registry\\Machine\\System\\NkQueue");
+    NK_HOST_IO *held, *waiting;
+    HANDLE h;
+    ULONG n;
+    (void)state;
+
+    NkHostReset();
+    memset(&drv, 0, sizeof(drv));
+    assert_int_equal(FxDriverEntry(&drv, &path), STATUS_SUCCESS);
+    assert_int_equal(NkHostCreateFile(L"\\Device\\NkQueue", &h), STATUS_SUCCESS);
+
+    /* The driver owns one request when the queue stops. */
+    assert_int_equal(NkHostDeviceIoControlAsync(h, IOCTL_HOLD, NULL, 0, NULL, 0, &held), STATUS_PENDING);
+    assert_non_null(Held);
+    WdfIoQueueStop(Queue, EvtStopped, (WDFCONTEXT)&Stopped);
+    assert_int_equal(Stopped, 0);                              /* not while the driver owns one */
+
+    /* A stopped queue accepts a new request but does not present it. */
+    assert_int_equal(NkHostDeviceIoControlAsync(h, IOCTL_NOW, NULL, 0, NULL, 0, &waiting), STATUS_PENDING);
+    assert_int_equal(NkHostWaitIo(waiting, 50, &n), STATUS_TIMEOUT);
+
+    WdfRequestComplete(Held, STATUS_SUCCESS);                  /* the last owned one */
+    assert_int_equal(Stopped, 1);
+    assert_ptr_equal(StoppedContext, &Stopped);
+    assert_int_equal(NkHostWaitIo(held, MAXULONG, &n), STATUS_SUCCESS);
+    assert_int_equal(NkHostWaitIo(waiting, 50, &n), STATUS_TIMEOUT);
+
+    WdfIoQueueStart(Queue);                                    /* what waited is presented */
+    assert_int_equal(NkHostWaitIo(waiting, MAXULONG, &n), STATUS_SUCCESS);
+
+    /* Stopping an idle queue calls back at once. */
+    WdfIoQueueStop(Queue, EvtStopped, NULL);
+    assert_int_equal(Stopped, 2);
+    WdfIoQueueStart(Queue);
+    assert_int_equal(NkHostDeviceIoControl(h, IOCTL_NOW, NULL, 0, NULL, 0, &n), STATUS_SUCCESS);
+
+    NkHostCloseHandle(h);
+    drv.DriverUnload(&drv);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_stop_and_start)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
