@@ -157,6 +157,11 @@ NTSTATUS NkHostBindsComplete(_In_ NK_HOST_ADAPTER *Adapter);
  * complete (through ProtocolOidRequestComplete) when the test calls
  * NkHostCompleteOids, which returns how many it completed. */
 VOID NkHostSetAdapterPendOids(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
+/* Pend-opens mode: NdisOpenAdapterEx and NdisCloseAdapterEx on this adapter
+ * return NDIS_STATUS_PENDING and complete (ProtocolOpenAdapterCompleteEx,
+ * ProtocolCloseAdapterCompleteEx) on another thread, as NDIS does when it
+ * must wait for the miniport. */
+VOID NkHostSetAdapterPendOpens(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
 ULONG NkHostCompleteOids(_In_ NK_HOST_ADAPTER *Adapter);
 /* A status indication (e.g. NDIS_STATUS_LINK_STATE) to every open binding. */
 VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCode /* an NDIS_STATUS */,

@@ -30,6 +30,9 @@ typedef struct _NK_BINDING {
     BOOLEAN Paused;
     BOOLEAN Pausing;                /* a pause is being delivered: no new indications */
     BOOLEAN Unbinding;              /* being unbound: no indications of any kind */
+    BOOLEAN Bound;                  /* bind completed and restarted: PnP events may come */
+    LONG AsyncPending;              /* pended open/close completions still to run */
+    PNDIS_HANDLE PendingBindingHandle; /* where a pended open writes the handle */
     LONG Users;                     /* indications in progress (NkNdisLock): unbind waits */
     LONG SendsOutstanding;          /* NBLs sent, send-complete not yet called */
     LONG ReceivesOutstanding;       /* NBLs indicated, not yet returned */
@@ -75,6 +78,7 @@ struct _NK_ADAPTER {
     pthread_t Receiver;
     volatile BOOLEAN Stopping;
     BOOLEAN PendOids;               /* NkHostSetAdapterPendOids */
+    BOOLEAN PendOpens;              /* NkHostSetAdapterPendOpens: open and close pend */
 };
 
 /* datapath.c: the adapter object both kinds share. */

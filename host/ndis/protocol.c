@@ -135,6 +135,25 @@ VOID NdisDeregisterProtocolDriver(NDIS_HANDLE NdisProtocolHandle)
 
 /* ---- bind ----------------------------------------------------------------------- */
 
+/* Open and Paused are read under NkNdisLock by the indication paths on
+ * other threads: every write takes it too. */
+static VOID SetOpen(NK_BINDING *b, BOOLEAN Open)
+{
+    pthread_mutex_lock(&NkNdisLock);
+    b->Open = Open;
+    pthread_mutex_unlock(&NkNdisLock);
+}
+
+static VOID SetPaused(NK_BINDING *b, BOOLEAN Paused)
+{
+    pthread_mutex_lock(&NkNdisLock);
+    b->Paused = Paused;
+    pthread_mutex_unlock(&NkNdisLock);
+}
+
+static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code);
+static VOID DrainAsync(NK_BINDING *b);
+
 VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
 {
     NK_BINDING *b = calloc(1, sizeof(*b));
@@ -177,6 +196,15 @@ VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
         KeWaitForSingleObject(&b->BindDone, Executive, KernelMode, FALSE, NULL);
         status = b->BindStatus;
     }
+    DrainAsync(b);
+    if (status == NDIS_STATUS_SUCCESS && b->Open) {
+        /* Bound: the binding is Paused until NDIS restarts it. */
+        if (SendPnp(b, NetEventRestart) == NDIS_STATUS_SUCCESS) {
+            pthread_mutex_lock(&NkNdisLock);
+            b->Bound = TRUE;
+            pthread_mutex_unlock(&NkNdisLock);
+        }
+    }
     if (status != NDIS_STATUS_SUCCESS) {
         if (b->Open)
             NkHostViolation("ndis.bind-failed-open", "ProtocolBindAdapterEx failed (0x%08x) with the adapter still "
@@ -189,6 +217,54 @@ VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
     } else if (!b->Open) {
         NkHostViolation("ndis.bind-without-open", "ProtocolBindAdapterEx succeeded without NdisOpenAdapterEx");
     }
+}
+
+/* ---- pended open and close: completed on another thread ------------------------------ */
+
+static void *OpenCompletion(void *Arg)
+{
+    NK_BINDING *b = Arg;
+    /* The handle is written before the completion, as NDIS does: the
+     * protocol reads it in ProtocolOpenAdapterCompleteEx. */
+    SetOpen(b, TRUE);
+    *b->PendingBindingHandle = (NDIS_HANDLE)b;
+    b->Protocol->Chars.OpenAdapterCompleteHandlerEx(b->ProtocolBindingContext, NDIS_STATUS_SUCCESS);
+    __atomic_sub_fetch(&b->AsyncPending, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+static void *CloseCompletion(void *Arg)
+{
+    NK_BINDING *b = Arg;
+    b->Protocol->Chars.CloseAdapterCompleteHandlerEx(b->ProtocolBindingContext);
+    __atomic_sub_fetch(&b->AsyncPending, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/* Runs Completion(b) on a thread of its own; FALSE if none could start
+ * (the caller then completes synchronously). */
+static BOOLEAN StartCompletion(NK_BINDING *b, void *(*Completion)(void *))
+{
+    pthread_t t;
+    __atomic_add_fetch(&b->AsyncPending, 1, __ATOMIC_SEQ_CST);
+    if (pthread_create(&t, NULL, Completion, b) != 0) {
+        __atomic_sub_fetch(&b->AsyncPending, 1, __ATOMIC_SEQ_CST);
+        return FALSE;
+    }
+    pthread_detach(t);
+    return TRUE;
+}
+
+/* Before a binding is freed: its pended completions have run. */
+static VOID DrainAsync(NK_BINDING *b)
+{
+    while (__atomic_load_n(&b->AsyncPending, __ATOMIC_SEQ_CST) != 0)
+        NkSchedPoll();
+}
+
+VOID NkHostSetAdapterPendOpens(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
+{
+    ((NK_ADAPTER *)Adapter)->PendOpens = Pend;
 }
 
 NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE ProtocolBindingContext,
@@ -215,7 +291,14 @@ NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE Protoc
     if (NkHostShouldFail(NkFaultNdisOpen))
         return NDIS_STATUS_RESOURCES;
     b->ProtocolBindingContext = ProtocolBindingContext;
-    b->Open = TRUE;
+    /* An open binding starts Paused; NDIS restarts it once the bind is done. */
+    SetPaused(b, TRUE);
+    if (b->Adapter->PendOpens) {
+        b->PendingBindingHandle = NdisBindingHandle;
+        if (StartCompletion(b, OpenCompletion))
+            return NDIS_STATUS_PENDING;
+    }
+    SetOpen(b, TRUE);
     *NdisBindingHandle = (NDIS_HANDLE)b;
     return NDIS_STATUS_SUCCESS;
 }
@@ -242,8 +325,6 @@ VOID NkNdisDrainUsers(NK_BINDING *b)
     }
 }
 
-static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code);
-
 VOID NkNdisUnbind(NK_BINDING *b)
 {
     NDIS_STATUS status;
@@ -262,6 +343,7 @@ VOID NkNdisUnbind(NK_BINDING *b)
         KeWaitForSingleObject(&b->UnbindDone, Executive, KernelMode, FALSE, NULL);
     if (b->Open)
         NkHostViolation("ndis.unbind-without-close", "ProtocolUnbindAdapterEx finished without NdisCloseAdapterEx");
+    DrainAsync(b);
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&b->Link);
     pthread_mutex_unlock(&NkNdisLock);
@@ -282,7 +364,9 @@ NDIS_STATUS NdisCloseAdapterEx(NDIS_HANDLE NdisBindingHandle)
     if (b->SendsOutstanding != 0 || b->ReceivesOutstanding != 0)
         NkHostViolation("ndis.close-with-io", "NdisCloseAdapterEx with %ld send(s) and %ld receive(s) outstanding",
                         (long)b->SendsOutstanding, (long)b->ReceivesOutstanding);
-    b->Open = FALSE;
+    SetOpen(b, FALSE);
+    if (b->Adapter->PendOpens && StartCompletion(b, CloseCompletion))
+        return NDIS_STATUS_PENDING;
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -315,7 +399,7 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
     /* Restarting: the protocol may send again as soon as it is ready,
      * which can be before its handler returns. */
     if (Code == NetEventRestart)
-        b->Paused = FALSE;
+        SetPaused(b, FALSE);
     NkSchedPoint();
     status = b->Protocol->Chars.NetPnPEventHandler(b->ProtocolBindingContext, &n);
     if (status == NDIS_STATUS_PENDING) {
@@ -326,7 +410,7 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
         if (b->SendsOutstanding != 0)
             NkHostViolation("ndis.pause-with-sends", "pause completed with %ld send(s) outstanding",
                             (long)b->SendsOutstanding);
-        b->Paused = TRUE;
+        SetPaused(b, TRUE);
     }
     if (Code == NetEventPause) {
         pthread_mutex_lock(&NkNdisLock);
@@ -334,7 +418,7 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
         pthread_mutex_unlock(&NkNdisLock);
     }
     if (Code == NetEventRestart && status != NDIS_STATUS_SUCCESS)
-        b->Paused = TRUE; /* a failed restart leaves the binding paused */
+        SetPaused(b, TRUE); /* a failed restart leaves the binding paused */
     return status;
 }
 
@@ -355,7 +439,11 @@ static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code)
     NDIS_STATUS worst = NDIS_STATUS_SUCCESS;
     PLIST_ENTRY e;
     for (e = Adapter->Bindings.Flink; e != &Adapter->Bindings; e = e->Flink) {
-        NDIS_STATUS s = SendPnp(CONTAINING_RECORD(e, NK_BINDING, Link), Code);
+        NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
+        NDIS_STATUS s;
+        if (!b->Bound)
+            continue; /* still binding: NDIS serializes PnP events after the bind */
+        s = SendPnp(b, Code);
         if (s != NDIS_STATUS_SUCCESS)
             worst = s;
     }

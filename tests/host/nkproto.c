@@ -32,6 +32,13 @@ NDIS_STATUS Oid(OPEN *o, NDIS_REQUEST_TYPE Type, NDIS_OID Id, PVOID Buffer, ULON
     return NdisOidRequest(o->Binding, &r);
 }
 
+/* Closes o's binding, waiting if NDIS pends the close. */
+static VOID CloseBinding(OPEN *o)
+{
+    if (NdisCloseAdapterEx(o->Binding) == NDIS_STATUS_PENDING)
+        KeWaitForSingleObject(&o->CloseDone, Executive, KernelMode, FALSE, NULL);
+}
+
 static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE BindContext,
                                PNDIS_BIND_PARAMETERS BindParameters)
 {
@@ -50,6 +57,8 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
         return NDIS_STATUS_RESOURCES;
     memset(o, 0, sizeof(*o));
     KeInitializeSpinLock(&o->Lock);
+    KeInitializeEvent(&o->OpenDone, NotificationEvent, FALSE);
+    KeInitializeEvent(&o->CloseDone, NotificationEvent, FALSE);
     memcpy(o->Mac, BindParameters->CurrentMacAddress, 6);
     o->Mtu = BindParameters->MtuSize;
     memset(&pp, 0, sizeof(pp));
@@ -72,6 +81,11 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
     op.MediumArraySize = 1;
     op.SelectedMediumIndex = &selected;
     status = NdisOpenAdapterEx(Protocol, o, &op, BindContext, &o->Binding);
+    if (status == NDIS_STATUS_PENDING) {
+        /* Completed on another thread: the bind waits for it (at PASSIVE_LEVEL). */
+        KeWaitForSingleObject(&o->OpenDone, Executive, KernelMode, FALSE, NULL);
+        status = o->OpenStatus;
+    }
     if (status != NDIS_STATUS_SUCCESS)
         goto fail;
     Open = o;
@@ -79,7 +93,7 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
         memcmp(mac, o->Mac, 6) != 0 ||
         Oid(o, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof(filter)) !=
             NDIS_STATUS_SUCCESS) {
-        NdisCloseAdapterEx(o->Binding);
+        CloseBinding(o);
         Open = NULL;
         status = NDIS_STATUS_FAILURE;
         goto fail;
@@ -100,15 +114,26 @@ static NDIS_STATUS UnbindAdapter(NDIS_HANDLE UnbindContext, NDIS_HANDLE Protocol
         NdisReturnNetBufferLists(o->Binding, o->Kept, 0);
         o->Kept = NULL;
     }
-    NdisCloseAdapterEx(o->Binding);
+    CloseBinding(o);
     NdisFreeNetBufferListPool(o->Pool);
     Open = NULL;
     ExFreePoolWithTag(o, TAG);
     return NDIS_STATUS_SUCCESS;
 }
 
-static VOID OpenComplete(NDIS_HANDLE c, NDIS_STATUS s) { (void)c; (void)s; }
-static VOID CloseComplete(NDIS_HANDLE c) { (void)c; }
+static VOID OpenComplete(NDIS_HANDLE c, NDIS_STATUS s)
+{
+    OPEN *o = c;
+    o->OpenStatus = s;
+    o->OpenCompletedOn = PsGetCurrentThreadId();
+    KeSetEvent(&o->OpenDone, IO_NO_INCREMENT, FALSE);
+}
+
+static VOID CloseComplete(NDIS_HANDLE c)
+{
+    OPEN *o = c;
+    KeSetEvent(&o->CloseDone, IO_NO_INCREMENT, FALSE);
+}
 static VOID OidComplete(NDIS_HANDLE c, PNDIS_OID_REQUEST r, NDIS_STATUS s)
 {
     OPEN *o = c;

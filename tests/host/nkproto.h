@@ -31,6 +31,10 @@ typedef struct _OPEN {
     BOOLEAN Paused;
     LONG SendsInFlight;
     PNET_PNP_EVENT_NOTIFICATION PendingPause;
+    /* Pended open and close (NkHostSetAdapterPendOpens) complete here. */
+    KEVENT OpenDone, CloseDone;
+    NDIS_STATUS OpenStatus;
+    HANDLE OpenCompletedOn;         /* the thread ProtocolOpenAdapterCompleteEx ran on */
 } OPEN;
 
 extern NDIS_HANDLE Protocol;

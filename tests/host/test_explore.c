@@ -5,8 +5,8 @@
  * is found, its seed replays it exactly, and two actions waiting for each
  * other are reported as a deadlock.  Then it explores the NDIS callback
  * orderings the design notes list - receives, status indications and
- * send completions interleaving with each other and with pause, restart
- * and unbind - over the test protocol (nkproto.c, with its pause gate),
+ * send completions interleaving with each other, with the bind (its open
+ * pended or not) and with pause, restart and unbind - over the test protocol (nkproto.c, with its pause gate),
  * for a fixed number of seeds in `make check` and more in `make stress`
  * (NDISKIT_SEEDS).  Every seed must end with no verifier finding and
  * nothing leaked; a failure prints the seed to replay (NDISKIT_SEED).
@@ -171,6 +171,32 @@ static VOID NTAPI Deregister(PVOID Context)
     NdisDeregisterProtocolDriver(Protocol);
 }
 
+static VOID NTAPI RegisterBinds(PVOID Context)
+{
+    (void)Context;
+    /* Binds to the adapter - open (pended on odd seeds, completed on
+     * another thread), OIDs, restart - while frames and status arrive. */
+    Register();
+}
+
+/* The binding's life from its start: indications racing the bind. */
+static void BindScenario(ULONG64 Seed)
+{
+    NK_HOST_ACTION *const actions[] = {RegisterBinds, ReceiveSome, LinkFlaps};
+
+    NkHostReset();
+    Open = NULL;
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+    NkHostSetAdapterPendOpens(Adapter, (Seed & 1) != 0);
+    NkHostRunInterleaved(Seed, actions, NULL, 3, NULL);
+    assert_non_null(Open);
+    assert_false(Open->Paused);
+    NdisDeregisterProtocolDriver(Protocol);
+    NkHostRemoveAdapter(Adapter);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 static void Scenario(ULONG64 Seed, BOOLEAN WithUnbind)
 {
     NK_HOST_ACTION *const running[] = {ReceiveSome, SendSome, PauseRestart, LinkFlaps};
@@ -225,6 +251,18 @@ static void test_ndis_callbacks_interleaved_with_unbind(void **state)
     printf("%llu interleavings of receive and status with unbind explored\n", (unsigned long long)runs);
 }
 
+static void test_ndis_bind_interleaved(void **state)
+{
+    ULONG64 runs = 0;
+    (void)state;
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 48);) {
+        BindScenario(seed);
+        runs++;
+    }
+    printf("%llu interleavings of bind (open pended on odd seeds) with receive and status explored\n",
+           (unsigned long long)runs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +270,7 @@ int main(void)
         cmocka_unit_test_setup(test_deadlock_is_reported, Setup),
         cmocka_unit_test_setup(test_ndis_callbacks_interleaved, Setup),
         cmocka_unit_test_setup(test_ndis_callbacks_interleaved_with_unbind, Setup),
+        cmocka_unit_test_setup(test_ndis_bind_interleaved, Setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

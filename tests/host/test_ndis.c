@@ -49,6 +49,35 @@ static void test_bind_oids_unbind(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+/* Pended open and close: ProtocolOpenAdapterCompleteEx runs on another
+ * thread while ProtocolBindAdapterEx waits for it (the design notes'
+ * reason to think NDIS uses separate threads for the two), and the new
+ * binding is Paused until NDIS restarts it. */
+static void test_pended_open_and_close(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    UCHAR frame[60];
+    (void)state;
+
+    memset(frame, 0x5A, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-TEST-P}", Mac, 1500, &a), STATUS_SUCCESS);
+    NkHostSetAdapterPendOpens(a, TRUE);
+    Register();
+    assert_non_null(Open);                             /* the bind waited for the completion */
+    assert_int_equal(Open->OpenStatus, NDIS_STATUS_SUCCESS);
+    assert_ptr_not_equal(Open->OpenCompletedOn, PsGetCurrentThreadId());
+    assert_false(Open->Paused);                        /* restarted after the bind */
+    assert_true(Send(frame, 60));                      /* running: sends are fine */
+    assert_int_equal(NkHostAdapterInject(a, frame, 60, FALSE), STATUS_SUCCESS);
+    assert_int_equal(Open->Received, 1);
+    NdisDeregisterProtocolDriver(Protocol);            /* the close pends too */
+    assert_null(Open);
+    NkHostRemoveAdapter(a);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 static void test_send_and_receive(void **state)
 {
     NK_HOST_ADAPTER *a;
@@ -226,6 +255,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bind_oids_unbind, Setup),
         cmocka_unit_test_setup(test_send_and_receive, Setup),
+        cmocka_unit_test_setup(test_pended_open_and_close, Setup),
         cmocka_unit_test_setup(test_verifier_rules, Setup),
         cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
         cmocka_unit_test_setup(test_async_oids_and_status, Setup),
