@@ -15,6 +15,8 @@
  */
 #include "kmdf_internal.h"
 
+#include <stdlib.h>
+
 #include <time.h>
 
 static NK_WDF_REQUEST *RequestOf(WDFREQUEST Handle, const char *Ddi)
@@ -462,12 +464,96 @@ static NTSTATUS RetrieveBuffer(WDFREQUEST Request, size_t Minimum, PVOID *Buffer
     default:
         return STATUS_INVALID_DEVICE_REQUEST;
     }
+    if (r->Neither)
+        return STATUS_INVALID_DEVICE_REQUEST; /* METHOD_NEITHER: only the unsafe user-buffer DDIs */
     if (len == 0 || len < Minimum)
         return STATUS_BUFFER_TOO_SMALL;
-    *Buffer = r->SystemBuffer;
+    /* The direct side is the caller's buffer, mapped; the other side (or
+     * both, for buffered I/O) is the system buffer. */
+    if (r->DirectMdl != NULL && Output != r->DirectIsInput)
+        *Buffer = MmGetSystemAddressForMdlSafe(r->DirectMdl, NormalPagePriority | MdlMappingNoExecute);
+    else
+        *Buffer = r->SystemBuffer;
+    if (*Buffer == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
     if (Length != NULL)
         *Length = len;
     return STATUS_SUCCESS;
+}
+
+/* The MDL of a request's input or output buffer: the caller's own for the
+ * direct side, else one the framework builds for the system buffer. */
+static NTSTATUS RetrieveMdl(WDFREQUEST Request, PMDL *Mdl, BOOLEAN Output, const char *Ddi)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, Ddi);
+    PVOID buffer;
+    size_t length;
+    NTSTATUS status;
+
+    *Mdl = NULL;
+    if (r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (r->DirectMdl != NULL && Output != r->DirectIsInput) {
+        *Mdl = r->DirectMdl;
+        return STATUS_SUCCESS;
+    }
+    status = RetrieveBuffer(Request, 0, &buffer, &length, Output, Ddi);
+    if (!NT_SUCCESS(status))
+        return status;
+    NkWdfLock();
+    if (r->SystemBufferMdl == NULL) {
+        /* One MDL for the whole system buffer serves either side. */
+        r->SystemBufferMdl = malloc(MmSizeOfMdl(r->SystemBuffer, r->SystemBufferLength));
+        if (r->SystemBufferMdl != NULL) {
+            MmInitializeMdl(r->SystemBufferMdl, r->SystemBuffer, r->SystemBufferLength);
+            MmBuildMdlForNonPagedPool(r->SystemBufferMdl);
+        }
+    }
+    *Mdl = r->SystemBufferMdl;
+    NkWdfUnlock();
+    return *Mdl != NULL ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+}
+
+/* Back to the head of the manual queue it was retrieved from; refused
+ * (STATUS_INVALID_DEVICE_REQUEST, as documented) for a request that did
+ * not come from a queue, is not the driver's, is cancelable, or whose
+ * queue is not manual. */
+static NTSTATUS NTAPI NkWdfRequestRequeue(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestRequeue");
+    NK_WDF_QUEUE *q;
+    (void)Globals;
+    if (r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfRequestRequeue"))
+        return STATUS_INVALID_DEVICE_STATE;
+    NkWdfLock();
+    q = r->Queue;
+    if (q == NULL || r->InQueue || r->Completed || r->CancelRoutine != NULL ||
+        q->Config.DispatchType != WdfIoQueueDispatchManual) {
+        NkWdfUnlock();
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    RemoveEntryList(&r->QueueLink);
+    InsertHeadList(&q->Requests, &r->QueueLink);
+    r->InQueue = TRUE;
+    if (q->Presented > 0)
+        q->Presented--;
+    NkWdfUnlock();
+    StopCompleteIfIdle(q);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveInputWdmMdl(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request, PMDL *Mdl)
+{
+    (void)Globals;
+    return RetrieveMdl(Request, Mdl, FALSE, "WdfRequestRetrieveInputWdmMdl");
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveOutputWdmMdl(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request, PMDL *Mdl)
+{
+    (void)Globals;
+    return RetrieveMdl(Request, Mdl, TRUE, "WdfRequestRetrieveOutputWdmMdl");
 }
 
 static NTSTATUS NTAPI NkWdfRequestRetrieveInputBuffer(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
@@ -594,6 +680,9 @@ VOID NkWdfRegisterIoDdis(VOID)
     NkWdfRegister(WdfRequestGetParametersTableIndex, (WDFFUNC)NkWdfRequestGetParameters);
     NkWdfRegister(WdfRequestRetrieveInputBufferTableIndex, (WDFFUNC)NkWdfRequestRetrieveInputBuffer);
     NkWdfRegister(WdfRequestRetrieveOutputBufferTableIndex, (WDFFUNC)NkWdfRequestRetrieveOutputBuffer);
+    NkWdfRegister(WdfRequestRequeueTableIndex, (WDFFUNC)NkWdfRequestRequeue);
+    NkWdfRegister(WdfRequestRetrieveInputWdmMdlTableIndex, (WDFFUNC)NkWdfRequestRetrieveInputWdmMdl);
+    NkWdfRegister(WdfRequestRetrieveOutputWdmMdlTableIndex, (WDFFUNC)NkWdfRequestRetrieveOutputWdmMdl);
     NkWdfRegister(WdfRequestGetFileObjectTableIndex, (WDFFUNC)NkWdfRequestGetFileObject);
     NkWdfRegister(WdfRequestGetIoQueueTableIndex, (WDFFUNC)NkWdfRequestGetIoQueue);
     NkWdfRegister(WdfRequestForwardToIoQueueTableIndex, (WDFFUNC)NkWdfRequestForwardToIoQueue);

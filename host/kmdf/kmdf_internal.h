@@ -111,6 +111,13 @@ typedef struct _NK_WDF_REQUEST {
     LIST_ENTRY QueueLink;
     PVOID SystemBuffer;             /* buffered I/O: one buffer, in then out */
     SIZE_T SystemBufferLength;
+    /* Direct I/O (a device's reads and writes with WdfDeviceIoDirect, the
+     * output buffer of METHOD_IN_DIRECT/OUT_DIRECT IOCTLs): the caller's
+     * own buffer, described by an MDL, used in place. */
+    PMDL DirectMdl;
+    BOOLEAN DirectIsInput;          /* a direct write: the input side is direct */
+    PMDL SystemBufferMdl;           /* built on demand by Retrieve...WdmMdl */
+    BOOLEAN Neither;                /* METHOD_NEITHER: no buffers the framework can give */
     SIZE_T InputLength, OutputLength;
     NTSTATUS Status;
     ULONG_PTR Information;

@@ -71,6 +71,10 @@ static VOID FreeRequest(NK_WDF_REQUEST *r)
 {
     free(r->SystemBuffer);
     r->SystemBuffer = NULL;
+    free(r->DirectMdl);
+    r->DirectMdl = NULL;
+    free(r->SystemBufferMdl);
+    r->SystemBufferMdl = NULL;
     NkWdfDelete(&r->Object);
 }
 
@@ -89,7 +93,9 @@ static NTSTATUS Finish(NK_HOST_IO *io, ULONG *Bytes)
                             "buffer %lu", (unsigned long long)n, (unsigned long)io->UserOutputLength);
             n = io->UserOutputLength;
         }
-        if (io->UserOutput != NULL && n != 0 && r->Parameters.Type != WdfRequestTypeWrite)
+        /* Direct output is already in the caller's buffer. */
+        if (io->UserOutput != NULL && n != 0 && r->Parameters.Type != WdfRequestTypeWrite &&
+            r->DirectMdl == NULL)
             memcpy(io->UserOutput, r->SystemBuffer, n);
     } else {
         n = 0;
@@ -99,6 +105,61 @@ static NTSTATUS Finish(NK_HOST_IO *io, ULONG *Bytes)
     FreeRequest(r);
     free(io);
     return status;
+}
+
+/* An MDL for the caller's buffer, as the I/O manager builds for direct
+ * I/O (the host's user buffers are always resident: no probe and lock). */
+static PMDL DescribeUserBuffer(const VOID *Buffer, SIZE_T Length)
+{
+    PMDL mdl = malloc(MmSizeOfMdl((PVOID)(ULONG_PTR)Buffer, Length));
+    if (mdl == NULL)
+        return NULL;
+    MmInitializeMdl(mdl, (PVOID)(ULONG_PTR)Buffer, Length);
+    MmBuildMdlForNonPagedPool(mdl);
+    return mdl;
+}
+
+/* Which side of r, if any, is direct, from the device's I/O type (reads
+ * and writes) or the control code's transfer method (IOCTLs). */
+static NTSTATUS SetUpDirect(NK_WDF_FILE *File, NK_WDF_REQUEST *r, WDF_REQUEST_TYPE Type, ULONG Code,
+                            const VOID *Input, ULONG InLength, PVOID Output, ULONG OutLength)
+{
+    BOOLEAN direct = File->Device->IoType == WdfDeviceIoDirect;
+    const VOID *buffer = NULL;
+    ULONG length = 0;
+
+    switch (Type) {
+    case WdfRequestTypeRead:
+        if (direct) {
+            buffer = Output;
+            length = OutLength;
+        }
+        break;
+    case WdfRequestTypeWrite:
+        if (direct) {
+            buffer = Input;
+            length = InLength;
+            r->DirectIsInput = TRUE;
+        }
+        break;
+    default:
+        switch (METHOD_FROM_CTL_CODE(Code)) {
+        case METHOD_IN_DIRECT:
+        case METHOD_OUT_DIRECT:
+            buffer = Output; /* the input is still buffered */
+            length = OutLength;
+            break;
+        case METHOD_NEITHER:
+            r->Neither = TRUE;
+            break;
+        default:
+            break;
+        }
+    }
+    if (buffer == NULL || length == 0)
+        return STATUS_SUCCESS;
+    r->DirectMdl = DescribeUserBuffer(buffer, length);
+    return r->DirectMdl != NULL ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
 static NTSTATUS Submit(HANDLE Handle, WDF_REQUEST_TYPE Type, ULONG Code, const VOID *Input, ULONG InLength,
@@ -117,6 +178,12 @@ static NTSTATUS Submit(HANDLE Handle, WDF_REQUEST_TYPE Type, ULONG Code, const V
         return STATUS_INSUFFICIENT_RESOURCES;
     status = NewRequest(f, Type, InLength, OutLength, Input, &r);
     if (!NT_SUCCESS(status)) {
+        free(io);
+        return status;
+    }
+    status = SetUpDirect(f, r, Type, Code, Input, InLength, Output, OutLength);
+    if (!NT_SUCCESS(status)) {
+        FreeRequest(r);
         free(io);
         return status;
     }

@@ -2,7 +2,8 @@
  * test_kmdf_queue.c - queue state under the host kernel: WdfIoQueueStop
  * keeps accepting requests but presents none, and calls its StopComplete
  * callback only once every request the driver owns from the queue is
- * completed; WdfIoQueueStart presents what waited.  A small driver holds
+ * completed; WdfIoQueueStart presents what waited; WdfRequestRequeue puts
+ * a request back at the head of its manual queue, and is refused elsewhere.  A small driver holds
  * one request on demand so the test controls what the driver owns.
  */
 #include <ntddk.h>
@@ -18,11 +19,12 @@
 
 #define IOCTL_HOLD CTL_CODE(FILE_DEVICE_UNKNOWN, 0x910, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_NOW  CTL_CODE(FILE_DEVICE_UNKNOWN, 0x911, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_PARK CTL_CODE(FILE_DEVICE_UNKNOWN, 0x912, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_INITIALIZE FxDriverEntry;
 
-static WDFQUEUE Queue;
+static WDFQUEUE Queue, Manual;
 static WDFREQUEST Held;
 static LONG Stopped;
 static WDFCONTEXT StoppedContext;
@@ -33,10 +35,15 @@ static VOID EvtIoctl(WDFQUEUE Q, WDFREQUEST Request, size_t OutputBufferLength, 
     UNREFERENCED_PARAMETER(Q);
     UNREFERENCED_PARAMETER(OutputBufferLength);
     UNREFERENCED_PARAMETER(InputBufferLength);
-    if (IoControlCode == IOCTL_HOLD)
+    if (IoControlCode == IOCTL_HOLD) {
         Held = Request; /* the driver owns it until the test completes it */
-    else
+    } else if (IoControlCode == IOCTL_PARK) {
+        NTSTATUS status = WdfRequestForwardToIoQueue(Request, Manual);
+        if (!NT_SUCCESS(status))
+            WdfRequestComplete(Request, status);
+    } else {
         WdfRequestComplete(Request, STATUS_SUCCESS);
+    }
 }
 
 static VOID EvtStopped(WDFQUEUE Q, WDFCONTEXT Context)
@@ -74,6 +81,10 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchParallel);
     queueConfig.EvtIoDeviceControl = EvtIoctl;
     status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, &Queue);
+    if (NT_SUCCESS(status)) {
+        WDF_IO_QUEUE_CONFIG_INIT(&queueConfig, WdfIoQueueDispatchManual);
+        status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, &Manual);
+    }
     if (NT_SUCCESS(status))
         WdfControlFinishInitializing(device);
     return status;
@@ -124,8 +135,53 @@ static void test_stop_and_start(void **state)
     assert_int_equal(NkHostViolationCount(), 0);
 }
 
+/* WdfRequestRequeue: back to the head of a manual queue, and only there. */
+static void test_requeue(void **state)
+{
+    DRIVER_OBJECT drv;
+    UNICODE_STRING path = RTL_CONSTANT_STRING(L"\\Registry\\Machine\\System\\NkQueue");
+    NK_HOST_IO *first, *second;
+    WDFREQUEST r, again;
+    HANDLE h;
+    ULONG n;
+    (void)state;
+
+    NkHostReset();
+    memset(&drv, 0, sizeof(drv));
+    Held = NULL;
+    assert_int_equal(FxDriverEntry(&drv, &path), STATUS_SUCCESS);
+    assert_int_equal(NkHostCreateFile(L"\\Device\\NkQueue", &h), STATUS_SUCCESS);
+
+    /* A request from a parallel queue cannot be requeued. */
+    assert_int_equal(NkHostDeviceIoControlAsync(h, IOCTL_HOLD, NULL, 0, NULL, 0, &first), STATUS_PENDING);
+    assert_int_equal(WdfRequestRequeue(Held), STATUS_INVALID_DEVICE_REQUEST);
+    WdfRequestComplete(Held, STATUS_SUCCESS);
+    assert_int_equal(NkHostWaitIo(first, MAXULONG, &n), STATUS_SUCCESS);
+
+    /* Two parked on the manual queue; the first retrieved and requeued
+     * comes back first again. */
+    assert_int_equal(NkHostDeviceIoControlAsync(h, IOCTL_PARK, NULL, 0, NULL, 0, &first), STATUS_PENDING);
+    assert_int_equal(NkHostDeviceIoControlAsync(h, IOCTL_PARK, NULL, 0, NULL, 0, &second), STATUS_PENDING);
+    assert_int_equal(WdfIoQueueRetrieveNextRequest(Manual, &r), STATUS_SUCCESS);
+    assert_int_equal(WdfRequestRequeue(r), STATUS_SUCCESS);
+    assert_int_equal(WdfRequestRequeue(r), STATUS_INVALID_DEVICE_REQUEST);   /* not ours any more */
+    assert_int_equal(WdfIoQueueRetrieveNextRequest(Manual, &again), STATUS_SUCCESS);
+    assert_ptr_equal(again, r);
+    WdfRequestCompleteWithInformation(again, STATUS_SUCCESS, 0);
+    assert_int_equal(NkHostWaitIo(first, MAXULONG, &n), STATUS_SUCCESS);
+    assert_int_equal(NkHostWaitIo(second, 20, &n), STATUS_TIMEOUT);
+    assert_int_equal(WdfIoQueueRetrieveNextRequest(Manual, &r), STATUS_SUCCESS);
+    WdfRequestComplete(r, STATUS_CANCELLED);
+    assert_int_equal(NkHostWaitIo(second, MAXULONG, &n), STATUS_CANCELLED);
+
+    NkHostCloseHandle(h);
+    drv.DriverUnload(&drv);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_stop_and_start)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_stop_and_start), cmocka_unit_test(test_requeue)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
