@@ -80,25 +80,19 @@ NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socke
     return STATUS_SUCCESS;
 }
 
+/* Offers the new adapter to each registered protocol once: a protocol
+ * that fails the bind is not asked again (NDIS does not retry either). */
 VOID NkNdisBindAll(NK_ADAPTER *a)
 {
-    for (;;) {
-        NK_PROTOCOL *todo = NULL;
-        pthread_mutex_lock(&NkNdisLock);
-        for (PLIST_ENTRY e = NkProtocols.Flink; e != &NkProtocols && todo == NULL; e = e->Flink) {
-            NK_PROTOCOL *p = CONTAINING_RECORD(e, NK_PROTOCOL, Link);
-            BOOLEAN bound = FALSE;
-            for (PLIST_ENTRY b = a->Bindings.Flink; b != &a->Bindings; b = b->Flink)
-                if (CONTAINING_RECORD(b, NK_BINDING, Link)->Protocol == p)
-                    bound = TRUE;
-            if (!bound)
-                todo = p;
-        }
-        pthread_mutex_unlock(&NkNdisLock);
-        if (todo == NULL)
-            break;
-        NkNdisBind(todo, a);
-    }
+    NK_PROTOCOL *todo[32];
+    ULONG n = 0;
+
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = NkProtocols.Flink; e != &NkProtocols && n < RTL_NUMBER_OF(todo); e = e->Flink)
+        todo[n++] = CONTAINING_RECORD(e, NK_PROTOCOL, Link);
+    pthread_mutex_unlock(&NkNdisLock);
+    for (ULONG i = 0; i < n; i++)
+        NkNdisBind(todo[i], a);
 }
 
 NTSTATUS NkHostAddAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, NK_HOST_ADAPTER **Adapter)

@@ -80,24 +80,17 @@ NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
     pthread_mutex_unlock(&NkNdisLock);
     *NdisProtocolHandle = (NDIS_HANDLE)p;
 
-    /* Bind to every adapter there is, then say so (NetEventBindsComplete
-     * goes to each binding, as NDIS sends it once initial binds are done). */
-    for (;;) {
-        NK_ADAPTER *todo = NULL;
+    /* Offer every adapter there is, each once (a failed bind is not
+     * retried). */
+    {
+        NK_ADAPTER *todo[32];
+        ULONG n = 0;
         pthread_mutex_lock(&NkNdisLock);
-        for (PLIST_ENTRY a = NkAdapters.Flink; a != &NkAdapters && todo == NULL; a = a->Flink) {
-            NK_ADAPTER *ad = CONTAINING_RECORD(a, NK_ADAPTER, Link);
-            BOOLEAN bound = FALSE;
-            for (PLIST_ENTRY e = ad->Bindings.Flink; e != &ad->Bindings; e = e->Flink)
-                if (CONTAINING_RECORD(e, NK_BINDING, Link)->Protocol == p)
-                    bound = TRUE;
-            if (!bound)
-                todo = ad;
-        }
+        for (PLIST_ENTRY a = NkAdapters.Flink; a != &NkAdapters && n < RTL_NUMBER_OF(todo); a = a->Flink)
+            todo[n++] = CONTAINING_RECORD(a, NK_ADAPTER, Link);
         pthread_mutex_unlock(&NkNdisLock);
-        if (todo == NULL)
-            break;
-        NkNdisBind(p, todo);
+        for (ULONG i = 0; i < n; i++)
+            NkNdisBind(p, todo[i]);
     }
     return NDIS_STATUS_SUCCESS;
 }

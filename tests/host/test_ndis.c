@@ -250,6 +250,33 @@ static void test_allocation_failure_sweep(void **state)
     assert_true(failedBinds > 0);
 }
 
+/* The same scenario with each NdisOpenAdapterEx and each OID request
+ * failing in turn (NkFaultNdisOpen, NkFaultNdisOid): the bind fails
+ * cleanly or the scenario carries on, and nothing leaks either way. */
+static void test_open_and_oid_failure_sweep(void **state)
+{
+    static const NK_FAULT_SITE sites[] = {NkFaultNdisOpen, NkFaultNdisOid};
+    (void)state;
+
+    for (ULONG s = 0; s < RTL_NUMBER_OF(sites); s++) {
+        ULONG64 count;
+        ULONG failedBinds = 0;
+        NkHostReset();
+        assert_true(Scenario());
+        count = NkHostFaultSiteCount(sites[s]);
+        assert_true(count >= 1);
+        for (ULONG64 k = 1; k <= count; k++) {
+            NkHostReset();
+            NkHostFailNth(sites[s], k);
+            if (!Scenario())
+                failedBinds++;
+            assert_int_equal(NkHostCheckLeaks(), 0);
+            assert_int_equal(NkHostViolationCount(), 0);
+        }
+        assert_true(failedBinds > 0); /* the first open, and the bind's OIDs, fail the bind */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +285,7 @@ int main(void)
         cmocka_unit_test_setup(test_pended_open_and_close, Setup),
         cmocka_unit_test_setup(test_verifier_rules, Setup),
         cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
+        cmocka_unit_test_setup(test_open_and_oid_failure_sweep, Setup),
         cmocka_unit_test_setup(test_async_oids_and_status, Setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
