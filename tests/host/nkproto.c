@@ -14,6 +14,7 @@
 NDIS_HANDLE Protocol;
 OPEN *Open;
 BOOLEAN KeepReceives;
+BOOLEAN PauseIgnoresSends;
 ULONG ProtocolFilter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
 
 #define TAG ((ULONG)'T' | ((ULONG)'p' << 8) | ((ULONG)'r' << 16) | ((ULONG)'t' << 24))
@@ -163,7 +164,7 @@ static NDIS_STATUS PnpEvent(NDIS_HANDLE ProtocolBindingContext, PNET_PNP_EVENT_N
         /* A pause may not complete while sends are outstanding: pend it
          * until the last one completes (SendComplete finishes it). */
         o->Paused = TRUE;
-        if (o->SendsInFlight != 0) {
+        if (o->SendsInFlight != 0 && !PauseIgnoresSends) {
             o->PendingPause = Notification;
             status = NDIS_STATUS_PENDING;
         }

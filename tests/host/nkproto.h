@@ -40,6 +40,9 @@ typedef struct _OPEN {
 extern NDIS_HANDLE Protocol;
 extern OPEN *Open;
 extern BOOLEAN KeepReceives;
+/* Test knob: a broken protocol whose pause completes at once, even with
+ * sends outstanding (what the explorer and the verifier must catch). */
+extern BOOLEAN PauseIgnoresSends;
 /* Set before Register(): the packet filter the bind sets. */
 extern ULONG ProtocolFilter;
 

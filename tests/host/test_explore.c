@@ -149,6 +149,15 @@ static VOID NTAPI SendSome(PVOID Context)
             InterlockedIncrement(&GatedSent);
 }
 
+static VOID NTAPI SendRaw(PVOID Context)
+{
+    UCHAR frame[60];
+    (void)Context;
+    memset(frame, 0xEE, sizeof(frame));
+    for (int i = 0; i < 4; i++)
+        Send(frame, sizeof(frame)); /* no pause gate: sends whenever asked */
+}
+
 static VOID NTAPI PauseRestart(PVOID Context)
 {
     (void)Context;
@@ -229,6 +238,38 @@ static void Scenario(ULONG64 Seed, BOOLEAN WithUnbind)
     assert_int_equal(NkHostViolationCount(), 0);
 }
 
+/* A protocol whose pause does not wait for its sends: only some orderings
+ * expose it, and the explorer finds them - the verifier reports the pause
+ * completing with a send outstanding, and the sends made while paused. */
+static void test_broken_pause_is_found(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {SendRaw, PauseRestart};
+    ULONG64 found = 0, clean = 0;
+    (void)state;
+
+    for (ULONG64 seed = 1; seed <= 64; seed++) {
+        NkHostReset();
+        NkHostExpectViolations();
+        PauseIgnoresSends = TRUE;
+        Register();
+        assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+        NkHostRunInterleaved(seed, actions, NULL, 2, NULL);
+        if (NkHostViolationCountOf("ndis.pause-with-sends") != 0) {
+            if (found == 0)
+                found = seed;
+        } else if (NkHostViolationCount() == 0) {
+            clean++;
+        }
+        NdisDeregisterProtocolDriver(Protocol);
+        NkHostRemoveAdapter(Adapter);
+        PauseIgnoresSends = FALSE;
+    }
+    assert_int_not_equal(found, 0);
+    assert_int_not_equal(clean, 0);
+    printf("broken pause: caught first at seed %llu; %llu of 64 orderings hide it\n", (unsigned long long)found,
+           (unsigned long long)clean);
+}
+
 static void test_ndis_callbacks_interleaved(void **state)
 {
     ULONG64 runs = 0;
@@ -268,6 +309,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_lost_update_is_found_and_replayed, Setup),
         cmocka_unit_test_setup(test_deadlock_is_reported, Setup),
+        cmocka_unit_test_setup(test_broken_pause_is_found, Setup),
         cmocka_unit_test_setup(test_ndis_callbacks_interleaved, Setup),
         cmocka_unit_test_setup(test_ndis_callbacks_interleaved_with_unbind, Setup),
         cmocka_unit_test_setup(test_ndis_bind_interleaved, Setup),
