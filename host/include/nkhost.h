@@ -148,11 +148,22 @@ NTSTATUS NkHostAddPacketAdapter(_In_z_ PCSTR IfName, _Out_ NK_HOST_ADAPTER **Ada
 VOID NkHostRemoveAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostAdapterInject(_In_ NK_HOST_ADAPTER *Adapter, _In_reads_bytes_(Length) const VOID *Frame,
                              _In_ ULONG Length, _In_ BOOLEAN Resources);
+/* Joins two in-memory adapters with a wire: what is sent on one is
+ * received on the other (A == B: a loopback), delivered asynchronously by
+ * a host thread, as from the receive path of a real NIC.  Frames on a wire
+ * are not captured.  Removing either adapter cuts the wire. */
+NTSTATUS NkHostConnectAdapters(_In_ NK_HOST_ADAPTER *A, _In_ NK_HOST_ADAPTER *B);
 /* Copies the oldest captured frame into Buffer; returns its length (0: none). */
 ULONG NkHostAdapterCapture(_In_ NK_HOST_ADAPTER *Adapter, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
 NTSTATUS NkHostPauseAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostRestartAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostBindsComplete(_In_ NK_HOST_ADAPTER *Adapter);
+/* Any other network PnP event (NetEventSetPower with a
+ * NET_DEVICE_POWER_STATE, NetEventQueryRemoveDevice, ...) to every bound
+ * binding of the adapter, Buffer passed as NET_PNP_EVENT.Buffer; the
+ * worst status the protocols returned (pended events are waited for). */
+NTSTATUS NkHostIndicatePnpEvent(_In_ NK_HOST_ADAPTER *Adapter, _In_ ULONG Code /* a NET_PNP_EVENT_CODE */,
+                                _In_reads_bytes_opt_(Length) PVOID Buffer, _In_ ULONG Length);
 /* Pend-OIDs mode: NdisOidRequest returns NDIS_STATUS_PENDING; the requests
  * complete (through ProtocolOidRequestComplete) when the test calls
  * NkHostCompleteOids, which returns how many it completed. */

@@ -38,6 +38,8 @@ static NK_ADAPTER *AdapterOf(NK_HOST_ADAPTER *Adapter)
     return a;
 }
 
+static VOID CutWires(NK_ADAPTER *a);
+
 NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter)
 {
     NK_ADAPTER *a;
@@ -114,6 +116,7 @@ VOID NkHostRemoveAdapter(NK_HOST_ADAPTER *Adapter)
         return;
     if (a->Socket >= 0)
         NkNdisStopPacketAdapter(a); /* no more receives from the wire */
+    CutWires(a);
     while (!IsListEmpty(&a->Bindings))
         NkNdisUnbind(CONTAINING_RECORD(a->Bindings.Flink, NK_BINDING, Link));
     pthread_mutex_lock(&NkNdisLock);
@@ -164,7 +167,106 @@ static VOID CaptureNb(NK_ADAPTER *a, PNET_BUFFER nb)
     }
     a->Capture[slot].Length = n;
     a->CaptureCount++;
+    if (a->WireRunning)
+        pthread_cond_signal(&a->WireCond);
     pthread_mutex_unlock(&NkNdisLock);
+}
+
+/* ---- wires between in-memory adapters ------------------------------------------ */
+
+static void *WireMain(void *Arg)
+{
+    NK_ADAPTER *a = Arg;
+    static _Thread_local UCHAR frame[NK_MAX_FRAME];
+
+    pthread_mutex_lock(&NkNdisLock);
+    for (;;) {
+        NK_ADAPTER *peer;
+        ULONG n;
+        while (a->WireRunning && a->CaptureCount == 0)
+            pthread_cond_wait(&a->WireCond, &NkNdisLock);
+        if (!a->WireRunning)
+            break;
+        n = a->Capture[a->CaptureHead].Length;
+        memcpy(frame, a->Capture[a->CaptureHead].Data, n);
+        a->CaptureHead = (a->CaptureHead + 1) % NK_CAPTURE_SLOTS;
+        a->CaptureCount--;
+        peer = a->Peer;
+        if (peer == NULL)
+            continue; /* the far end was removed: the frame is lost */
+        peer->Feeding++;
+        pthread_mutex_unlock(&NkNdisLock);
+        NkHostAdapterInject((NK_HOST_ADAPTER *)peer, frame, n, FALSE);
+        pthread_mutex_lock(&NkNdisLock);
+        peer->Feeding--;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    return NULL;
+}
+
+static NTSTATUS StartWire(NK_ADAPTER *a, NK_ADAPTER *Peer)
+{
+    pthread_mutex_lock(&NkNdisLock);
+    a->Peer = Peer;
+    if (a->WireRunning) {
+        pthread_mutex_unlock(&NkNdisLock);
+        return STATUS_SUCCESS;
+    }
+    pthread_cond_init(&a->WireCond, NULL);
+    a->WireRunning = TRUE;
+    if (pthread_create(&a->Wire, NULL, WireMain, a) != 0) {
+        a->WireRunning = FALSE;
+        a->Peer = NULL;
+        pthread_mutex_unlock(&NkNdisLock);
+        pthread_cond_destroy(&a->WireCond);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NkHostConnectAdapters(NK_HOST_ADAPTER *A, NK_HOST_ADAPTER *B)
+{
+    NK_ADAPTER *a = AdapterOf(A), *b = AdapterOf(B);
+    NTSTATUS status;
+    if (a == NULL || b == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (a->Socket >= 0 || b->Socket >= 0)
+        return STATUS_NOT_SUPPORTED; /* a real interface has its own wire */
+    status = StartWire(a, b);
+    if (NT_SUCCESS(status) && b != a)
+        status = StartWire(b, a);
+    return status;
+}
+
+/* Before a is freed: no wire delivers into it, its own wire has stopped. */
+static VOID CutWires(NK_ADAPTER *a)
+{
+    BOOLEAN running;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = NkAdapters.Flink; e != &NkAdapters; e = e->Flink) {
+        NK_ADAPTER *x = CONTAINING_RECORD(e, NK_ADAPTER, Link);
+        if (x->Peer == a)
+            x->Peer = NULL;
+    }
+    running = a->WireRunning;
+    a->WireRunning = FALSE;
+    if (running)
+        pthread_cond_signal(&a->WireCond);
+    pthread_mutex_unlock(&NkNdisLock);
+    if (running) {
+        pthread_join(a->Wire, NULL);
+        pthread_cond_destroy(&a->WireCond);
+    }
+    for (;;) {
+        LONG feeding;
+        pthread_mutex_lock(&NkNdisLock);
+        feeding = a->Feeding;
+        pthread_mutex_unlock(&NkNdisLock);
+        if (feeding == 0)
+            break;
+        NkSchedPoll();
+    }
 }
 
 VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetBufferLists,

@@ -79,6 +79,13 @@ struct _NK_ADAPTER {
     volatile BOOLEAN Stopping;
     BOOLEAN PendOids;               /* NkHostSetAdapterPendOids */
     BOOLEAN PendOpens;              /* NkHostSetAdapterPendOpens: open and close pend */
+    /* NkHostConnectAdapters: what is sent here is received on Peer (itself
+     * for a loopback), delivered by the Wire thread from the capture ring. */
+    struct _NK_ADAPTER *Peer;
+    pthread_t Wire;
+    BOOLEAN WireRunning;
+    pthread_cond_t WireCond;        /* with NkNdisLock: a frame was captured, or stop */
+    LONG Feeding;                   /* wires indicating into this adapter right now */
 };
 
 /* datapath.c: the adapter object both kinds share. */

@@ -371,7 +371,7 @@ VOID NdisCompleteUnbindAdapterEx(NDIS_HANDLE UnbindContext)
 
 /* ---- PnP: pause and restart ------------------------------------------------------- */
 
-static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
+static NDIS_STATUS SendPnpEx(NK_BINDING *b, NET_PNP_EVENT_CODE Code, PVOID Buffer, ULONG Length)
 {
     NET_PNP_EVENT_NOTIFICATION n;
     NDIS_STATUS status;
@@ -381,6 +381,8 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
     n.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
     n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
     n.NetPnPEvent.NetEvent = Code;
+    n.NetPnPEvent.Buffer = Buffer;
+    n.NetPnPEvent.BufferLength = Length;
     KeResetEvent(&b->PnpDone);
     if (Code == NetEventPause) {
         /* No new indications from here on; those in progress finish first. */
@@ -415,6 +417,11 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
     return status;
 }
 
+static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
+{
+    return SendPnpEx(b, Code, NULL, 0);
+}
+
 VOID NdisCompleteNetPnPEvent(NDIS_HANDLE NdisBindingHandle, PNET_PNP_EVENT_NOTIFICATION NetPnPEventNotification,
                              NDIS_STATUS Status)
 {
@@ -427,7 +434,7 @@ VOID NdisCompleteNetPnPEvent(NDIS_HANDLE NdisBindingHandle, PNET_PNP_EVENT_NOTIF
 }
 
 /* For each open binding of Adapter, deliver Code; the worst status wins. */
-static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code)
+static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code, PVOID Buffer, ULONG Length)
 {
     NDIS_STATUS worst = NDIS_STATUS_SUCCESS;
     PLIST_ENTRY e;
@@ -436,7 +443,7 @@ static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code)
         NDIS_STATUS s;
         if (!b->Bound)
             continue; /* still binding: NDIS serializes PnP events after the bind */
-        s = SendPnp(b, Code);
+        s = SendPnpEx(b, Code, Buffer, Length);
         if (s != NDIS_STATUS_SUCCESS)
             worst = s;
     }
@@ -445,17 +452,24 @@ static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code)
 
 NTSTATUS NkHostPauseAdapter(NK_HOST_ADAPTER *Adapter)
 {
-    return PnpAll((NK_ADAPTER *)Adapter, NetEventPause);
+    return PnpAll((NK_ADAPTER *)Adapter, NetEventPause, NULL, 0);
 }
 
 NTSTATUS NkHostRestartAdapter(NK_HOST_ADAPTER *Adapter)
 {
-    return PnpAll((NK_ADAPTER *)Adapter, NetEventRestart);
+    return PnpAll((NK_ADAPTER *)Adapter, NetEventRestart, NULL, 0);
+}
+
+NTSTATUS NkHostIndicatePnpEvent(NK_HOST_ADAPTER *Adapter, ULONG Code, PVOID Buffer, ULONG Length)
+{
+    if (Code == NetEventPause || Code == NetEventRestart)
+        return PnpAll((NK_ADAPTER *)Adapter, (NET_PNP_EVENT_CODE)Code, NULL, 0); /* as pause/restart, with their state */
+    return PnpAll((NK_ADAPTER *)Adapter, (NET_PNP_EVENT_CODE)Code, Buffer, Length);
 }
 
 NTSTATUS NkHostBindsComplete(NK_HOST_ADAPTER *Adapter)
 {
-    return PnpAll((NK_ADAPTER *)Adapter, NetEventBindsComplete);
+    return PnpAll((NK_ADAPTER *)Adapter, NetEventBindsComplete, NULL, 0);
 }
 
 /* ---- leaks and reset ------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 NDIS_HANDLE Protocol;
 OPEN *Open;
 BOOLEAN KeepReceives;
+volatile LONG TotalReceived;
 BOOLEAN PauseIgnoresSends;
 ULONG ProtocolFilter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
 
@@ -159,6 +160,8 @@ static NDIS_STATUS PnpEvent(NDIS_HANDLE ProtocolBindingContext, PNET_PNP_EVENT_N
     if (o == NULL)
         return NDIS_STATUS_SUCCESS; /* binds complete etc. before any binding */
     KeAcquireSpinLock(&o->Lock, &irql);
+    o->LastPnpEvent = Notification->NetPnPEvent.NetEvent;
+    o->LastPnpBufferLength = Notification->NetPnPEvent.BufferLength;
     switch (Notification->NetPnPEvent.NetEvent) {
     case NetEventPause:
         /* A pause may not complete while sends are outstanding: pend it
@@ -192,6 +195,7 @@ static VOID Receive(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST NetBuff
     NkMdlCopySpanToFlat(o->LastFrame, sizeof(o->LastFrame), &span, &n);
     o->LastLength = (ULONG)n;
     o->Received++;
+    InterlockedIncrement(&TotalReceived);
     if (NDIS_TEST_RECEIVE_CANNOT_PEND(ReceiveFlags))
         return;                                   /* copied: nothing to return */
     if (KeepReceives && o->Kept == NULL)

@@ -24,6 +24,8 @@ typedef struct _OPEN {
     LONG OidsCompleted;             /* through ProtocolOidRequestComplete */
     NDIS_STATUS LastOidStatus;
     NDIS_STATUS LastStatusCode;     /* the last status indication */
+    NET_PNP_EVENT_CODE LastPnpEvent;
+    ULONG LastPnpBufferLength;
     /* The pause gate (what every real protocol needs): sends in flight
      * under Lock; a pause waits for them, pended, and GatedSend refuses
      * to send while paused or pausing. */
@@ -40,6 +42,8 @@ typedef struct _OPEN {
 extern NDIS_HANDLE Protocol;
 extern OPEN *Open;
 extern BOOLEAN KeepReceives;
+/* Frames received on any binding (Open is only the latest one). */
+extern volatile LONG TotalReceived;
 /* Test knob: a broken protocol whose pause completes at once, even with
  * sends outstanding (what the explorer and the verifier must catch). */
 extern BOOLEAN PauseIgnoresSends;

@@ -78,6 +78,61 @@ static void test_pended_open_and_close(void **state)
     assert_int_equal(NkHostViolationCount(), 0);
 }
 
+static BOOLEAN WaitReceived(LONG N)
+{
+    for (int i = 0; i < 2000 && InterlockedCompareExchange(&TotalReceived, 0, 0) < N; i++) {
+        LARGE_INTEGER t = {.QuadPart = -10000}; /* 1 ms */
+        KeDelayExecutionThread(KernelMode, FALSE, &t);
+    }
+    return InterlockedCompareExchange(&TotalReceived, 0, 0) >= N;
+}
+
+/* Wires: a loopback adapter gives a protocol its own frames back; a pair
+ * carries one adapter's sends to the other's receive path. */
+static void test_wires(void **state)
+{
+    static const UCHAR MacB[6] = {0x02, 0x00, 0x5e, 0x10, 0x20, 0x31};
+    NK_HOST_ADAPTER *a, *b;
+    UCHAR frame[60], got[64];
+    OPEN *first;
+    (void)state;
+
+    memset(frame, 0x77, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    TotalReceived = 0;
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-WIRE-A}", Mac, 1500, &a), STATUS_SUCCESS);
+    assert_int_equal(NkHostConnectAdapters(a, a), STATUS_SUCCESS);
+    Register();
+    first = Open;
+    assert_true(Send(frame, 60));
+    assert_true(WaitReceived(1));
+    assert_int_equal(first->Received, 1);
+    assert_memory_equal(first->LastFrame, frame, 60);
+    assert_int_equal(NkHostAdapterCapture(a, got, sizeof(got)), 0); /* on the wire, not captured */
+
+    /* A second adapter joined to the first: B's sends arrive at A. */
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-WIRE-B}", MacB, 1500, &b), STATUS_SUCCESS);
+    assert_ptr_not_equal(Open, first);                 /* the protocol bound B too */
+    assert_int_equal(NkHostConnectAdapters(a, b), STATUS_SUCCESS);
+    assert_true(Send(frame, 60));                      /* on B */
+    assert_true(WaitReceived(2));
+    assert_int_equal(first->Received, 2);
+    assert_int_equal(Open->Received, 0);
+
+    /* Other PnP events reach the bound bindings with their buffer. */
+    {
+        NET_DEVICE_POWER_STATE d3 = NetDeviceStateD3;
+        assert_int_equal(NkHostIndicatePnpEvent(b, NetEventSetPower, &d3, sizeof(d3)), STATUS_SUCCESS);
+        assert_int_equal(Open->LastPnpEvent, NetEventSetPower);
+        assert_int_equal(Open->LastPnpBufferLength, sizeof(d3));
+    }
+    NkHostRemoveAdapter(b);                            /* cuts the wire */
+    NkHostRemoveAdapter(a);
+    NdisDeregisterProtocolDriver(Protocol);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 static void test_send_and_receive(void **state)
 {
     NK_HOST_ADAPTER *a;
@@ -283,6 +338,7 @@ int main(void)
         cmocka_unit_test_setup(test_bind_oids_unbind, Setup),
         cmocka_unit_test_setup(test_send_and_receive, Setup),
         cmocka_unit_test_setup(test_pended_open_and_close, Setup),
+        cmocka_unit_test_setup(test_wires, Setup),
         cmocka_unit_test_setup(test_verifier_rules, Setup),
         cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
         cmocka_unit_test_setup(test_open_and_oid_failure_sweep, Setup),

@@ -161,23 +161,6 @@ static void *Serve(void *Arg)
     return NULL;
 }
 
-/* ---- loopback adapters: what is sent comes back as a receive --------------------------- */
-
-static void *Loop(void *Arg)
-{
-    ADAPTER_ARG *a = Arg;
-    static UCHAR frame[16384];
-    while (!Stopping) {
-        ULONG n = NkHostAdapterCapture(a->Adapter, frame, sizeof(frame));
-        if (n == 0) {
-            usleep(500);
-            continue;
-        }
-        NkHostAdapterInject(a->Adapter, frame, n, FALSE);
-    }
-    return NULL;
-}
-
 /* ---- run ------------------------------------------------------------------------------- */
 
 static void OnSignal(int Sig)
@@ -268,8 +251,7 @@ static int Run(int argc, char **argv)
 {
     const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
     ADAPTER_ARG adapters[MAX_ADAPTERS];
-    pthread_t loops[MAX_ADAPTERS];
-    ULONG nAdapters = 0, nLoops = 0;
+    ULONG nAdapters = 0;
     BOOLEAN fatal = FALSE;
     DRIVER_OBJECT drv;
     UNICODE_STRING path;
@@ -347,8 +329,12 @@ static int Run(int argc, char **argv)
             rc = 1;
             goto out_adapters;
         }
-        if (adapters[i].Loopback && pthread_create(&loops[nLoops], NULL, Loop, &adapters[i]) == 0)
-            nLoops++;
+        if (adapters[i].Loopback && !NT_SUCCESS(status = NkHostConnectAdapters(adapters[i].Adapter,
+                                                                               adapters[i].Adapter))) {
+            fprintf(stderr, "ndiskit host: loopback %s: NTSTATUS 0x%08X\n", adapters[i].Name, (unsigned)status);
+            rc = 1;
+            goto out_adapters;
+        }
     }
 
     memset(&drv, 0, sizeof(drv));
@@ -418,8 +404,6 @@ out_unload:
         drv.DriverUnload(&drv);
 out_adapters:
     Stopping = 1;
-    for (ULONG i = 0; i < nLoops; i++)
-        pthread_join(loops[i], NULL);
     for (ULONG i = 0; i < nAdapters; i++)
         if (adapters[i].Adapter != NULL)
             NkHostRemoveAdapter(adapters[i].Adapter);
