@@ -5,8 +5,9 @@
  */
 #include <ntddk.h>
 #include <wdf.h>
-#include <wdmsec.h>
 #include <nkhost.h>
+
+#include "kmdftest.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,34 +56,12 @@ static VOID EvtIoctl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLeng
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\NkMisuse");
-    WDF_DRIVER_CONFIG config;
-    WDFDRIVER driver;
-    PWDFDEVICE_INIT init;
     WDF_IO_QUEUE_CONFIG queueConfig;
-    WDFDEVICE device;
-    NTSTATUS status;
 
-    WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
-    config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
-    status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &driver);
-    if (!NT_SUCCESS(status))
-        return status;
-    init = WdfControlDeviceInitAllocate(driver, &SDDL_DEVOBJ_SYS_ALL_ADM_ALL);
-    if (init == NULL)
-        return STATUS_INSUFFICIENT_RESOURCES;
-    status = WdfDeviceInitAssignName(init, &name);
-    if (NT_SUCCESS(status))
-        status = WdfDeviceCreate(&init, WDF_NO_OBJECT_ATTRIBUTES, &device);
-    if (init != NULL)
-        WdfDeviceInitFree(init);
-    if (!NT_SUCCESS(status))
-        return status;
     WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchParallel);
     queueConfig.EvtIoDeviceControl = EvtIoctl;
-    status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
-    if (NT_SUCCESS(status))
-        WdfControlFinishInitializing(device);
-    return status;
+    return KmdfTestCreateControlDevice(DriverObject, RegistryPath, &name, WdfDeviceIoBuffered, &queueConfig, NULL,
+                                       NULL);
 }
 
 static void test_request_misuse(void **state)
