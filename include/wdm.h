@@ -963,6 +963,8 @@ _IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeEnterCriticalRegion(VOID);
 _IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeLeaveCriticalRegion(VOID);
+/* TRUE inside a critical or guarded region (or at APC_LEVEL and above). */
+NTKERNELAPI BOOLEAN NTAPI KeAreApcsDisabled(VOID);
 
 FORCEINLINE VOID KeInitializeSpinLock(_Out_ PKSPIN_LOCK SpinLock)
 {

@@ -146,6 +146,11 @@ VOID NTAPI KeLeaveCriticalRegion(VOID)
     CriticalDepth--;
 }
 
+BOOLEAN NTAPI KeAreApcsDisabled(VOID)
+{
+    return CriticalDepth > 0 || NkIrqlGet() >= APC_LEVEL;
+}
+
 /* ---- events ------------------------------------------------------------------------ */
 
 VOID NTAPI KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -227,6 +228,48 @@ static void test_server_stops_under_an_open_handle(void **state)
     assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
 }
 
+/* A driver with a worker thread (tests/drivers/safe_sample.c, on the safe
+ * layer's thread set): stopping the host joins the thread in the driver's
+ * unload, with nothing leaked. */
+static void test_driver_thread_joined_at_stop(void **state)
+{
+    char log[] = "/tmp/ndiskit-test-log-XXXXXX", text[4096];
+    char sock[108];
+    int fd, status;
+    ssize_t n;
+    pid_t pid;
+    (void)state;
+
+    fd = mkstemp(log);
+    assert_true(fd >= 0);
+    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-safe-%d.sock", (int)getpid());
+    pid = fork();
+    if (pid == 0) {
+        dup2(fd, 2);
+        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", SAFESAMPLE_SO, "--verbose", "--socket", sock, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        struct stat st;
+        if (stat(sock, &st) == 0)
+            break;
+        usleep(10000);
+    }
+    usleep(50000);
+    kill(pid, SIGTERM);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    n = pread(fd, text, sizeof(text) - 1, 0);
+    close(fd);
+    unlink(log);
+    assert_true(n > 0);
+    text[n] = '\0';
+    assert_non_null(strstr(text, "safesample: worker running"));
+    assert_non_null(strstr(text, "safesample: unloading: joined 1 thread(s)"));
+    assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
+}
+
 static void test_status_mapping(void **state)
 {
     (void)state;
@@ -256,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_blocking_read_completed_by_write),
         cmocka_unit_test(test_client_dies_with_a_read_pending),
         cmocka_unit_test(test_server_stops_under_an_open_handle),
+        cmocka_unit_test(test_driver_thread_joined_at_stop),
     };
     return cmocka_run_group_tests(tests, Setup, Teardown);
 }
