@@ -39,6 +39,10 @@ typedef struct _NK_WDF_CONTEXT {
     struct _NK_WDF_OBJECT *Object;
     PCWDF_OBJECT_CONTEXT_TYPE_INFO Type;    /* the UniqueType record */
     SIZE_T Size;
+    /* A context added with WdfObjectAllocateContext has its own callbacks,
+     * called after the object's, in the order the contexts were added. */
+    PFN_WDF_OBJECT_CONTEXT_CLEANUP Cleanup;
+    PFN_WDF_OBJECT_CONTEXT_DESTROY Destroy;
     /* 16-byte aligned data follows */
 } __attribute__((aligned(16))) NK_WDF_CONTEXT;
 

@@ -67,8 +67,9 @@ NK_WDF_OBJECT *NkWdfLookup(WDFOBJECT Handle, const char *Ddi)
     return o;
 }
 
-static NTSTATUS AddContext(NK_WDF_OBJECT *o, PWDF_OBJECT_ATTRIBUTES Attributes, PVOID *Data)
+static NTSTATUS AddContext(NK_WDF_OBJECT *o, PWDF_OBJECT_ATTRIBUTES Attributes, PVOID *Data, BOOLEAN OwnCallbacks)
 {
+    NK_WDF_CONTEXT **tail;
     PCWDF_OBJECT_CONTEXT_TYPE_INFO info = Attributes->ContextTypeInfo;
     NK_WDF_CONTEXT *c;
     SIZE_T size;
@@ -98,8 +99,13 @@ static NTSTATUS AddContext(NK_WDF_OBJECT *o, PWDF_OBJECT_ATTRIBUTES Attributes, 
     c->Object = o;
     c->Type = info->UniqueType;
     c->Size = size;
-    c->Next = o->Contexts;
-    o->Contexts = c;
+    if (OwnCallbacks) {
+        c->Cleanup = Attributes->EvtCleanupCallback;
+        c->Destroy = Attributes->EvtDestroyCallback;
+    }
+    for (tail = &o->Contexts; *tail != NULL; tail = &(*tail)->Next)
+        ;
+    *tail = c; /* appended: callbacks run in the order contexts were added */
     if (Data != NULL)
         *Data = c + 1;
     return STATUS_SUCCESS;
@@ -138,7 +144,7 @@ NTSTATUS NkWdfCreate(SIZE_T Size, NK_WDF_TYPE Type, PWDF_OBJECT_ATTRIBUTES Attri
         o->Cleanup = Attributes->EvtCleanupCallback;
         o->Destroy = Attributes->EvtDestroyCallback;
         if (Attributes->ContextTypeInfo != NULL) {
-            status = AddContext(o, Attributes, NULL);
+            status = AddContext(o, Attributes, NULL, FALSE);
             if (!NT_SUCCESS(status)) {
                 free(o);
                 return status;
@@ -179,6 +185,9 @@ static VOID DestroyLocked(NK_WDF_OBJECT *o)
 
     if (o->Destroy != NULL)
         o->Destroy((WDFOBJECT)o);
+    for (NK_WDF_CONTEXT *c = o->Contexts; c != NULL; c = c->Next)
+        if (c->Destroy != NULL)
+            c->Destroy((WDFOBJECT)o);
     if (o->Type == NkWdfTypeDevice)
         NkWdfForgetDevice((NK_WDF_DEVICE *)o);
     RemoveEntryList(&o->Registry);
@@ -217,6 +226,9 @@ static VOID DisposeTreeLocked(NK_WDF_OBJECT *o)
     o->State = NkWdfDisposed;
     if (o->Cleanup != NULL)
         o->Cleanup((WDFOBJECT)o);
+    for (NK_WDF_CONTEXT *c = o->Contexts; c != NULL; c = c->Next)
+        if (c->Cleanup != NULL)
+            c->Cleanup((WDFOBJECT)o);
 }
 
 /* With WdfLock held: drop the creation references of o's subtree,
@@ -352,7 +364,7 @@ static NTSTATUS NTAPI NkWdfObjectAllocateContext(PWDF_DRIVER_GLOBALS Globals, WD
     o = FindLocked(Handle);
     status = o == NULL ? STATUS_INVALID_HANDLE
              : o->State != NkWdfLive ? STATUS_DELETE_PENDING
-                                     : AddContext(o, ContextAttributes, Context);
+                                     : AddContext(o, ContextAttributes, Context, TRUE);
     pthread_mutex_unlock(&WdfLock);
     if (o == NULL)
         NkHostViolation("wdf.invalid-handle", "WdfObjectAllocateContext(%p): not a live object", Handle);
