@@ -39,6 +39,7 @@
 #define _Out_writes_bytes_to_(n, m)
 #define _Inout_updates_(n)
 #define _Inout_updates_bytes_(n)
+#define _Inout_updates_bytes_opt_(n)
 #define _Field_size_(n)
 #define _Field_size_opt_(n)
 #define _Field_size_bytes_(n)

@@ -46,6 +46,20 @@ NK_BINDING *NkNdisBindingOf(NDIS_HANDLE Handle, const char *Ddi)
     return b;
 }
 
+/* NetEventBindsComplete to one protocol, with the NULL binding context
+ * NDIS always gives it. */
+static NDIS_STATUS SendBindsComplete(NK_PROTOCOL *p)
+{
+    NET_PNP_EVENT_NOTIFICATION n;
+    memset(&n, 0, sizeof(n));
+    n.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    n.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.NetPnPEvent.NetEvent = NetEventBindsComplete;
+    NkSchedPoint();
+    return p->Chars.NetPnPEventHandler(NULL, &n);
+}
+
 NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
                                        PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Chars, PNDIS_HANDLE NdisProtocolHandle)
 {
@@ -92,6 +106,8 @@ NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
         for (ULONG i = 0; i < n; i++)
             NkNdisBind(p, todo[i]);
     }
+    /* The initial binds are done: say so, protocol-wide (NULL context). */
+    SendBindsComplete(p);
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -469,7 +485,21 @@ NTSTATUS NkHostIndicatePnpEvent(NK_HOST_ADAPTER *Adapter, ULONG Code, PVOID Buff
 
 NTSTATUS NkHostBindsComplete(NK_HOST_ADAPTER *Adapter)
 {
-    return PnpAll((NK_ADAPTER *)Adapter, NetEventBindsComplete, NULL, 0);
+    /* Protocol-wide, to every protocol with a binding on the adapter. */
+    NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
+    NK_PROTOCOL *todo[32];
+    ULONG n = 0;
+    NDIS_STATUS worst = NDIS_STATUS_SUCCESS;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings && n < RTL_NUMBER_OF(todo); e = e->Flink)
+        todo[n++] = CONTAINING_RECORD(e, NK_BINDING, Link)->Protocol;
+    pthread_mutex_unlock(&NkNdisLock);
+    for (ULONG i = 0; i < n; i++) {
+        NDIS_STATUS s = SendBindsComplete(todo[i]);
+        if (s != NDIS_STATUS_SUCCESS)
+            worst = s;
+    }
+    return worst;
 }
 
 /* ---- leaks and reset ------------------------------------------------------------ */

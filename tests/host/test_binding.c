@@ -1,0 +1,444 @@
+/*
+ * test_binding.c - the NDIS protocol binding layer (<ndiskit/binding.h>)
+ * under the host kernel: the state machine through bind, restart, pause
+ * and unbind; sends refused unless running; an unbind that waits for held
+ * receives and cancels OID requests in flight; synchronous and pended
+ * OIDs with cancellation; pended opens; the allocation-failure sweep; and
+ * the interleaving explorer over sends, pause/restart, receives and
+ * status indications.
+ */
+#include <ndiskit/binding.h>
+#include <ndiskit/thread.h>
+#include <nkhost.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define TAG ((ULONG)'tsTB')
+
+static const UCHAR Mac[6] = {0x02, 0x00, 0x5e, 0x42, 0x42, 0x01};
+
+typedef struct {
+    UCHAR Mac[6];
+    ULONG Filter;
+    NDIS_HANDLE Pool;
+    volatile LONG Received;
+    PNET_BUFFER_LIST Held;          /* a receive kept, returned later */
+    NK_BINDING_STATE StateInBound;
+    NDIS_STATUS LastStatus;
+} MY_BINDING;
+
+static NK_PROTOCOL Protocol;
+static PNK_BINDING Bound;
+static BOOLEAN HoldReceives;
+
+static NTSTATUS MyBound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
+{
+    MY_BINDING *m = NkBindingContext(Binding);
+    NET_BUFFER_LIST_POOL_PARAMETERS pp;
+    ULONG bytes;
+    NDIS_STATUS status;
+    (void)Parameters;
+
+    m->StateInBound = NkBindingState(Binding);
+    status = NkBindingOid(Binding, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, m->Mac,
+                          sizeof(m->Mac), &bytes);
+    if (status != NDIS_STATUS_SUCCESS || bytes != 6)
+        return STATUS_UNSUCCESSFUL;
+    m->Filter = NDIS_PACKET_TYPE_DIRECTED;
+    status = NkBindingOid(Binding, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &m->Filter,
+                          sizeof(m->Filter), NULL);
+    if (status != NDIS_STATUS_SUCCESS)
+        return STATUS_UNSUCCESSFUL;
+    memset(&pp, 0, sizeof(pp));
+    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    pp.fAllocateNetBuffer = TRUE;
+    pp.PoolTag = TAG;
+    m->Pool = NdisAllocateNetBufferListPool(NULL, &pp);
+    if (m->Pool == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Bound = Binding;
+    return STATUS_SUCCESS;
+}
+
+static VOID MyUnbinding(PNK_BINDING Binding)
+{
+    MY_BINDING *m = NkBindingContext(Binding);
+    (void)m;
+    Bound = NULL;
+}
+
+static VOID MyReceive(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Count, ULONG Flags)
+{
+    MY_BINDING *m = NkBindingContext(Binding);
+    InterlockedAdd(&m->Received, (LONG)Count);
+    if (NDIS_TEST_RECEIVE_CANNOT_PEND(Flags))
+        return;
+    if (HoldReceives && InterlockedCompareExchangePointer((PVOID volatile *)&m->Held, Nbls, NULL) == NULL)
+        return; /* kept: the unbind must wait for it */
+    NkBindingReturn(Binding, Nbls, 0);
+}
+
+static VOID MySendComplete(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Flags)
+{
+    (void)Binding;
+    (void)Flags;
+    while (Nbls != NULL) {
+        PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(Nbls);
+        PMDL mdl = NET_BUFFER_FIRST_MDL(NET_BUFFER_LIST_FIRST_NB(Nbls));
+        PVOID va = MmGetMdlVirtualAddress(mdl);
+        NdisFreeNetBufferList(Nbls);
+        NdisFreeMdl(mdl);
+        ExFreePoolWithTag(va, TAG);
+        Nbls = next;
+    }
+}
+
+static VOID MyStatus(PNK_BINDING Binding, PNDIS_STATUS_INDICATION Indication)
+{
+    MY_BINDING *m = NkBindingContext(Binding);
+    m->LastStatus = Indication->StatusCode;
+}
+
+static const NK_PROTOCOL_CALLBACKS Callbacks = {
+    .BindingContextSize = sizeof(MY_BINDING),
+    .Bound = MyBound,
+    .Unbinding = MyUnbinding,
+    .Receive = MyReceive,
+    .SendComplete = MySendComplete,
+    .Status = MyStatus,
+};
+
+/* One 60-byte frame through the layer: NDIS_STATUS_SUCCESS, or why not
+ * (nothing leaks either way). */
+static NDIS_STATUS SendFrame(PNK_BINDING Binding, UCHAR Fill)
+{
+    MY_BINDING *m = NkBindingContext(Binding);
+    PUCHAR buf = ExAllocatePoolWithTag(NonPagedPoolNx, 60, TAG);
+    PMDL mdl = buf ? NdisAllocateMdl(Binding->Handle, buf, 60) : NULL;
+    PNET_BUFFER_LIST nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(m->Pool, 0, 0, mdl, 0, 60) : NULL;
+    NDIS_STATUS status;
+
+    if (nbl == NULL) {
+        if (mdl)
+            NdisFreeMdl(mdl);
+        if (buf)
+            ExFreePoolWithTag(buf, TAG);
+        return NDIS_STATUS_RESOURCES;
+    }
+    memset(buf, Fill, 60);
+    status = NkBindingSend(Binding, nbl, 0);
+    if (status != NDIS_STATUS_SUCCESS) {
+        NdisFreeNetBufferList(nbl);
+        NdisFreeMdl(mdl);
+        ExFreePoolWithTag(buf, TAG);
+    }
+    return status;
+}
+
+static int Setup(void **state)
+{
+    (void)state;
+    NkHostReset();
+    Bound = NULL;
+    HoldReceives = FALSE;
+    return 0;
+}
+
+/* ---- the state machine -------------------------------------------------------------- */
+
+static NK_HOST_ADAPTER *Adapter;
+static NDIS_HANDLE LastPool;
+
+/* Deregisters (NDIS unbinds the binding) and then frees the binding's NBL
+ * pool, which must outlive every send of the binding. */
+static VOID Deregister(void)
+{
+    if (Bound != NULL)
+        LastPool = ((MY_BINDING *)NkBindingContext(Bound))->Pool;
+    NkProtocolDeregister(&Protocol);
+    if (LastPool != NULL) {
+        NdisFreeNetBufferListPool(LastPool);
+        LastPool = NULL;
+    }
+}
+
+static void test_bind_send_pause_unbind(void **state)
+{
+    UCHAR got[64], frame[60];
+    MY_BINDING *m;
+    (void)state;
+
+    memset(frame, 0, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-BINDING}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(NkProtocolWaitBindsComplete(&Protocol, 1000), STATUS_SUCCESS);
+    assert_non_null(Bound);
+    m = NkBindingContext(Bound);
+    assert_int_equal(m->StateInBound, NkBindingPaused);  /* open, not yet restarted */
+    assert_memory_equal(m->Mac, Mac, 6);
+    assert_int_equal(NkHostAdapterPacketFilter(Adapter), NDIS_PACKET_TYPE_DIRECTED);
+    assert_int_equal(NkBindingState(Bound), NkBindingRunning);
+    assert_int_equal(Protocol.BindingCount, 1);
+
+    assert_int_equal(SendFrame(Bound, 0xAB), NDIS_STATUS_SUCCESS);
+    assert_int_equal(NkHostAdapterCapture(Adapter, got, sizeof(got)), 60);
+    assert_int_equal(got[0], 0xAB);
+    assert_int_equal(Bound->SendsInFlight, 0);
+
+    assert_int_equal(NkHostPauseAdapter(Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkBindingState(Bound), NkBindingPaused);
+    assert_int_equal(SendFrame(Bound, 0xCD), NDIS_STATUS_PAUSED);   /* refused, nothing sent */
+    assert_int_equal(NkHostAdapterCapture(Adapter, got, sizeof(got)), 0);
+    assert_int_equal(NkHostRestartAdapter(Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkBindingState(Bound), NkBindingRunning);
+
+    assert_int_equal(NkHostAdapterInject(Adapter, frame, 60, FALSE), STATUS_SUCCESS);
+    assert_int_equal(NkHostAdapterInject(Adapter, frame, 60, TRUE), STATUS_SUCCESS);
+    assert_int_equal(m->Received, 2);
+    assert_int_equal(Bound->ReceivesHeld, 0);
+    NkHostIndicateStatus(Adapter, NDIS_STATUS_LINK_STATE, NULL, 0);
+    assert_int_equal(m->LastStatus, NDIS_STATUS_LINK_STATE);
+
+    Deregister();
+    assert_null(Bound);
+    assert_int_equal(Protocol.BindingCount, 0);
+    NkHostRemoveAdapter(Adapter);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
+/* ---- unbind waits for held receives and cancels OIDs in flight ------------------------- */
+
+static VOID NTAPI DeregisterThread(PVOID Context)
+{
+    (void)Context;
+    Deregister();
+}
+
+static NK_OID Pending;
+static volatile LONG PendingDone;
+static NDIS_STATUS PendingStatus;
+
+static VOID PendingComplete(PNK_BINDING Binding, PNK_OID Oid, NDIS_STATUS Status, ULONG Bytes, ULONG Needed)
+{
+    (void)Binding;
+    (void)Oid;
+    (void)Bytes;
+    (void)Needed;
+    PendingStatus = Status;
+    InterlockedExchange(&PendingDone, 1);
+}
+
+static void test_unbind_waits_for_receives_and_oids(void **state)
+{
+    DEVICE_OBJECT device;
+    NK_THREAD t;
+    UCHAR frame[60];
+    ULONG mtu = 0;
+    PNK_BINDING b;
+    MY_BINDING *m;
+    (void)state;
+
+    memset(&device, 0, sizeof(device));
+    memset(frame, 0, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-BINDING}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL), NDIS_STATUS_SUCCESS);
+    b = Bound;
+    m = NkBindingContext(b);
+    HoldReceives = TRUE;
+    assert_int_equal(NkHostAdapterInject(Adapter, frame, 60, FALSE), STATUS_SUCCESS);
+    assert_non_null(m->Held);
+    assert_int_equal(b->ReceivesHeld, 1);
+
+    /* An OID the miniport sits on. */
+    NkHostSetAdapterPendOids(Adapter, TRUE);
+    PendingDone = 0;
+    assert_int_equal(NkBindingOidAsync(b, &Pending, NdisRequestQueryInformation, OID_GEN_MAXIMUM_FRAME_SIZE, &mtu,
+                                       sizeof(mtu), PendingComplete, NULL),
+                     NDIS_STATUS_PENDING);
+    assert_int_equal(b->OidsInFlight, 1);
+
+    assert_int_equal(NkThreadStart(&t, &device, DeregisterThread, NULL), STATUS_SUCCESS);
+    /* The unbind cancels the OID and then waits for the held receive. */
+    for (int i = 0; i < 2000 && !(NkBindingState(b) == NkBindingClosing && ReadAcquire(&PendingDone)); i++) {
+        LARGE_INTEGER d = {.QuadPart = -10000};
+        KeDelayExecutionThread(KernelMode, FALSE, &d);
+    }
+    assert_int_equal(NkBindingState(b), NkBindingClosing);
+    assert_int_equal(PendingStatus, NDIS_STATUS_REQUEST_ABORTED);
+    assert_int_equal(NkThreadStopAndJoin(&t, 20), STATUS_TIMEOUT);  /* still waiting for our NBL */
+    NkBindingReturn(b, m->Held, 0);
+    assert_int_equal(NkThreadStopAndJoin(&t, NK_WAIT_FOREVER), STATUS_SUCCESS);
+    assert_int_equal(Protocol.BindingCount, 0);
+    NkHostRemoveAdapter(Adapter);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);        /* no close-with-oids, no close-with-io */
+}
+
+static void test_pended_oids_and_cancel(void **state)
+{
+    ULONG mtu = 0;
+    PNK_BINDING b;
+    (void)state;
+
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-BINDING}", Mac, 1400, &Adapter), STATUS_SUCCESS);
+    NkHostSetAdapterPendOpens(Adapter, TRUE);        /* the bind waits for the open */
+    assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL), NDIS_STATUS_SUCCESS);
+    b = Bound;
+    assert_non_null(b);
+    assert_int_equal(b->Mtu, 1400);
+
+    NkHostSetAdapterPendOids(Adapter, TRUE);
+    PendingDone = 0;
+    assert_int_equal(NkBindingOidAsync(b, &Pending, NdisRequestQueryInformation, OID_GEN_MAXIMUM_FRAME_SIZE, &mtu,
+                                       sizeof(mtu), PendingComplete, NULL),
+                     NDIS_STATUS_PENDING);
+    assert_int_equal(PendingDone, 0);
+    assert_int_equal(NkHostCompleteOids(Adapter), 1);
+    assert_int_equal(PendingDone, 1);
+    assert_int_equal(PendingStatus, NDIS_STATUS_SUCCESS);
+    assert_int_equal(mtu, 1400);
+
+    PendingDone = 0;
+    assert_int_equal(NkBindingOidAsync(b, &Pending, NdisRequestQueryInformation, OID_GEN_MAXIMUM_FRAME_SIZE, &mtu,
+                                       sizeof(mtu), PendingComplete, NULL),
+                     NDIS_STATUS_PENDING);
+    NkBindingCancelOid(b, &Pending);
+    assert_int_equal(PendingDone, 1);
+    assert_int_equal(PendingStatus, NDIS_STATUS_REQUEST_ABORTED);
+    assert_int_equal(b->OidsInFlight, 0);
+    NkBindingCancelOid(b, &Pending);                   /* not in flight: nothing happens */
+
+    NkHostSetAdapterPendOids(Adapter, FALSE);
+    Deregister();
+    NkHostRemoveAdapter(Adapter);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
+/* ---- the allocation-failure sweep ----------------------------------------------------- */
+
+static BOOLEAN SweepScenario(void)
+{
+    UCHAR frame[60];
+    BOOLEAN bound;
+    memset(frame, 0, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    Bound = NULL;
+    if (!NT_SUCCESS(NkHostAddAdapter(L"\\DEVICE\\{NK-SWEEP}", Mac, 1500, &Adapter)))
+        return FALSE;
+    if (NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL) != NDIS_STATUS_SUCCESS) {
+        NkHostRemoveAdapter(Adapter);
+        return FALSE;
+    }
+    bound = Bound != NULL;
+    if (bound) {
+        SendFrame(Bound, 0x11);
+        NkHostAdapterInject(Adapter, frame, 60, FALSE);
+    }
+    Deregister();
+    NkHostRemoveAdapter(Adapter);
+    return bound;
+}
+
+static void test_allocation_failure_sweep(void **state)
+{
+    ULONG64 sites;
+    ULONG failed = 0;
+    (void)state;
+
+    assert_true(SweepScenario());
+    sites = NkHostFaultSiteCount(NkFaultPoolAllocation);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    for (ULONG64 k = 1; k <= sites; k++) {
+        NkHostReset();
+        NkHostFailNth(NkFaultPoolAllocation, k);
+        if (!SweepScenario())
+            failed++;
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+    }
+    assert_true(failed > 0);
+    printf("%llu allocation sites failed in turn; %lu of them failed the bind cleanly\n",
+           (unsigned long long)sites, (unsigned long)failed);
+}
+
+/* ---- the interleaving explorer -------------------------------------------------------------- */
+
+static VOID NTAPI SendSome(PVOID Context)
+{
+    (void)Context;
+    for (int i = 0; i < 6; i++) {
+        PNK_BINDING b = Bound;
+        if (b != NULL)
+            SendFrame(b, 0xEE);
+    }
+}
+
+static VOID NTAPI PauseRestart(PVOID Context)
+{
+    (void)Context;
+    NkHostPauseAdapter(Adapter);
+    NkHostRestartAdapter(Adapter);
+}
+
+static VOID NTAPI ReceiveSome(PVOID Context)
+{
+    UCHAR frame[60];
+    (void)Context;
+    memset(frame, 0, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    for (int i = 0; i < 6; i++)
+        NkHostAdapterInject(Adapter, frame, 60, (i & 1) != 0);
+}
+
+static VOID NTAPI LinkFlaps(PVOID Context)
+{
+    (void)Context;
+    for (int i = 0; i < 3; i++)
+        NkHostIndicateStatus(Adapter, NDIS_STATUS_LINK_STATE, NULL, 0);
+}
+
+static void test_explored(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {SendSome, PauseRestart, ReceiveSome, LinkFlaps};
+    ULONG64 runs = 0;
+    (void)state;
+
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 48);) {
+        NkHostReset();
+        assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+        assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL),
+                         NDIS_STATUS_SUCCESS);
+        NkHostRunInterleaved(seed, actions, NULL, 4, NULL);
+        assert_int_equal(NkBindingState(Bound), NkBindingRunning);
+        assert_int_equal(Bound->SendsInFlight, 0);
+        Deregister();
+        NkHostRemoveAdapter(Adapter);
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);   /* never a send while paused, never a pause with sends */
+        runs++;
+    }
+    printf("%llu interleavings of sends, pause/restart, receives and status explored\n", (unsigned long long)runs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_bind_send_pause_unbind, Setup),
+        cmocka_unit_test_setup(test_unbind_waits_for_receives_and_oids, Setup),
+        cmocka_unit_test_setup(test_pended_oids_and_cancel, Setup),
+        cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
+        cmocka_unit_test_setup(test_explored, Setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
