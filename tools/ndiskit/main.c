@@ -1,7 +1,7 @@
 /*
  * main.c - `ndiskit <command> ...`: dispatch to the command families.
  *
- * Each family (`image`, `host`; later `inf`) is one entry in the
+ * Each family (`image`, `host`, `inf`) is one entry in the
  * table below with its own argument parsing, so adding one touches nothing
  * else.  Exit status 2 means a usage error here, as it does for "could not
  * read the input" in every command.
@@ -11,6 +11,7 @@
 
 #include "host_cli.h"
 #include "image.h"
+#include "inf.h"
 
 #ifndef NDISKIT_VERSION
 #define NDISKIT_VERSION "0.1.0"
@@ -26,6 +27,7 @@ struct command {
 static const struct command commands[] = {
     {"image", image_command, image_usage, "check, fix and dump Windows kernel images (PE32/PE32+)"},
     {"host", host_command, host_usage, "run a driver under the host kernel and serve its devices"},
+    {"inf", inf_command, inf_usage, "stamp INF templates (DriverVer, $ARCH$, $KMDFVERSION$)"},
 };
 
 static void usage(FILE *out)
