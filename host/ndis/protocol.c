@@ -46,16 +46,24 @@ NK_BINDING *NkNdisBindingOf(NDIS_HANDLE Handle, const char *Ddi)
     return b;
 }
 
+/* A network PnP notification for Code, carrying Buffer, as NDIS builds it. */
+static VOID InitPnpNotification(PNET_PNP_EVENT_NOTIFICATION n, NET_PNP_EVENT_CODE Code, PVOID Buffer, ULONG Length)
+{
+    memset(n, 0, sizeof(*n));
+    n->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    n->Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n->Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n->NetPnPEvent.NetEvent = Code;
+    n->NetPnPEvent.Buffer = Buffer;
+    n->NetPnPEvent.BufferLength = Length;
+}
+
 /* NetEventBindsComplete to one protocol, with the NULL binding context
  * NDIS always gives it. */
 static NDIS_STATUS SendBindsComplete(NK_PROTOCOL *p)
 {
     NET_PNP_EVENT_NOTIFICATION n;
-    memset(&n, 0, sizeof(n));
-    n.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    n.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    n.NetPnPEvent.NetEvent = NetEventBindsComplete;
+    InitPnpNotification(&n, NetEventBindsComplete, NULL, 0);
     NkSchedPoint();
     return p->Chars.NetPnPEventHandler(NULL, &n);
 }
@@ -392,13 +400,7 @@ static NDIS_STATUS SendPnpEx(NK_BINDING *b, NET_PNP_EVENT_CODE Code, PVOID Buffe
     NET_PNP_EVENT_NOTIFICATION n;
     NDIS_STATUS status;
 
-    memset(&n, 0, sizeof(n));
-    n.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    n.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    n.NetPnPEvent.NetEvent = Code;
-    n.NetPnPEvent.Buffer = Buffer;
-    n.NetPnPEvent.BufferLength = Length;
+    InitPnpNotification(&n, Code, Buffer, Length);
     KeResetEvent(&b->PnpDone);
     if (Code == NetEventPause) {
         /* No new indications from here on; those in progress finish first. */

@@ -14,23 +14,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hosttest.h"
+
 #define TAG(a, b, c, d) ((ULONG)(a) | ((ULONG)(b) << 8) | ((ULONG)(c) << 16) | ((ULONG)(d) << 24))
 #define TEST_TAG TAG('T', 'e', 's', 't')
-
-static int Setup(void **state)
-{
-    (void)state;
-    NkHostReset();
-    return 0;
-}
-
-static int TeardownNoLeaks(void **state)
-{
-    (void)state;
-    assert_int_equal(NkHostCheckLeaks(), 0);
-    assert_int_equal(NkHostViolationCount(), 0);
-    return 0;
-}
 
 /* ---- pool -------------------------------------------------------------------- */
 

@@ -18,20 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int Setup(void **state)
-{
-    (void)state;
-    NkHostReset();
-    return 0;
-}
-
-static int TeardownNoLeaks(void **state)
-{
-    (void)state;
-    assert_int_equal(NkHostCheckLeaks(), 0);
-    assert_int_equal(NkHostViolationCount(), 0);
-    return 0;
-}
+#include "hosttest.h"
 
 static void test_events(void **state)
 {

@@ -12,23 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hosttest.h"
+
 #define TEST_TAG ((ULONG)'mTkN')
 #define MS(x) (-(LONGLONG)(x) * 10000) /* relative NT time */
-
-static int Setup(void **state)
-{
-    (void)state;
-    NkHostReset();
-    return 0;
-}
-
-static int TeardownNoLeaks(void **state)
-{
-    (void)state;
-    assert_int_equal(NkHostCheckLeaks(), 0);
-    assert_int_equal(NkHostViolationCount(), 0);
-    return 0;
-}
 
 /* Polling loops sleep (KeStallExecutionProcessor is for a few microseconds). */
 static void Nap(void)
