@@ -48,7 +48,7 @@ check: all
 # the seed; NDISKIT_SEED=S replays it.
 stress: host
 	cd $(HOST_DIR) && NDISKIT_SEEDS=$(STRESS_SEEDS) $(CTEST) --output-on-failure \
-	    -R '^(host\.explore|tsan\.test_explore|host\.binding|tsan\.test_binding)$$' --timeout 3600
+	    -R '^(host\.explore|tsan\.test_explore|host\.binding|tsan\.test_binding)$$'
 
 # Longer fuzzing than make check's 30 s; the corpus persists in build/fuzz.
 fuzz: host
