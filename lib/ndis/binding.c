@@ -139,17 +139,31 @@ static VOID OpenAdapterComplete(NDIS_HANDLE ProtocolBindingContext, NDIS_STATUS 
     NkEventSet(&b->OpenDone);
 }
 
+static VOID CancelOids(PNK_BINDING b);
+
 static NDIS_STATUS UnbindAdapter(NDIS_HANDLE UnbindContext, NDIS_HANDLE ProtocolBindingContext)
 {
     PNK_BINDING b = ProtocolBindingContext;
     PNK_PROTOCOL p = b->Protocol;
-    KIRQL irql;
     UNREFERENCED_PARAMETER(UnbindContext);
 
-    SetState(b, NkBindingClosing);
+    SetState(b, NkBindingClosing); /* from here NkBindingOid* refuses new requests */
+    /* OID requests still in flight are cancelled first, so Unbinding may wait
+     * for a thread that is itself waiting on one; their completions drain them. */
+    CancelOids(b);
     if (p->Callbacks->Unbinding != NULL)
         p->Callbacks->Unbinding(b);
-    /* OID requests still in flight are cancelled; their completions drain them. */
+    NkEventWait(&b->Drained, NK_WAIT_FOREVER);
+    CloseAdapter(b);
+    SetState(b, NkBindingClosed);
+    FreeBinding(b);
+    return NDIS_STATUS_SUCCESS;
+}
+
+static VOID CancelOids(PNK_BINDING b)
+{
+    KIRQL irql;
+
     for (;;) {
         PNK_OID o = NULL;
         KeAcquireSpinLock(&b->Lock, &irql);
@@ -166,11 +180,6 @@ static NDIS_STATUS UnbindAdapter(NDIS_HANDLE UnbindContext, NDIS_HANDLE Protocol
             break;
         NdisCancelOidRequest(b->Handle, o);
     }
-    NkEventWait(&b->Drained, NK_WAIT_FOREVER);
-    CloseAdapter(b);
-    SetState(b, NkBindingClosed);
-    FreeBinding(b);
-    return NDIS_STATUS_SUCCESS;
 }
 
 static VOID CloseAdapterComplete(NDIS_HANDLE ProtocolBindingContext)

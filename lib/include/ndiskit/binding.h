@@ -69,7 +69,9 @@ typedef struct _NK_PROTOCOL_CALLBACKS {
     /* PASSIVE_LEVEL, binding Paused and open: query and set OIDs here.
      * A failure closes the adapter and fails the bind. */
     NTSTATUS (*Bound)(_In_ PNK_BINDING Binding, _In_ PNDIS_BIND_PARAMETERS Parameters);
-    /* PASSIVE_LEVEL, binding Closing: stop using it; return what you hold. */
+    /* PASSIVE_LEVEL, binding Closing: stop using it; return what you hold.
+     * New OID requests are refused by now and those in flight have been
+     * asked to cancel, so this may wait for threads blocked on one. */
     VOID (*Unbinding)(_In_ PNK_BINDING Binding);
     /* <= DISPATCH_LEVEL.  Without NDIS_RECEIVE_FLAGS_RESOURCES the driver
      * owns the NBLs until NkBindingReturn; with it, it must copy them. */
