@@ -252,14 +252,19 @@ static NTSTATUS NTAPI NkWdfDeviceCreateSymbolicLink(PWDF_DRIVER_GLOBALS Globals,
 {
     NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceCreateSymbolicLink");
     WCHAR full[160];
-    PCWSTR rest;
+    PCWSTR rest, global;
     (void)Globals;
     if (d == NULL)
         return STATUS_INVALID_PARAMETER;
     if (!CopyName(full, RTL_NUMBER_OF(full), SymbolicLinkName))
         return STATUS_NAME_TOO_LONG;
-    if (!HasPrefix(full, L"\\DosDevices\\", &rest) && !HasPrefix(full, L"\\??\\", &rest))
+    /* \DosDevices\X, \??\X, and the global namespace's \DosDevices\Global\X
+     * and \Global??\X: the host has one namespace, so all name the link X. */
+    if (!HasPrefix(full, L"\\DosDevices\\", &rest) && !HasPrefix(full, L"\\??\\", &rest) &&
+        !HasPrefix(full, L"\\Global??\\", &rest))
         return STATUS_OBJECT_PATH_SYNTAX_BAD;
+    if (HasPrefix(rest, L"Global\\", &global))
+        rest = global;
     if (NkWdfFindDevice(full) != NULL)
         return STATUS_OBJECT_NAME_COLLISION;
     if (WLen(rest) + 1 > RTL_NUMBER_OF(d->Link))
@@ -311,6 +316,15 @@ VOID NkWdfForgetDevice(NK_WDF_DEVICE *Device)
     NkWdfLock();
     RemoveEntryList(&Device->TableLink);
     InitializeListHead(&Device->TableLink);
+    NkWdfUnlock();
+}
+
+/* NkHostReset: the objects are forgotten without callbacks, so is the name
+ * table (a test that failed with its driver loaded leaves devices in it). */
+VOID NkWdfResetDevices(VOID)
+{
+    NkWdfLock();
+    InitializeListHead(&Devices);
     NkWdfUnlock();
 }
 

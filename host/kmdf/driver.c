@@ -27,10 +27,12 @@ WDFFUNC NkWdfFunctionTable[WdfFunctionTableNumEntries];
 static PWDF_DRIVER_GLOBALS BoundGlobals;
 
 VOID NkWdfResetObjects(VOID);
+VOID NkWdfResetDevices(VOID);
 
 /* NkHostReset: unbind whatever a failed test left bound. */
 VOID NkWdfReset(VOID)
 {
+    NkWdfResetDevices();
     NkWdfResetObjects();
     free(BoundGlobals);
     BoundGlobals = NULL;

@@ -577,6 +577,16 @@ static WDFFILEOBJECT NTAPI NkWdfRequestGetFileObject(PWDF_DRIVER_GLOBALS Globals
     return r ? (WDFFILEOBJECT)r->File : NULL;
 }
 
+/* Every request the host creates comes from its user-mode I/O calls
+ * (<nkhost.h> NkHostCreateFile and friends, `ndiskit host run`'s clients):
+ * UserMode, as the I/O manager reports for a request from a process. */
+static KPROCESSOR_MODE NTAPI NkWdfRequestGetRequestorMode(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    (void)Globals;
+    (void)RequestOf(Request, "WdfRequestGetRequestorMode");
+    return UserMode;
+}
+
 static WDFQUEUE NTAPI NkWdfRequestGetIoQueue(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
 {
     NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestGetIoQueue");
@@ -684,6 +694,7 @@ VOID NkWdfRegisterIoDdis(VOID)
     NkWdfRegister(WdfRequestRetrieveInputWdmMdlTableIndex, (WDFFUNC)NkWdfRequestRetrieveInputWdmMdl);
     NkWdfRegister(WdfRequestRetrieveOutputWdmMdlTableIndex, (WDFFUNC)NkWdfRequestRetrieveOutputWdmMdl);
     NkWdfRegister(WdfRequestGetFileObjectTableIndex, (WDFFUNC)NkWdfRequestGetFileObject);
+    NkWdfRegister(WdfRequestGetRequestorModeTableIndex, (WDFFUNC)NkWdfRequestGetRequestorMode);
     NkWdfRegister(WdfRequestGetIoQueueTableIndex, (WDFFUNC)NkWdfRequestGetIoQueue);
     NkWdfRegister(WdfRequestForwardToIoQueueTableIndex, (WDFFUNC)NkWdfRequestForwardToIoQueue);
     NkWdfRegister(WdfRequestMarkCancelableExTableIndex, (WDFFUNC)NkWdfRequestMarkCancelableEx);

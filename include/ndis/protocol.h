@@ -221,6 +221,15 @@ NDISAPI VOID NdisCancelSendNetBufferLists(_In_ NDIS_HANDLE NdisBindingHandle,
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NDISAPI UCHAR NdisGeneratePartialCancelId(VOID);
 
+/*
+ * The adapter's friendly name (its interface description, e.g. "Intel(R)
+ * Ethernet Connection"), in a buffer NDIS allocates and the caller frees
+ * with NdisFreeMemory(Name->Buffer, 0, 0).
+ */
+_IRQL_requires_(PASSIVE_LEVEL)
+NDISAPI NDIS_STATUS NdisQueryAdapterInstanceName(_Out_ PNDIS_STRING pAdapterInstanceName,
+                                                 _In_ NDIS_HANDLE NdisBindingHandle);
+
 /* ------------------------------------------------------------------------
  * Routines: intermediate drivers (linking the protocol and miniport edges).
  */
