@@ -1,0 +1,45 @@
+/*
+ * prottest.h - prottest's pure parts (option parsing, MAC and UTF-16
+ * conversion, pcap files, frame building), tested by
+ * tests/unit/test_prottest.c without a driver.
+ */
+#ifndef PROTTEST_H
+#define PROTTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PT_MAX_TYPES 16
+
+typedef enum { PT_WRITE_READ, PT_READ, PT_WRITE } PT_MODE;
+
+typedef struct {
+    const char *Adapter;        /* "\DEVICE\{GUID}" */
+    PT_MODE Mode;
+    int Enumerate, FakeSource, Promiscuous, Statistics, HexDump, Help, AllTypes, HaveDestination;
+    uint32_t Length, Count, QueueLength, Batch, TimeoutMs;
+    uint8_t Destination[6];
+    uint16_t Types[PT_MAX_TYPES];
+    uint32_t TypeCount;
+    const char *PcapOut, *PcapIn;
+    char Error[160];            /* why pt_parse_args failed */
+} PT_OPTIONS;
+
+/* 0, or -1 with Options->Error set. */
+int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *Options);
+int pt_parse_mac(const char *Text, uint8_t Mac[6]);
+/* Text as UTF-16 units with a NUL; the units before it, or 0 if it does not fit. */
+size_t pt_utf16_from_ascii(const char *Text, uint16_t *Out, size_t Capacity);
+/* UTF-16 bytes (little-endian) to ASCII ('?' for the rest), NUL-terminated. */
+size_t pt_ascii_from_utf16(const uint8_t *Units, size_t Bytes, char *Out, size_t Capacity);
+/* dst, src, EtherType, then a 4-byte big-endian sequence number and bytes 4, 5, ... */
+size_t pt_build_frame(uint8_t *Frame, size_t Length, const uint8_t Dst[6], const uint8_t Src[6], uint16_t Type,
+                      uint32_t Sequence);
+
+int pt_pcap_write_header(FILE *f);
+int pt_pcap_write_frame(FILE *f, uint64_t UnixMicros, const uint8_t *Frame, uint32_t Length, uint32_t OriginalLength);
+int pt_pcap_open(FILE *f, int *Swap, char *Error, size_t ErrorSize);
+long pt_pcap_next(FILE *f, int Swap, uint8_t *Frame, size_t Capacity, char *Error, size_t ErrorSize);
+
+#endif
