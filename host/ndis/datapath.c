@@ -128,10 +128,59 @@ VOID NkHostRemoveAdapter(NK_HOST_ADAPTER *Adapter)
     free(a);
 }
 
+ULONG NkNdisAdapterFilterLocked(NK_ADAPTER *a)
+{
+    ULONG filter = 0;
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink)
+        filter |= CONTAINING_RECORD(e, NK_BINDING, Link)->PacketFilter;
+    return filter;
+}
+
+VOID NkNdisRefreshFilter(NK_ADAPTER *a)
+{
+    ULONG filter;
+    pthread_mutex_lock(&NkNdisLock);
+    filter = NkNdisAdapterFilterLocked(a);
+    a->PacketFilter = filter;
+    pthread_mutex_unlock(&NkNdisLock);
+    NkNdisApplyFilter(a, filter);
+}
+
 ULONG NkHostAdapterPacketFilter(NK_HOST_ADAPTER *Adapter)
 {
     NK_ADAPTER *a = AdapterOf(Adapter);
-    return a ? a->PacketFilter : 0;
+    ULONG filter = 0;
+    if (a != NULL) {
+        pthread_mutex_lock(&NkNdisLock);
+        filter = NkNdisAdapterFilterLocked(a);
+        pthread_mutex_unlock(&NkNdisLock);
+    }
+    return filter;
+}
+
+/* Would NDIS indicate Frame to the open b?  Its own packet filter decides,
+ * as NDIS filters per open: DIRECTED (to the adapter's MAC), BROADCAST,
+ * MULTICAST (a group address in the open's list), ALL_MULTICAST (any group
+ * address), PROMISCUOUS (everything).  An open with filter 0 receives
+ * nothing.  NkNdisLock held. */
+static BOOLEAN FilterAcceptsLocked(NK_BINDING *b, const UCHAR *Frame)
+{
+    static const UCHAR broadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    ULONG f = b->PacketFilter;
+
+    if (f & NDIS_PACKET_TYPE_PROMISCUOUS)
+        return TRUE;
+    if (!(Frame[0] & 1))
+        return (f & NDIS_PACKET_TYPE_DIRECTED) && memcmp(Frame, b->Adapter->Mac, 6) == 0;
+    if (memcmp(Frame, broadcast, 6) == 0)
+        return (f & NDIS_PACKET_TYPE_BROADCAST) != 0;
+    if (f & NDIS_PACKET_TYPE_ALL_MULTICAST)
+        return TRUE;
+    if (f & NDIS_PACKET_TYPE_MULTICAST)
+        for (ULONG i = 0; i < b->MulticastCount; i++)
+            if (memcmp(Frame, b->Multicast[i], 6) == 0)
+                return TRUE;
+    return FALSE;
 }
 
 /* ---- send ------------------------------------------------------------------------ */
@@ -269,6 +318,36 @@ static VOID CutWires(NK_ADAPTER *a)
     }
 }
 
+static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
+                          BOOLEAN SenderToo);
+
+/* NDIS loops every sent frame back to the adapter's other opens whose
+ * filter accepts it, and to the sender itself only with
+ * NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK - as a copy the receiver may keep
+ * (no RESOURCES flag), marked NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET. */
+static VOID LoopBack(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
+{
+    static _Thread_local UCHAR frame[NK_MAX_FRAME];
+    PMDL mdl = NET_BUFFER_CURRENT_MDL(Nb);
+    ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(Nb), left = NET_BUFFER_DATA_LENGTH(Nb), n = 0;
+
+    if (left < 14 || left > NK_MAX_FRAME)
+        return;
+    while (left != 0 && mdl != NULL) {
+        ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < left ? avail : left;
+        PUCHAR va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
+        if (va == NULL)
+            return;
+        memcpy(frame + n, va + offset, take);
+        n += take;
+        left -= take;
+        offset = 0;
+        mdl = mdl->Next;
+    }
+    if (left == 0)
+        IndicateFrame(b->Adapter, frame, n, FALSE, b, SenderToo);
+}
+
 VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetBufferLists,
                             NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
@@ -295,8 +374,10 @@ VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetB
     for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) {
         count++;
         if (status == NDIS_STATUS_SUCCESS)
-            for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb))
+            for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
                 CaptureNb(b->Adapter, nb);
+                LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
+            }
         NET_BUFFER_LIST_STATUS(nbl) = status;
     }
     __atomic_add_fetch(&b->SendsOutstanding, count, __ATOMIC_SEQ_CST);
@@ -350,13 +431,12 @@ static BOOLEAN UntrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
     return FALSE;
 }
 
-NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG Length, BOOLEAN Resources)
+/* Indicates Frame to every running open of a whose filter accepts it; a
+ * frame looped back from a send skips its sender unless the sender asked
+ * for loopback (Sender: the sending open; SenderToo: CHECK_FOR_LOOPBACK). */
+static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
+                          BOOLEAN SenderToo)
 {
-    NK_ADAPTER *a = AdapterOf(Adapter);
-    if (a == NULL)
-        return STATUS_INVALID_PARAMETER;
-    if (Length < 14 || Length > a->Mtu + 14)
-        return STATUS_INVALID_BUFFER_SIZE;
     /* The lock is not held across the indications (a protocol may call
      * back into NDIS, from any thread); b->Users keeps each binding from
      * being unbound and freed while a frame is being handed to it. */
@@ -368,7 +448,8 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
         PNET_BUFFER_LIST nbl;
         KIRQL old;
 
-        if (!b->Open || b->Paused || b->Pausing || b->Unbinding)
+        if (!b->Open || b->Paused || b->Pausing || b->Unbinding || !FilterAcceptsLocked(b, Frame) ||
+            (b == Sender && !SenderToo))
             continue;
         b->Users++;
         pthread_mutex_unlock(&NkNdisLock);
@@ -387,6 +468,8 @@ NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG 
         }
         NK_RX_TAG(nbl) = (PVOID)a;
         NK_RX_BINDING(nbl) = (PVOID)b;
+        if (Sender != NULL)
+            nbl->NblFlags |= NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET;
         pthread_mutex_lock(&NkNdisLock);
         if (!TrackLocked(b, nbl)) {
             pthread_mutex_unlock(&NkNdisLock);
@@ -421,6 +504,16 @@ next:
         b->Users--;
     }
     pthread_mutex_unlock(&NkNdisLock);
+}
+
+NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG Length, BOOLEAN Resources)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    if (a == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (Length < 14 || Length > a->Mtu + 14)
+        return STATUS_INVALID_BUFFER_SIZE;
+    IndicateFrame(a, Frame, Length, Resources, NULL, FALSE);
     return STATUS_SUCCESS;
 }
 
@@ -581,14 +674,32 @@ static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
         oid = OidRequest->DATA.SET_INFORMATION.Oid;
         buf = OidRequest->DATA.SET_INFORMATION.InformationBuffer;
         len = OidRequest->DATA.SET_INFORMATION.InformationBufferLength;
+        if (oid == OID_802_3_MULTICAST_LIST) {
+            /* This open's list: whole addresses, at most NK_MAX_MULTICAST. */
+            if (len % 6 != 0) {
+                OidRequest->DATA.SET_INFORMATION.BytesNeeded = len - len % 6 + 6;
+                return NDIS_STATUS_INVALID_LENGTH;
+            }
+            if (len / 6 > NK_MAX_MULTICAST)
+                return NDIS_STATUS_MULTICAST_FULL;
+            pthread_mutex_lock(&NkNdisLock);
+            if (len != 0)
+                memcpy(b->Multicast, buf, len);
+            b->MulticastCount = len / 6;
+            pthread_mutex_unlock(&NkNdisLock);
+            OidRequest->DATA.SET_INFORMATION.BytesRead = len;
+            return NDIS_STATUS_SUCCESS;
+        }
         if (oid != OID_GEN_CURRENT_PACKET_FILTER)
             return NDIS_STATUS_NOT_SUPPORTED;
         if (len < sizeof(ULONG)) {
             OidRequest->DATA.SET_INFORMATION.BytesNeeded = sizeof(ULONG);
             return NDIS_STATUS_INVALID_LENGTH;
         }
-        memcpy(&b->Adapter->PacketFilter, buf, sizeof(ULONG));
-        NkNdisApplyFilter(b->Adapter, b->Adapter->PacketFilter);
+        pthread_mutex_lock(&NkNdisLock);
+        memcpy(&b->PacketFilter, buf, sizeof(ULONG));
+        pthread_mutex_unlock(&NkNdisLock);
+        NkNdisRefreshFilter(b->Adapter); /* the adapter gets the union of its opens' */
         OidRequest->DATA.SET_INFORMATION.BytesRead = sizeof(ULONG);
         return NDIS_STATUS_SUCCESS;
     }
@@ -609,7 +720,28 @@ static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
         need = sizeof(ULONG);
         break;
     case OID_GEN_CURRENT_PACKET_FILTER:
-        value = b->Adapter->PacketFilter;
+        value = b->PacketFilter; /* this open's own */
+        need = sizeof(ULONG);
+        break;
+    case OID_802_3_MULTICAST_LIST:
+        pthread_mutex_lock(&NkNdisLock);
+        need = b->MulticastCount * 6;
+        if (len >= need && need != 0)
+            memcpy(buf, b->Multicast, need);
+        pthread_mutex_unlock(&NkNdisLock);
+        if (len < need) {
+            OidRequest->DATA.QUERY_INFORMATION.BytesNeeded = need;
+            OidRequest->DATA.QUERY_INFORMATION.BytesWritten = 0;
+            return NDIS_STATUS_BUFFER_TOO_SHORT;
+        }
+        OidRequest->DATA.QUERY_INFORMATION.BytesWritten = need;
+        return NDIS_STATUS_SUCCESS;
+    case OID_802_3_MAXIMUM_LIST_SIZE:
+        value = NK_MAX_MULTICAST;
+        need = sizeof(ULONG);
+        break;
+    case OID_GEN_MAXIMUM_TOTAL_SIZE:
+        value = b->Adapter->Mtu + 14;
         need = sizeof(ULONG);
         break;
     case OID_GEN_MEDIA_CONNECT_STATUS:

@@ -16,6 +16,7 @@
 #include <pthread.h>
 
 #define NK_MAX_FRAME 16384
+#define NK_MAX_MULTICAST 32         /* OID_802_3_MAXIMUM_LIST_SIZE */
 
 typedef struct _NK_PROTOCOL NK_PROTOCOL;
 typedef struct _NK_ADAPTER NK_ADAPTER;
@@ -35,6 +36,12 @@ typedef struct _NK_BINDING {
     PNDIS_HANDLE PendingBindingHandle; /* where a pended open writes the handle */
     LONG Users;                     /* indications in progress (NkNdisLock): unbind waits */
     LONG SendsOutstanding;          /* NBLs sent, send-complete not yet called */
+    /* This open's receive filter (NkNdisLock), as NDIS keeps one per open:
+     * the adapter is programmed with the union, and each open is indicated
+     * only the frames its own filter accepts. */
+    ULONG PacketFilter;
+    UCHAR Multicast[NK_MAX_MULTICAST][6];
+    ULONG MulticastCount;
     LONG ReceivesOutstanding;       /* NBLs indicated, not yet returned */
     /* The NBLs indicated and not yet returned, looked up before a returned
      * NBL is touched, so a double return is caught, not a use after free. */
@@ -93,6 +100,10 @@ NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socke
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
 /* Waits until no indication is being delivered to b (Users == 0). */
 VOID NkNdisDrainUsers(NK_BINDING *b);
+/* The adapter's filter: the union of its opens' (with NkNdisLock held). */
+ULONG NkNdisAdapterFilterLocked(NK_ADAPTER *Adapter);
+/* An open's filter changed or an open went: reprogram the adapter. */
+VOID NkNdisRefreshFilter(NK_ADAPTER *Adapter);
 /* packet.c: stops the receiver and closes the socket. */
 VOID NkNdisStopPacketAdapter(NK_ADAPTER *Adapter);
 

@@ -364,6 +364,7 @@ VOID NkNdisUnbind(NK_BINDING *b)
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&b->Link);
     pthread_mutex_unlock(&NkNdisLock);
+    NkNdisRefreshFilter(b->Adapter); /* its filter no longer counts */
     b->Magic = 0;
     free(b);
 }

@@ -141,6 +141,7 @@ static void test_send_and_receive(void **state)
 
     for (int i = 0; i < 60; i++)
         frame[i] = (UCHAR)(i + 1);
+    memcpy(frame, Mac, 6); /* to the adapter: the open's DIRECTED filter accepts it */
     assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-TEST-1}", Mac, 1500, &a), STATUS_SUCCESS);
     Register();                                        /* binds to the existing adapter */
     assert_non_null(Open);
@@ -185,6 +186,7 @@ static void test_verifier_rules(void **state)
     assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-TEST-2}", Mac, 1500, &a), STATUS_SUCCESS);
     Register();
     NkHostExpectViolations();
+    memcpy(frame, Mac, 6);
 
     KeepReceives = TRUE;
     NkHostAdapterInject(a, frame, 60, FALSE);

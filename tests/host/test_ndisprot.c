@@ -181,9 +181,9 @@ static void test_write_loops_back_to_read(void **state)
     (void)state;
 
     Load(TRUE);
-    /* A loopback wire: what goes out comes back in, as prottest's default
-     * run (frames to our own MAC) sees on a real adapter. */
-    assert_int_equal(NkHostConnectAdapters(F.Adapter, F.Adapter), STATUS_SUCCESS);
+    /* Frames to our own MAC come back: ndisprot sends with
+     * NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK, and NDIS loops back what the
+     * open's filter accepts - prottest's default run. */
     for (UCHAR i = 0; i < 8; i++) {
         MakeFrame(frame, Mac, Mac, 0x888E, sizeof(frame), i);
         assert_int_equal(NkHostWriteFile(F.File, frame, sizeof(frame), &n), STATUS_SUCCESS);
@@ -326,6 +326,28 @@ static void test_oids(void **state)
     assert_int_equal(NkHostAdapterPacketFilter(F.Adapter),
                      NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST);
     assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_OID_VALUE, s, 7, NULL, 0, &n), STATUS_BUFFER_TOO_SMALL);
+    /* The multicast list is the user's: a group address joined is received,
+     * another is not; a list of partial addresses is refused. */
+    {
+        static const UCHAR group[6] = {0x01, 0x80, 0xC2, 0x00, 0x00, 0x03}, other[6] = {0x01, 0x00, 0x5E, 0, 0, 1};
+        UCHAR frame[60], got[256];
+        s->Oid = OID_802_3_MULTICAST_LIST;
+        memcpy(s->Data, group, 6);
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_OID_VALUE, s, 8 + 6, NULL, 0, &n), STATUS_SUCCESS);
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_OID_VALUE, s, 8 + 5, NULL, 0, &n), STATUS_BUFFER_TOO_SMALL);
+        MakeFrame(frame, other, Peer, 0x888E, sizeof(frame), 1);
+        assert_int_equal(NkHostAdapterInject(F.Adapter, frame, sizeof(frame), FALSE), STATUS_SUCCESS);
+        MakeFrame(frame, group, Peer, 0x888E, sizeof(frame), 2);
+        assert_int_equal(NkHostAdapterInject(F.Adapter, frame, sizeof(frame), FALSE), STATUS_SUCCESS);
+        assert_int_equal(Read(got, sizeof(got), &n), STATUS_SUCCESS);
+        assert_memory_equal(got, frame, sizeof(frame));
+        assert_int_equal(Stats().FramesReceived, 1);
+        q->Oid = OID_802_3_MULTICAST_LIST;
+        q->PortNumber = 0;
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_QUERY_OID_VALUE, q, 8, buffer, sizeof(buffer), &n), STATUS_SUCCESS);
+        assert_int_equal(n, 8 + 6);
+        assert_memory_equal(q->Data, group, 6);
+    }
     Unload();
 }
 
@@ -453,12 +475,20 @@ static void test_ethertype_filter(void **state)
 
 static void test_promiscuous(void **state)
 {
+    UCHAR frame[60], got[256];
     ULONG on = 1, n;
     (void)state;
 
     Load(TRUE);
+    /* A frame to another station: not ours until promiscuous. */
+    MakeFrame(frame, Peer, Peer, 0x888E, sizeof(frame), 1);
+    assert_int_equal(NkHostAdapterInject(F.Adapter, frame, sizeof(frame), FALSE), STATUS_SUCCESS);
+    assert_int_equal(Stats().FramesReceived, 0);
     assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_PROMISCUOUS, &on, sizeof(on), NULL, 0, &n), STATUS_SUCCESS);
     assert_true(NkHostAdapterPacketFilter(F.Adapter) & NDIS_PACKET_TYPE_PROMISCUOUS);
+    assert_int_equal(NkHostAdapterInject(F.Adapter, frame, sizeof(frame), FALSE), STATUS_SUCCESS);
+    assert_int_equal(Read(got, sizeof(got), &n), STATUS_SUCCESS);
+    assert_memory_equal(got, frame, sizeof(frame));
     on = 0;
     assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_PROMISCUOUS, &on, sizeof(on), NULL, 0, &n), STATUS_SUCCESS);
     assert_false(NkHostAdapterPacketFilter(F.Adapter) & NDIS_PACKET_TYPE_PROMISCUOUS);
