@@ -174,6 +174,12 @@ VOID NkHostSetAdapterPendOids(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
  * must wait for the miniport. */
 VOID NkHostSetAdapterPendOpens(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
 ULONG NkHostCompleteOids(_In_ NK_HOST_ADAPTER *Adapter);
+/* Pend-sends mode: NdisSendNetBufferLists holds the NBLs (a busy NIC);
+ * NkHostCompleteSends transmits and completes them (returns how many),
+ * NdisCancelSendNetBufferLists completes those with the cancel ID with
+ * NDIS_STATUS_SEND_ABORTED, and a pause of the binding aborts the rest. */
+VOID NkHostSetAdapterPendSends(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
+ULONG NkHostCompleteSends(_In_ NK_HOST_ADAPTER *Adapter);
 /* A status indication (e.g. NDIS_STATUS_LINK_STATE) to every open binding. */
 VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCode /* an NDIS_STATUS */,
                           _In_reads_bytes_opt_(Length) PVOID Buffer, _In_ ULONG Length);

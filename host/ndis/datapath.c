@@ -27,6 +27,10 @@ VOID NkNdisApplyFilter(NK_ADAPTER *Adapter, ULONG Filter);
  * field: the host is the miniport here), with the binding they went to. */
 #define NK_RX_TAG(nbl) ((nbl)->MiniportReserved[0])
 #define NK_RX_BINDING(nbl) ((nbl)->MiniportReserved[1])
+/* A held send (pend-sends mode): its binding and send flags, in the same
+ * miniport fields (a sent NBL is the protocol's, never an indicated one). */
+#define NK_HELD_BINDING(nbl) (*(NK_BINDING **)&(nbl)->MiniportReserved[0])
+#define NK_HELD_FLAGS(nbl) ((nbl)->MiniportReserved[1])
 
 static NK_ADAPTER *AdapterOf(NK_HOST_ADAPTER *Adapter)
 {
@@ -348,6 +352,100 @@ static VOID LoopBack(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
         IndicateFrame(b->Adapter, frame, n, FALSE, b, SenderToo);
 }
 
+/* Onto the wire (or the capture ring), and looped back as NDIS does. */
+static VOID Transmit(NK_BINDING *b, PNET_BUFFER_LIST Nbl, ULONG SendFlags)
+{
+    for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(Nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
+        CaptureNb(b->Adapter, nb);
+        LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
+    }
+}
+
+/* Completes one held NBL to its binding at DISPATCH_LEVEL. */
+static VOID CompleteHeld(PNET_BUFFER_LIST Nbl, NDIS_STATUS Status)
+{
+    NK_BINDING *b = NK_HELD_BINDING(Nbl);
+    KIRQL old;
+
+    if (Status == NDIS_STATUS_SUCCESS)
+        Transmit(b, Nbl, (ULONG)(ULONG_PTR)NK_HELD_FLAGS(Nbl));
+    NK_HELD_BINDING(Nbl) = NULL;
+    NK_HELD_FLAGS(Nbl) = NULL;
+    NET_BUFFER_LIST_STATUS(Nbl) = Status;
+    __atomic_sub_fetch(&b->SendsOutstanding, 1, __ATOMIC_SEQ_CST);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    b->Protocol->Chars.SendNetBufferListsCompleteHandler(b->ProtocolBindingContext, Nbl,
+                                                         NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+    KeLowerIrql(old);
+}
+
+/* Takes the held NBLs for which Match says yes off the adapter's list. */
+static PNET_BUFFER_LIST TakeHeld(NK_ADAPTER *a, NK_BINDING *Binding, BOOLEAN ById, PVOID CancelId)
+{
+    PNET_BUFFER_LIST taken = NULL, *takenTail = &taken, *link;
+
+    pthread_mutex_lock(&NkNdisLock);
+    link = &a->Held;
+    while (*link != NULL) {
+        PNET_BUFFER_LIST nbl = *link;
+        if ((Binding == NULL || NK_HELD_BINDING(nbl) == Binding) &&
+            (!ById || NDIS_GET_NET_BUFFER_LIST_CANCEL_ID(nbl) == CancelId)) {
+            *link = NET_BUFFER_LIST_NEXT_NBL(nbl);
+            NET_BUFFER_LIST_NEXT_NBL(nbl) = NULL;
+            *takenTail = nbl;
+            takenTail = &NET_BUFFER_LIST_NEXT_NBL(nbl);
+        } else {
+            link = &NET_BUFFER_LIST_NEXT_NBL(nbl);
+        }
+    }
+    a->HeldTail = link;
+    pthread_mutex_unlock(&NkNdisLock);
+    return taken;
+}
+
+static ULONG CompleteList(PNET_BUFFER_LIST List, NDIS_STATUS Status)
+{
+    ULONG n = 0;
+    while (List != NULL) {
+        PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(List);
+        NET_BUFFER_LIST_NEXT_NBL(List) = NULL;
+        CompleteHeld(List, Status);
+        List = next;
+        n++;
+    }
+    return n;
+}
+
+VOID NkHostSetAdapterPendSends(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    if (a != NULL)
+        a->PendSends = Pend;
+}
+
+ULONG NkHostCompleteSends(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    return a != NULL ? CompleteList(TakeHeld(a, NULL, FALSE, NULL), NDIS_STATUS_SUCCESS) : 0;
+}
+
+VOID NkNdisFlushHeldSends(NK_BINDING *b, NDIS_STATUS Status)
+{
+    CompleteList(TakeHeld(b->Adapter, b, FALSE, NULL), Status);
+}
+
+/* Aborts the held sends of the binding that carry CancelId; sends already
+ * completed (the usual case: the host completes at once unless in
+ * pend-sends mode) are not affected - the protocol's cancel path must cope
+ * with the completion having come first. */
+VOID NdisCancelSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PVOID CancelId)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelSendNetBufferLists");
+    if (b == NULL || !NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisCancelSendNetBufferLists"))
+        return;
+    CompleteList(TakeHeld(b->Adapter, b, TRUE, CancelId), NDIS_STATUS_SEND_ABORTED);
+}
+
 VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetBufferLists,
                             NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
@@ -371,13 +469,30 @@ VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetB
                         b->Open ? "paused" : "closed");
         status = NDIS_STATUS_PAUSED;
     }
+    if (status == NDIS_STATUS_SUCCESS && b->Adapter->PendSends) {
+        /* Held, as a busy NIC holds them, until NkHostCompleteSends,
+         * NdisCancelSendNetBufferLists, or a pause. */
+        PNET_BUFFER_LIST next;
+        pthread_mutex_lock(&NkNdisLock);
+        for (nbl = NetBufferLists; nbl != NULL; nbl = next) {
+            next = NET_BUFFER_LIST_NEXT_NBL(nbl);
+            NET_BUFFER_LIST_NEXT_NBL(nbl) = NULL;
+            NK_HELD_BINDING(nbl) = b;
+            NK_HELD_FLAGS(nbl) = (PVOID)(ULONG_PTR)SendFlags;
+            if (b->Adapter->Held == NULL)
+                b->Adapter->HeldTail = &b->Adapter->Held;
+            *b->Adapter->HeldTail = nbl;
+            b->Adapter->HeldTail = &NET_BUFFER_LIST_NEXT_NBL(nbl);
+            count++;
+        }
+        b->SendsOutstanding += count;
+        pthread_mutex_unlock(&NkNdisLock);
+        return;
+    }
     for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) {
         count++;
         if (status == NDIS_STATUS_SUCCESS)
-            for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
-                CaptureNb(b->Adapter, nb);
-                LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
-            }
+            Transmit(b, nbl, SendFlags);
         NET_BUFFER_LIST_STATUS(nbl) = status;
     }
     __atomic_add_fetch(&b->SendsOutstanding, count, __ATOMIC_SEQ_CST);

@@ -85,6 +85,8 @@ struct _NK_ADAPTER {
     pthread_t Receiver;
     volatile BOOLEAN Stopping;
     BOOLEAN PendOids;               /* NkHostSetAdapterPendOids */
+    BOOLEAN PendSends;              /* NkHostSetAdapterPendSends */
+    PNET_BUFFER_LIST Held, *HeldTail; /* sends held in pend-sends mode, oldest first (NkNdisLock) */
     BOOLEAN PendOpens;              /* NkHostSetAdapterPendOpens: open and close pend */
     /* NkHostConnectAdapters: what is sent here is received on Peer (itself
      * for a loopback), delivered by the Wire thread from the capture ring. */
@@ -104,6 +106,9 @@ VOID NkNdisDrainUsers(NK_BINDING *b);
 ULONG NkNdisAdapterFilterLocked(NK_ADAPTER *Adapter);
 /* An open's filter changed or an open went: reprogram the adapter. */
 VOID NkNdisRefreshFilter(NK_ADAPTER *Adapter);
+/* Completes the sends held for b (pend-sends mode) with Status: a miniport
+ * completes what it holds when the open is paused or goes away. */
+VOID NkNdisFlushHeldSends(NK_BINDING *b, NDIS_STATUS Status);
 /* packet.c: stops the receiver and closes the socket. */
 VOID NkNdisStopPacketAdapter(NK_ADAPTER *Adapter);
 

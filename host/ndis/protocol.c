@@ -409,6 +409,9 @@ static NDIS_STATUS SendPnpEx(NK_BINDING *b, NET_PNP_EVENT_CODE Code, PVOID Buffe
         b->Pausing = TRUE;
         pthread_mutex_unlock(&NkNdisLock);
         NkNdisDrainUsers(b);
+        /* Sends the adapter holds (pend-sends mode) come back aborted, or
+         * the protocol's pause, which waits for them, would never end. */
+        NkNdisFlushHeldSends(b, NDIS_STATUS_SEND_ABORTED);
     }
     /* Restarting: the protocol may send again as soon as it is ready,
      * which can be before its handler returns. */

@@ -69,15 +69,3 @@ UCHAR NdisGeneratePartialCancelId(VOID)
     LONG n = InterlockedIncrement(&next);
     return (UCHAR)(1 + (n - 1) % 255);
 }
-
-/* Sends on the host complete inside NdisSendNetBufferLists (legal: a
- * miniport may complete at once), so no NBL is ever queued below the
- * protocol to be cancelled: the call checks its handle and has nothing to
- * abort.  A protocol's cancel path must cope with exactly that - the
- * completion having come first. */
-VOID NdisCancelSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PVOID CancelId)
-{
-    (void)CancelId;
-    (void)NkNdisBindingOf(NdisBindingHandle, "NdisCancelSendNetBufferLists");
-    (void)NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisCancelSendNetBufferLists");
-}

@@ -648,6 +648,53 @@ static void test_pending_read_cancelled(void **state)
     Unload();
 }
 
+static void test_write_cancel_and_pended_sends(void **state)
+{
+    static UCHAR batch[4096];
+    UCHAR frame[60], got[256];
+    LONG results[4];
+    NK_HOST_IO *io, *io2;
+    ULONG n, size;
+    (void)state;
+
+    Load(TRUE);
+    NkHostSetAdapterPendSends(F.Adapter, TRUE);  /* a busy NIC: sends wait */
+    MakeFrame(frame, Peer, Mac, 0x888E, sizeof(frame), 1);
+    /* Cancelled while the adapter holds it: NdisCancelSendNetBufferLists
+     * aborts it, and the write completes STATUS_CANCELLED, nothing sent. */
+    assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &io), STATUS_PENDING);
+    assert_int_equal(NkHostWaitIo(io, 20, &n), STATUS_TIMEOUT);
+    NkHostCancelIo(io);
+    assert_int_equal(NkHostWaitIo(io, 5000, &n), STATUS_CANCELLED);
+    assert_int_equal(NkHostCompleteSends(F.Adapter), 0);
+    assert_int_equal(NkHostAdapterCapture(F.Adapter, got, sizeof(got)), 0);
+    /* Two in flight: cancelling one leaves the other alone. */
+    assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &io), STATUS_PENDING);
+    size = (ULONG)BuildBatch(batch, 2, 60, Mac);
+    assert_int_equal(NkHostDeviceIoControlAsync(F.File, IOCTL_NDISPROT_WRITE_BATCH, batch, size, results,
+                                                sizeof(results), &io2),
+                     STATUS_PENDING);
+    NkHostCancelIo(io2);
+    assert_int_equal(NkHostWaitIo(io2, 5000, &n), STATUS_CANCELLED);
+    assert_int_equal(NkHostWaitIo(io, 20, &n), STATUS_TIMEOUT);
+    assert_int_equal(NkHostCompleteSends(F.Adapter), 1);
+    assert_int_equal(NkHostWaitIo(io, 5000, &n), STATUS_SUCCESS);
+    assert_int_equal(n, sizeof(frame));
+    assert_int_equal(NkHostAdapterCapture(F.Adapter, got, sizeof(got)), sizeof(frame));
+    /* Completed first, cancelled after: the cancel finds nothing, no harm. */
+    assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &io), STATUS_PENDING);
+    assert_int_equal(NkHostCompleteSends(F.Adapter), 1);
+    NkHostCancelIo(io);
+    assert_int_equal(NkHostWaitIo(io, 5000, &n), STATUS_SUCCESS);
+    /* The adapter goes away with a write held: the pause before the unbind
+     * aborts it, and the unbind (which waits for it) finishes. */
+    assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &io), STATUS_PENDING);
+    NkHostRemoveAdapter(F.Adapter);
+    assert_int_equal(NkHostWaitIo(io, 5000, &n), STATUS_CANCELLED);
+    assert_int_equal(NkHostAddAdapter(ADAPTER_NAME, Mac, 1500, &F.Adapter), STATUS_SUCCESS);
+    Unload();
+}
+
 static void test_pause_and_power(void **state)
 {
     UCHAR frame[60];
@@ -792,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_batched_write),
         cmocka_unit_test(test_ioctl_without_open_and_unknown),
         cmocka_unit_test(test_pending_read_cancelled),
+        cmocka_unit_test(test_write_cancel_and_pended_sends),
         cmocka_unit_test(test_pause_and_power),
         cmocka_unit_test(test_unbind_with_io_pending),
         cmocka_unit_test(test_unload_with_reads_pending),
