@@ -5,7 +5,8 @@
 
 Seeds: every .sys in SEED_IMAGES_DIR plus truncated copies of each (header
 only, section table cut, half, last byte missing), so the fuzzer starts at
-both valid images and the edges of validity.  Fails (exit 1) on any crash,
+both valid images and the edges of validity.  SEED_IMAGES_DIR "-": no seeds
+(a harness that decodes its input into operations starts from nothing).  Fails (exit 1) on any crash,
 leak or sanitizer report; prints the run's executions and rate.
 """
 import os, re, subprocess, sys
@@ -14,7 +15,7 @@ import os, re, subprocess, sys
 def main():
     fuzzer, seeds, corpus, seconds = sys.argv[1:5]
     os.makedirs(corpus, exist_ok=True)
-    for name in sorted(os.listdir(seeds)):
+    for name in sorted(os.listdir(seeds)) if seeds != "-" else []:
         if not name.endswith(".sys"):
             continue
         data = open(os.path.join(seeds, name), "rb").read()
