@@ -56,9 +56,9 @@ static NTSTATUS NewRequest(NK_WDF_FILE *File, WDF_REQUEST_TYPE Type, SIZE_T InLe
         /* The I/O manager's system buffer is not zeroed past the input:
          * fill it with a pattern so a driver returning bytes it did not
          * write is visible in tests. */
-        memset(r->SystemBuffer, 0xBD, size);
         if (InLength != 0)
             memcpy(r->SystemBuffer, Input, InLength);
+        memset((PUCHAR)r->SystemBuffer + InLength, 0xBD, size - InLength);
         r->SystemBufferLength = size;
     }
     WDF_REQUEST_PARAMETERS_INIT(&r->Parameters);

@@ -325,6 +325,35 @@ static VOID CutWires(NK_ADAPTER *a)
 static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
                           BOOLEAN SenderToo);
 
+/* Would any open of b's adapter be indicated this sent frame? */
+static BOOLEAN AnyOpenAccepts(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
+{
+    UCHAR header[6];
+    PMDL mdl = NET_BUFFER_CURRENT_MDL(Nb);
+    ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(Nb), n = 0;
+    BOOLEAN any = FALSE;
+
+    while (n < sizeof(header) && mdl != NULL) {
+        ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < sizeof(header) - n ? avail : sizeof(header) - n;
+        PUCHAR va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
+        if (va == NULL)
+            return FALSE;
+        memcpy(header + n, va + offset, take);
+        n += take;
+        offset = 0;
+        mdl = mdl->Next;
+    }
+    if (n < sizeof(header))
+        return FALSE;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = b->Adapter->Bindings.Flink; e != &b->Adapter->Bindings && !any; e = e->Flink) {
+        NK_BINDING *x = CONTAINING_RECORD(e, NK_BINDING, Link);
+        any = (x != b || SenderToo) && FilterAcceptsLocked(x, header);
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    return any;
+}
+
 /* NDIS loops every sent frame back to the adapter's other opens whose
  * filter accepts it, and to the sender itself only with
  * NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK - as a copy the receiver may keep
@@ -337,6 +366,8 @@ static VOID LoopBack(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
 
     if (left < 14 || left > NK_MAX_FRAME)
         return;
+    if (!AnyOpenAccepts(b, Nb, SenderToo))
+        return; /* the usual case for a NIC's traffic: nobody here wants it, no copy */
     while (left != 0 && mdl != NULL) {
         ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < left ? avail : left;
         PUCHAR va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);

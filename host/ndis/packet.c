@@ -24,25 +24,44 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#define NK_RX_BATCH 64
+
+/* The receive path of a real NIC: wait for frames, then take everything
+ * the socket holds, up to NK_RX_BATCH per system call (recvmmsg). */
 static void *Receiver(void *Arg)
 {
     NK_ADAPTER *a = Arg;
-    UCHAR frame[NK_MAX_FRAME];
+    static _Thread_local UCHAR frames[NK_RX_BATCH][NK_MAX_FRAME];
+    struct mmsghdr msgs[NK_RX_BATCH];
+    struct iovec iov[NK_RX_BATCH];
+    struct sockaddr_ll from[NK_RX_BATCH];
 
     while (!a->Stopping) {
         struct pollfd p = {a->Socket, POLLIN, 0};
-        struct sockaddr_ll from;
-        socklen_t fromlen = sizeof(from);
-        ssize_t n;
+        int got;
 
         if (poll(&p, 1, 20) <= 0)
             continue;
-        n = recvfrom(a->Socket, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
-        if (n < 14 || from.sll_pkttype == PACKET_OUTGOING)
-            continue;
-        if ((ULONG)n > a->Mtu + 14)
-            continue; /* larger than the MTU we reported: a NIC would drop it */
-        NkHostAdapterInject((NK_HOST_ADAPTER *)a, frame, (ULONG)n, FALSE);
+        do {
+            for (int i = 0; i < NK_RX_BATCH; i++) {
+                iov[i].iov_base = frames[i];
+                iov[i].iov_len = sizeof(frames[i]);
+                memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
+                msgs[i].msg_hdr.msg_iov = &iov[i];
+                msgs[i].msg_hdr.msg_iovlen = 1;
+                msgs[i].msg_hdr.msg_name = &from[i];
+                msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+            }
+            got = recvmmsg(a->Socket, msgs, NK_RX_BATCH, MSG_DONTWAIT, NULL);
+            for (int i = 0; i < got; i++) {
+                ULONG n = msgs[i].msg_len;
+                if (n < 14 || from[i].sll_pkttype == PACKET_OUTGOING)
+                    continue;
+                if (n > a->Mtu + 14)
+                    continue; /* larger than the MTU we reported: a NIC would drop it */
+                NkHostAdapterInject((NK_HOST_ADAPTER *)a, frames[i], n, FALSE);
+            }
+        } while (got == NK_RX_BATCH && !a->Stopping);
     }
     return NULL;
 }
@@ -73,6 +92,12 @@ NTSTATUS NkHostAddPacketAdapter(PCSTR IfName, NK_HOST_ADAPTER **Adapter)
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);
     sll.sll_ifindex = ifr.ifr_ifindex;
+    {
+        /* Queues the size of a NIC's rings (8 MB), not the socket default. */
+        int size = 8 << 20;
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+    }
     if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
         close(fd);
         return STATUS_INVALID_DEVICE_STATE;
@@ -127,26 +152,33 @@ VOID NkNdisStopPacketAdapter(NK_ADAPTER *a)
     a->Socket = -1;
 }
 
+/* The NB's bytes straight from its MDLs (one iovec each), no copy. */
 VOID NkNdisTransmit(NK_ADAPTER *a, PNET_BUFFER nb)
 {
-    UCHAR frame[NK_MAX_FRAME];
+    struct iovec iov[64];
+    struct msghdr msg;
     PMDL mdl = NET_BUFFER_CURRENT_MDL(nb);
-    ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(nb), left = NET_BUFFER_DATA_LENGTH(nb), n = 0;
+    ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(nb), left = NET_BUFFER_DATA_LENGTH(nb);
+    size_t count = 0;
 
-    while (left != 0 && mdl != NULL && n < sizeof(frame)) {
+    while (left != 0 && mdl != NULL) {
         ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < left ? avail : left;
         PUCHAR va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
-        if (va == NULL)
-            return;
-        if (take > sizeof(frame) - n)
-            take = (ULONG)sizeof(frame) - n;
-        memcpy(frame + n, va + offset, take);
-        n += take;
+        if (va == NULL || count == RTL_NUMBER_OF(iov))
+            return; /* unmappable, or more pieces than a NIC's gather list: dropped */
+        if (take != 0) {
+            iov[count].iov_base = va + offset;
+            iov[count].iov_len = take;
+            count++;
+        }
         left -= take;
         offset = 0;
         mdl = mdl->Next;
     }
-    (void)send(a->Socket, frame, n, MSG_DONTWAIT); /* a full queue drops, as a NIC would */
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = iov;
+    msg.msg_iovlen = count;
+    (void)sendmsg(a->Socket, &msg, MSG_DONTWAIT); /* a full queue drops, as a NIC would */
 }
 
 /* Called by the OID path when the packet filter changes. */

@@ -5,9 +5,11 @@
  * paged pool above APC_LEVEL, and allocations still live when the test
  * asks (NkHostCheckLeaks, after the driver unloaded).
  *
- * Live allocations are kept in a list and looked up by address before any
- * byte of a freed pointer is touched, so a double free is a verifier
- * report, not heap corruption.
+ * Live allocations are kept in a list (for leak reports) and in a hash
+ * table by address, looked up before any byte of a freed pointer is
+ * touched, so a double free is a verifier report, not heap corruption -
+ * in constant time, so a driver holding thousands of buffers (a receive
+ * queue) is not slowed down by its own bookkeeping.
  */
 #include "nt_internal.h"
 
@@ -19,6 +21,7 @@
 
 typedef struct _NK_POOL_HEADER {
     LIST_ENTRY Link;
+    LIST_ENTRY BucketLink;          /* in Buckets[BucketOf(user pointer)] */
     ULONG64 Magic;
     SIZE_T Size;
     ULONG Tag;
@@ -30,6 +33,17 @@ typedef struct _NK_POOL_HEADER {
 static pthread_mutex_t PoolLock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_ENTRY Live = {&Live, &Live};
 static SIZE_T LiveCount;
+#define NK_POOL_BUCKETS 4096
+static LIST_ENTRY Buckets[NK_POOL_BUCKETS];
+
+static PLIST_ENTRY BucketOf(PVOID P)
+{
+    ULONG_PTR x = (ULONG_PTR)P >> 4; /* allocations are 16-byte aligned */
+    PLIST_ENTRY b = &Buckets[(x ^ (x >> 12) ^ (x >> 24)) & (NK_POOL_BUCKETS - 1)];
+    if (b->Flink == NULL)
+        InitializeListHead(b); /* PoolLock held: buckets start zeroed */
+    return b;
+}
 
 static void TagString(ULONG Tag, char Out[5])
 {
@@ -67,6 +81,7 @@ static PVOID Allocate(BOOLEAN Paged, SIZE_T Bytes, ULONG Tag, BOOLEAN Zero, PVOI
         memset(h + 1, 0xCD, Bytes); /* uninitialised pool is garbage, not zero */
     pthread_mutex_lock(&PoolLock);
     InsertTailList(&Live, &h->Link);
+    InsertTailList(BucketOf(h + 1), &h->BucketLink);
     LiveCount++;
     pthread_mutex_unlock(&PoolLock);
     return h + 1;
@@ -93,8 +108,9 @@ PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 
 static NK_POOL_HEADER *FindLive(PVOID P)
 {
-    for (PLIST_ENTRY e = Live.Flink; e != &Live; e = e->Flink) {
-        NK_POOL_HEADER *h = CONTAINING_RECORD(e, NK_POOL_HEADER, Link);
+    PLIST_ENTRY bucket = BucketOf(P);
+    for (PLIST_ENTRY e = bucket->Flink; e != bucket; e = e->Flink) {
+        NK_POOL_HEADER *h = CONTAINING_RECORD(e, NK_POOL_HEADER, BucketLink);
         if ((PVOID)(h + 1) == P)
             return h;
     }
@@ -116,6 +132,7 @@ static VOID Free(PVOID P, BOOLEAN CheckTag, ULONG Tag, const char *Ddi)
     h = FindLive(P);
     if (h != NULL && (!CheckTag || h->Tag == Tag)) {
         RemoveEntryList(&h->Link);
+        RemoveEntryList(&h->BucketLink);
         LiveCount--;
     }
     pthread_mutex_unlock(&PoolLock);
@@ -174,6 +191,8 @@ VOID NkPoolReset(VOID)
         NK_POOL_HEADER *h = CONTAINING_RECORD(RemoveHeadList(&Live), NK_POOL_HEADER, Link);
         free(h);
     }
+    for (ULONG i = 0; i < NK_POOL_BUCKETS; i++)
+        InitializeListHead(&Buckets[i]);
     LiveCount = 0;
     pthread_mutex_unlock(&PoolLock);
 }
