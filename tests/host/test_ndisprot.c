@@ -770,6 +770,82 @@ static void test_unload_with_reads_pending(void **state)
     Unload();
 }
 
+/* ---- the interleaving explorer --------------------------------------------------------- *
+ *
+ * The NDIS side of ndisprot - receives, send completions, status
+ * indications, a pause and the unbind - in every order the seeds choose,
+ * against reads, a held write and a status request the user issued before.
+ * (User I/O is issued outside the explored actions: the host runs KMDF
+ * callbacks under its object lock, which is not a schedule point.)
+ */
+
+static VOID ExploreInject(PVOID Context)
+{
+    UCHAR frame[60];
+    (void)Context;
+    MakeFrame(frame, Mac, Peer, 0x888E, sizeof(frame), 3);
+    for (int i = 0; i < 2; i++)
+        (void)NkHostAdapterInject(F.Adapter, frame, sizeof(frame), i & 1);
+}
+
+static VOID ExploreCompleteSends(PVOID Context)
+{
+    (void)Context;
+    (void)NkHostCompleteSends(F.Adapter);
+}
+
+static VOID ExploreStatus(PVOID Context)
+{
+    ULONG state = 1;
+    (void)Context;
+    NkHostIndicateStatus(F.Adapter, NDIS_STATUS_LINK_STATE, &state, sizeof(state));
+}
+
+static VOID ExploreUnbind(PVOID Context)
+{
+    (void)Context;
+    NkHostRemoveAdapter(F.Adapter);
+}
+
+static void test_explored_unbind(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {ExploreInject, ExploreCompleteSends, ExploreStatus, ExploreUnbind};
+    UCHAR frame[60], got[2][128], out[64];
+    ULONG64 runs = 0;
+    (void)state;
+
+    MakeFrame(frame, Peer, Mac, 0x888E, sizeof(frame), 1);
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 32);) {
+        NK_HOST_IO *reads[2], *write, *status;
+        ULONG n;
+        Load(TRUE);
+        NkHostSetAdapterPendSends(F.Adapter, TRUE);
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(NkHostReadFileAsync(F.File, got[i], sizeof(got[i]), &reads[i]), STATUS_PENDING);
+        assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &write), STATUS_PENDING);
+        assert_int_equal(NkHostDeviceIoControlAsync(F.File, IOCTL_NDISPROT_INDICATE_STATUS, NULL, 0, out, sizeof(out),
+                                                    &status),
+                         STATUS_PENDING);
+        NkHostRunInterleaved(seed, actions, NULL, 4, NULL);
+        /* Everything the user issued has ended, one way or the other. */
+        for (int i = 0; i < 2; i++) {
+            NTSTATUS s = NkHostWaitIo(reads[i], 5000, &n);
+            assert_true(s == STATUS_SUCCESS || s == STATUS_CANCELLED);
+        }
+        {
+            NTSTATUS s = NkHostWaitIo(write, 5000, &n);
+            assert_true(s == STATUS_SUCCESS || s == STATUS_CANCELLED);
+            s = NkHostWaitIo(status, 5000, &n);
+            assert_true(s == STATUS_SUCCESS || s == STATUS_CANCELLED);
+        }
+        assert_int_equal(NkHostAddAdapter(ADAPTER_NAME, Mac, 1500, &F.Adapter), STATUS_SUCCESS);
+        Unload();
+        runs++;
+    }
+    printf("%llu interleavings of receives, send completions, a status and an unbind explored\n",
+           (unsigned long long)runs);
+}
+
 /* Every pool allocation the whole life cycle makes fails in turn: each run
  * ends without a leak, a crash or a verifier finding. */
 static void test_allocation_failure_sweep(void **state)
@@ -843,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_pause_and_power),
         cmocka_unit_test(test_unbind_with_io_pending),
         cmocka_unit_test(test_unload_with_reads_pending),
+        cmocka_unit_test(test_explored_unbind),
         cmocka_unit_test(test_allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
