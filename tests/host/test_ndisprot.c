@@ -9,15 +9,13 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <cmocka.h>
 
-#define NDIS630 1
-#include <ntddk.h>
-#include <wdf.h>
-#include <ndis.h>
-#include "protuser.h"
+#include "ndisprot.h" /* the driver's types: a few tests look at its state */
 #include <nkhost.h>
 
 NTSTATUS FxDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
@@ -754,6 +752,64 @@ static void test_unbind_with_io_pending(void **state)
     Unload();
 }
 
+typedef struct {
+    UCHAR Buffer[64];
+    NTSTATUS Status;
+    ULONG Bytes;
+} OID_CALL;
+
+static void *QueryOidThread(void *Arg)
+{
+    OID_CALL *c = Arg;
+    NDISPROT_QUERY_OID *q = (NDISPROT_QUERY_OID *)c->Buffer;
+    q->Oid = OID_802_3_CURRENT_ADDRESS;
+    q->PortNumber = 0;
+    c->Status = NkHostDeviceIoControl(F.File, IOCTL_NDISPROT_QUERY_OID_VALUE, q, 8, c->Buffer, sizeof(c->Buffer),
+                                      &c->Bytes);
+    return NULL;
+}
+
+/* OID requests the driver's binding has in flight (the test sees the
+ * driver's state: it is compiled with its sources). */
+static ULONG OidsInFlight(void)
+{
+    NDISPROT_GLOBALS *g = NdisprotGlobalsGet(WdfGetDriver());
+    ULONG n = 0;
+    KIRQL outer, inner;
+    KeAcquireSpinLock(&g->Lock, &outer);
+    if (!IsListEmpty(&g->Opens)) {
+        PNK_BINDING b = CONTAINING_RECORD(g->Opens.Flink, NDISPROT_OPEN, Link)->Binding;
+        KeAcquireSpinLock(&b->Lock, &inner);
+        n = b->OidsInFlight;
+        KeReleaseSpinLock(&b->Lock, inner);
+    }
+    KeReleaseSpinLock(&g->Lock, outer);
+    return n;
+}
+
+static void test_unbind_with_oid_pending(void **state)
+{
+    OID_CALL call;
+    pthread_t t;
+    (void)state;
+
+    Load(TRUE);
+    /* A slow miniport: the query waits inside the driver (a user thread in
+     * the IOCTL, holding the open) when the adapter goes away.  The unbind
+     * cancels the OID first, so the IOCTL ends and the unbind can finish. */
+    NkHostSetAdapterPendOids(F.Adapter, TRUE);
+    memset(&call, 0, sizeof(call));
+    call.Status = STATUS_PENDING;
+    assert_int_equal(pthread_create(&t, NULL, QueryOidThread, &call), 0);
+    while (OidsInFlight() == 0) /* the query is waiting on the miniport */
+        usleep(1000);
+    NkHostRemoveAdapter(F.Adapter);
+    pthread_join(t, NULL);
+    assert_int_equal(call.Status, STATUS_CANCELLED);
+    assert_int_equal(NkHostAddAdapter(ADAPTER_NAME, Mac, 1500, &F.Adapter), STATUS_SUCCESS);
+    Unload();
+}
+
 static void test_unload_with_reads_pending(void **state)
 {
     UCHAR got[256];
@@ -918,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_write_cancel_and_pended_sends),
         cmocka_unit_test(test_pause_and_power),
         cmocka_unit_test(test_unbind_with_io_pending),
+        cmocka_unit_test(test_unbind_with_oid_pending),
         cmocka_unit_test(test_unload_with_reads_pending),
         cmocka_unit_test(test_explored_unbind),
         cmocka_unit_test(test_allocation_failure_sweep),
