@@ -27,16 +27,24 @@ enum {
     NK_WIRE_IOCTL,      /* In: input buffer; OutLength: output buffer size */
     NK_WIRE_READ,       /* OutLength: buffer size */
     NK_WIRE_WRITE,      /* In: the data */
+    NK_WIRE_SHARE,      /* SCM_RIGHTS: a memfd of OutLength bytes, the handle's shared input region */
 };
 
 typedef struct {
     uint32_t Magic;
     uint32_t Op;
     uint32_t Code;      /* IOCTL: the control code */
-    uint32_t InLength;  /* bytes that follow this header */
+    uint32_t InLength;  /* bytes that follow this header (or, with NK_WIRE_IN_SHARED, in the shared region) */
     uint32_t OutLength; /* the caller's output buffer size */
-    uint32_t Reserved;
+    uint32_t Flags;     /* NK_WIRE_IN_* */
 } NK_WIRE_REQUEST;
+
+/* Large inputs (a batch of frames) do not cross the socket: the client
+ * copies them into a memory region it shared once with NK_WIRE_SHARE, and
+ * the request says so.  The socket's per-byte cost (two copies and a
+ * writer wakeup per buffer-full) is most of a large request's time. */
+#define NK_WIRE_IN_SHARED 0x1u
+#define NK_WIRE_SHARED_THRESHOLD (64u << 10)
 
 typedef struct {
     uint32_t Magic;

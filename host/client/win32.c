@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -87,14 +88,90 @@ static int FdOf(HANDLE h)
 
 /* One request and its reply.  A broken connection (the server stopped)
  * reads as a device that went away: STATUS_DEVICE_NOT_CONNECTED. */
+/* Each handle's shared input region (nkwire.h), by descriptor. */
+#define NK_SHARED_FDS 4096
+static struct {
+    void *Base;
+    size_t Size;
+} Shared[NK_SHARED_FDS];
+
+static void Unshare(int fd)
+{
+    if (fd >= 0 && fd < NK_SHARED_FDS && Shared[fd].Base != NULL) {
+        munmap(Shared[fd].Base, Shared[fd].Size);
+        Shared[fd].Base = NULL;
+        Shared[fd].Size = 0;
+    }
+}
+
+/* A region of at least Length bytes shared with the server for this
+ * handle, or NULL (then the input goes over the socket as usual). */
+static void *SharedRegion(int fd, size_t Length)
+{
+    NK_WIRE_REQUEST q = {NK_WIRE_MAGIC, NK_WIRE_SHARE, 0, 0, 0, 0};
+    char control[CMSG_SPACE(sizeof(int))];
+    struct msghdr m;
+    struct iovec v = {&q, sizeof(q)};
+    struct cmsghdr *c;
+    NK_WIRE_REPLY r;
+    size_t size;
+    void *base;
+    int mfd;
+
+    if (fd < 0 || fd >= NK_SHARED_FDS)
+        return NULL;
+    if (Shared[fd].Size >= Length)
+        return Shared[fd].Base; /* a handle's I/O is serialized: no one else uses it now */
+    size = (Length + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
+    mfd = memfd_create("ndiskit-wire", MFD_CLOEXEC);
+    if (mfd < 0)
+        return NULL;
+    if (ftruncate(mfd, (off_t)size) != 0 ||
+        (base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) == MAP_FAILED) {
+        close(mfd);
+        return NULL;
+    }
+    q.OutLength = (uint32_t)size;
+    memset(&m, 0, sizeof(m));
+    memset(control, 0, sizeof(control));
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof(control);
+    c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &mfd, sizeof(int));
+    if (sendmsg(fd, &m, MSG_NOSIGNAL) != (ssize_t)sizeof(q) || NkWireRecvAll(fd, &r, sizeof(r)) != 0 ||
+        r.Magic != NK_WIRE_MAGIC || r.Status != 0) {
+        close(mfd);
+        munmap(base, size);
+        return NULL;
+    }
+    close(mfd); /* the server has its own descriptor; the mapping stays */
+    Unshare(fd);
+    Shared[fd].Base = base;
+    Shared[fd].Size = size;
+    return base;
+}
+
 static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t InLength, void *Out,
                     uint32_t OutLength, uint32_t *Information)
 {
     NK_WIRE_REQUEST q = {NK_WIRE_MAGIC, Op, Code, InLength, OutLength, 0};
     NK_WIRE_REPLY r;
+    void *shared = NULL;
 
     *Information = 0;
-    if (NkWireSendAll(fd, &q, sizeof(q)) != 0 || (InLength != 0 && NkWireSendAll(fd, In, InLength) != 0) ||
+    if (InLength >= NK_WIRE_SHARED_THRESHOLD && Op != NK_WIRE_CREATE)
+        shared = SharedRegion(fd, InLength);
+    if (shared != NULL) {
+        memcpy(shared, In, InLength);
+        q.Flags = NK_WIRE_IN_SHARED;
+    }
+    if (NkWireSendAll(fd, &q, sizeof(q)) != 0 ||
+        (InLength != 0 && shared == NULL && NkWireSendAll(fd, In, InLength) != 0) ||
         NkWireRecvAll(fd, &r, sizeof(r)) != 0 || r.Magic != NK_WIRE_MAGIC || r.DataLength > OutLength)
         return (int32_t)0xC000009Du;
     if (r.DataLength != 0 && NkWireRecvAll(fd, Out, r.DataLength) != 0)
@@ -222,6 +299,7 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
 BOOL WINAPI CloseHandle(HANDLE hObject)
 {
     int fd = FdOf(hObject);
+    Unshare(fd);
     if (fd < 0 || close(fd) != 0) {
         LastError = ERROR_INVALID_HANDLE;
         return FALSE;

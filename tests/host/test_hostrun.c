@@ -105,6 +105,22 @@ static void test_ioctls(void **state)
     assert_true(DeviceIoControl(h, IOCTL_NKECHO_ECHO, in, sizeof(in), out, sizeof(out), &n, NULL));
     assert_int_equal(n, sizeof(in));
     assert_memory_equal(in, out, sizeof(in));
+    /* Large inputs travel through the handle's shared region (nkwire.h),
+     * growing it as needed, then small ones through the socket again. */
+    for (size_t size = 64 << 10; size <= (3u << 20); size *= 3) {
+        char *big = malloc(size), *back = malloc(size);
+        assert_non_null(big);
+        assert_non_null(back);
+        for (size_t i = 0; i < size; i++)
+            big[i] = (char)(i * 13 + size);
+        assert_true(DeviceIoControl(h, IOCTL_NKECHO_ECHO, big, (DWORD)size, back, (DWORD)size, &n, NULL));
+        assert_int_equal(n, size);
+        assert_memory_equal(big, back, size);
+        free(big);
+        free(back);
+    }
+    assert_true(DeviceIoControl(h, IOCTL_NKECHO_ECHO, in, sizeof(in), out, sizeof(out), &n, NULL));
+    assert_memory_equal(in, out, sizeof(in));
     /* The driver refuses a short output buffer with STATUS_BUFFER_TOO_SMALL. */
     assert_false(DeviceIoControl(h, IOCTL_NKECHO_ECHO, in, sizeof(in), out, 10, &n, NULL));
     assert_int_equal(GetLastError(), ERROR_INSUFFICIENT_BUFFER);

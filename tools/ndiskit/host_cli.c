@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -75,27 +76,78 @@ static NTSTATUS Wait(int fd, NK_HOST_IO *Io, ULONG *Bytes, BOOLEAN *Gone)
     }
 }
 
+/* A request header, and the descriptor passed with it (NK_WIRE_SHARE), if
+ * any: recvmsg, so SCM_RIGHTS is not lost.  0, or -1 when the client left. */
+static int RecvRequest(int fd, NK_WIRE_REQUEST *q, int *Passed)
+{
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec v = {q, sizeof(*q)};
+    struct msghdr m;
+    ssize_t k;
+
+    *Passed = -1;
+    memset(&m, 0, sizeof(m));
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof(control);
+    do
+        k = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+    while (k < 0 && errno == EINTR);
+    if (k <= 0)
+        return -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+            memcpy(Passed, CMSG_DATA(c), sizeof(int));
+    /* The rest of the header, if it came in pieces. */
+    return (size_t)k == sizeof(*q) ? 0 : NkWireRecvAll(fd, (char *)q + k, sizeof(*q) - (size_t)k);
+}
+
 static void *Serve(void *Arg)
 {
     int fd = (int)(intptr_t)Arg;
     HANDLE handle = NULL;
     BOOLEAN gone = FALSE;
+    PUCHAR shared = NULL; /* the client's shared input region (NK_WIRE_SHARE) */
+    size_t sharedSize = 0;
 
     while (!gone) {
         NK_WIRE_REQUEST q;
         PUCHAR in = NULL, out = NULL;
+        BOOLEAN inShared = FALSE;
         NK_HOST_IO *io = NULL;
         NTSTATUS status;
         ULONG bytes = 0;
+        int passed;
 
-        if (NkWireRecvAll(fd, &q, sizeof(q)) != 0)
+        if (RecvRequest(fd, &q, &passed) != 0)
             break; /* closed: CloseHandle */
+        if (q.Op == NK_WIRE_SHARE && q.Magic == NK_WIRE_MAGIC && passed >= 0 && q.OutLength != 0 &&
+            q.OutLength <= NK_WIRE_MAX_BUFFER && handle != NULL) {
+            PUCHAR map = mmap(NULL, q.OutLength, PROT_READ, MAP_SHARED, passed, 0);
+            close(passed);
+            if (map != MAP_FAILED) {
+                if (shared != NULL)
+                    munmap(shared, sharedSize);
+                shared = map;
+                sharedSize = q.OutLength;
+            }
+            if (Reply(fd, map != MAP_FAILED ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0) != 0)
+                break;
+            continue;
+        }
+        if (passed >= 0)
+            close(passed);
         if (q.Magic != NK_WIRE_MAGIC || q.InLength > NK_WIRE_MAX_BUFFER || q.OutLength > NK_WIRE_MAX_BUFFER ||
-            (q.Op == NK_WIRE_CREATE) != (handle == NULL)) {
+            (q.Op == NK_WIRE_CREATE) != (handle == NULL) || (q.Flags & ~NK_WIRE_IN_SHARED) != 0 ||
+            ((q.Flags & NK_WIRE_IN_SHARED) && (q.InLength > sharedSize || q.Op == NK_WIRE_CREATE))) {
             fprintf(stderr, "ndiskit host: malformed request on connection %d; closing it\n", fd);
             break;
         }
-        if (q.InLength != 0) {
+        if (q.Flags & NK_WIRE_IN_SHARED) {
+            in = shared; /* copied into the request's system buffer, as from the socket */
+            inShared = TRUE;
+        } else if (q.InLength != 0) {
             in = malloc(q.InLength);
             if (in == NULL || NkWireRecvAll(fd, in, q.InLength) != 0) {
                 free(in);
@@ -103,7 +155,8 @@ static void *Serve(void *Arg)
             }
         }
         if (q.OutLength != 0 && (out = malloc(q.OutLength)) == NULL) {
-            free(in);
+            if (!inShared)
+                free(in);
             Reply(fd, STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0);
             continue;
         }
@@ -143,13 +196,16 @@ static void *Serve(void *Arg)
             if (Reply(fd, status, bytes, out, data) != 0)
                 gone = TRUE;
         }
-        free(in);
+        if (!inShared)
+            free(in);
         free(out);
         if ((q.Op == NK_WIRE_CREATE && handle == NULL) || Stopping)
             break;
     }
     if (handle != NULL)
         NkHostCloseHandle(handle); /* cleanup, cancel what is left, close */
+    if (shared != NULL)
+        munmap(shared, sharedSize);
     pthread_mutex_lock(&ConnLock);
     for (int i = 0; i < Connections; i++)
         if (ConnFds[i] == fd)
