@@ -684,6 +684,23 @@ static void test_write_cancel_and_pended_sends(void **state)
     assert_int_equal(NkHostCompleteSends(F.Adapter), 1);
     NkHostCancelIo(io);
     assert_int_equal(NkHostWaitIo(io, 5000, &n), STATUS_SUCCESS);
+    /* A pause while writes are held: the miniport returns them aborted
+     * (STATUS_CANCELLED), the pause completes, and after the restart writes
+     * go out again. */
+    assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &io), STATUS_PENDING);
+    size = (ULONG)BuildBatch(batch, 2, 60, Mac);
+    assert_int_equal(NkHostDeviceIoControlAsync(F.File, IOCTL_NDISPROT_WRITE_BATCH, batch, size, results,
+                                                sizeof(results), &io2),
+                     STATUS_PENDING);
+    assert_int_equal(NkHostPauseAdapter(F.Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkHostWaitIo(io, 5000, &n), STATUS_CANCELLED);
+    assert_int_equal(NkHostWaitIo(io2, 5000, &n), STATUS_CANCELLED);
+    assert_int_equal(NkHostWriteFile(F.File, frame, sizeof(frame), &n), STATUS_DEVICE_NOT_READY);
+    assert_int_equal(NkHostRestartAdapter(F.Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &io), STATUS_PENDING);
+    assert_int_equal(NkHostCompleteSends(F.Adapter), 1);
+    assert_int_equal(NkHostWaitIo(io, 5000, &n), STATUS_SUCCESS);
+    (void)NkHostAdapterCapture(F.Adapter, got, sizeof(got));
     /* The adapter goes away with a write held: the pause before the unbind
      * aborts it, and the unbind (which waits for it) finishes. */
     assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &io), STATUS_PENDING);
