@@ -88,7 +88,19 @@ static void RandomChain(CHAIN *c)
 {
     ULONG lengths[MAX_MDLS];
     ULONG count = 1 + Rand(MAX_MDLS);
+    /* One chain in three is all small pieces around 64 bytes: the shape
+     * the flat<->span copies take a separate loop for, entered and left
+     * at every remaining-length boundary. */
+    BOOLEAN small = Rand(3) == 0;
     for (ULONG i = 0; i < count; i++) {
+        if (small) {
+            switch (Rand(4)) {
+            case 0: lengths[i] = 0; break;
+            case 1: lengths[i] = 63 + Rand(3); break;
+            default: lengths[i] = 1 + Rand(64); break;
+            }
+            continue;
+        }
         switch (Rand(6)) {
         case 0: lengths[i] = 0; break;
         case 1: lengths[i] = 1; break;
