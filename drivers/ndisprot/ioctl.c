@@ -7,7 +7,8 @@
  * field, reads a field once, and returns as Information only bytes it
  * wrote.  Handlers that need an adapter take an I/O reference on the
  * file's open for as long as they use it; without one they fail with
- * STATUS_INVALID_HANDLE (no OPEN_DEVICE yet, or the adapter went away).
+ * STATUS_INVALID_HANDLE (no OPEN_DEVICE yet, or the adapter went away;
+ * STATUS_DEVICE_NOT_CONNECTED for the sample's two OID IOCTLs).
  */
 #include "ndisprot.h"
 
@@ -141,8 +142,13 @@ static NTSTATUS OpenIoctl(NDISPROT_GLOBALS *Globals, WDFREQUEST Request, ULONG C
     PNDISPROT_OPEN open = NdisprotOpenAcquire(Globals, WdfRequestGetFileObject(Request));
     NTSTATUS status;
 
+    /* The sample answers an OID request on a handle without an adapter
+     * with STATUS_DEVICE_NOT_CONNECTED; the extensions use
+     * STATUS_INVALID_HANDLE, as reads and writes do. */
     if (open == NULL)
-        return STATUS_INVALID_HANDLE;
+        return Code == IOCTL_NDISPROT_QUERY_OID_VALUE || Code == IOCTL_NDISPROT_SET_OID_VALUE
+                   ? STATUS_DEVICE_NOT_CONNECTED
+                   : STATUS_INVALID_HANDLE;
     switch (Code) {
     case IOCTL_NDISPROT_QUERY_OID_VALUE:
         status = QueryOid(open, Buffer, InLength, OutLength, Information);
@@ -238,7 +244,7 @@ VOID NdisprotEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Outpu
             goto out;
         break;
     default:
-        status = STATUS_INVALID_DEVICE_REQUEST;
+        status = STATUS_NOT_SUPPORTED; /* as the sample answers an unknown code */
         break;
     }
 complete:
