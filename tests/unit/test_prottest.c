@@ -79,6 +79,34 @@ static void test_options(void **state)
     assert_int_equal(Parse(&o, "-r", "-i", "x.pcap", "a", NULL), -1);
     assert_int_equal(Parse(&o, "-h", NULL), 0);
     assert_true(o.Help);
+    assert_int_equal(Parse(&o, "--help", NULL), 0);
+    assert_true(o.Help);
+    assert_int_equal(Parse(&o, "-z", "--help", NULL), -1); /* what comes first is judged first */
+    assert_int_equal(Parse(&o, "--hel", "a", NULL), -1);
+}
+
+/* -r reads, -w writes: both together (in either order) or neither mean
+ * the default, write a frame and read a frame. */
+static void test_read_write_modes(void **state)
+{
+    PT_OPTIONS o;
+    (void)state;
+
+    assert_int_equal(Parse(&o, "-r", "a", NULL), 0);
+    assert_int_equal(o.Mode, PT_READ);
+    assert_int_equal(Parse(&o, "-w", "a", NULL), 0);
+    assert_int_equal(o.Mode, PT_WRITE);
+    assert_int_equal(Parse(&o, "-r", "-w", "a", NULL), 0);
+    assert_int_equal(o.Mode, PT_WRITE_READ);
+    assert_int_equal(Parse(&o, "-w", "-r", "a", NULL), 0);
+    assert_int_equal(o.Mode, PT_WRITE_READ);
+    assert_int_equal(Parse(&o, "-r", "-r", "a", NULL), 0);
+    assert_int_equal(o.Mode, PT_READ);
+    /* -i sends: with -r alone it is an error, with -r -w the frames are sent and read back. */
+    assert_int_equal(Parse(&o, "-r", "-i", "x.pcap", "a", NULL), -1);
+    assert_non_null(strstr(o.Error, "-i"));
+    assert_int_equal(Parse(&o, "-r", "-w", "-i", "x.pcap", "a", NULL), 0);
+    assert_int_equal(o.Mode, PT_WRITE_READ);
 }
 
 static void test_names_and_frames(void **state)
@@ -163,6 +191,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_read_write_modes),
         cmocka_unit_test(test_names_and_frames),
         cmocka_unit_test(test_pcap_round_trip),
     };

@@ -126,10 +126,15 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
     memset(o, 0, sizeof(*o));
     o->Length = 100;
     o->TimeoutMs = 5000;
+    int reads = 0, writes = 0;
     o->Mode = PT_WRITE_READ;
     for (int i = 1; i < Argc; i++) {
         const char *a = Argv[i];
         unsigned long v;
+        if (strcmp(a, "--help") == 0) {
+            o->Help = 1;
+            return 0;
+        }
         /* options that take a value */
         const char *value = NULL;
         if (a[0] == '-' && a[1] != 0 && a[2] == 0 && strchr("lnmtqbToi", a[1]) != NULL) {
@@ -149,8 +154,8 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
         }
         switch (a[2] == 0 ? a[1] : '?') {
         case 'e': o->Enumerate = 1; break;
-        case 'r': o->Mode = PT_READ; break;
-        case 'w': o->Mode = PT_WRITE; break;
+        case 'r': reads = 1; break;
+        case 'w': writes = 1; break;
         case 'f': o->FakeSource = 1; break;
         case 'p': o->Promiscuous = 1; break;
         case 's': o->Statistics = 1; break;
@@ -211,12 +216,16 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
             return -1;
         }
     }
+    /* -r reads, -w writes; both, or neither, write a frame and read a frame.
+     * (Microsoft's sample takes the last of -r and -w, and its -w is this
+     * default; an order that changes the meaning would surprise.) */
+    o->Mode = reads && !writes ? PT_READ : writes && !reads ? PT_WRITE : PT_WRITE_READ;
     if (o->Adapter == NULL && !o->Enumerate) {
         usage_error(o, "no adapter name (-e lists them)");
         return -1;
     }
     if (o->PcapIn != NULL && o->Mode == PT_READ) {
-        usage_error(o, "-i sends frames: not with -r");
+        usage_error(o, "-i sends frames: not with -r alone (-r -w sends them and reads)");
         return -1;
     }
     return 0;
@@ -616,7 +625,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: prottest [options] <adapter device name>\n"
             "  -e          list the adapters ndisprot is bound to\n"
-            "  -r          read only          -w  write only   (default: write a frame, read a frame)\n"
+            "  -r          read only     -w  write only  (neither, or both: write a frame, read a frame)\n"
             "  -l LEN      frame length, 14..%d (default 100)\n"
             "  -n COUNT    frames to write/read (default: until stopped)\n"
             "  -m MAC      destination, aa:bb:cc:dd:ee:ff (default: the adapter's own, so frames loop back)\n"
@@ -628,7 +637,8 @@ static void usage(FILE *f)
             "  -s          print the open's statistics at the end\n"
             "  -x          hex-dump every frame read   -o FILE  save frames read as pcap\n"
             "  -i FILE     send the frames of a pcap file instead of generated ones\n"
-            "  -T MS       give up after MS ms without progress (default 5000; 0: never)\n",
+            "  -T MS       give up after MS ms without progress (default 5000; 0: never)\n"
+            "  -h, --help  this text\n",
             MAX_FRAME);
 }
 
