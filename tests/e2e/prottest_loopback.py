@@ -95,7 +95,39 @@ def test_read_write(pt):
     for args in (["-r", "-w"], ["-w", "-r"]):
         r = pt.run(*args, "-n", "3", ADAPTER)
         check(r.returncode == 0 and "3 frame(s) written, 0 refused, 3 read" in r.stdout,
-              f"prottest {' '.join(args)} writes a frame and reads a frame, as without either ({r.stdout.strip()})")
+              f"prottest {' '.join(args)} writes a frame and reads a frame, as without either ({r.stdout.strip().splitlines()[-1]})")
+
+
+def test_pcap_inputs(pt, tmp):
+    """Frames sent from a nanosecond pcap (either byte order) and from pcapng, all as scapy writes them."""
+    from scapy.all import Ether, PcapNgWriter, PcapWriter
+    sent = [frame(i, n) for i, n in enumerate((60, 64, 128, 1000, 1514))]
+    size = sum(len(f) for f in sent)
+    files = []
+    for endian, what in (("<", "little-endian"), (">", "big-endian")):
+        path = os.path.join(tmp, f"nanos{endian == '>'}.pcap")
+        w = PcapWriter(path, nano=True, endianness=endian, linktype=1)
+        w.write([Ether(f) for f in sent])
+        w.close()
+        files.append((path, f"a nanosecond pcap ({what})"))
+    path = os.path.join(tmp, "in.pcapng")
+    w = PcapNgWriter(path)
+    for f in sent:
+        w.write(Ether(f))
+    w.close()
+    files.append((path, "a pcapng file"))
+    for path, what in files:
+        r = pt.run("-w", "-s", "-i", path, ADAPTER)
+        check(r.returncode == 0 and f"{len(sent)} frame(s) written, 0 refused" in r.stdout and
+              f"sent {len(sent)} ({size} bytes)" in r.stdout, f"prottest -w -i sends every frame of {what}")
+    # Cut inside its last block: the frames before it are sent, then an error naming the file and offset.
+    data = open(path, "rb").read()
+    cut = os.path.join(tmp, "cut.pcapng")
+    open(cut, "wb").write(data[:-10])
+    r = pt.run("-w", "-i", cut, ADAPTER)
+    check(r.returncode == 2 and f"prottest: {cut}: offset " in r.stderr and "the file ends inside" in r.stderr and
+          f"{len(sent) - 1} frame(s) written" in r.stdout,
+          f"a cut pcapng file: its whole frames are sent, then an error naming the file and offset ({r.stderr.strip()})")
 
 
 def main():
@@ -113,6 +145,7 @@ def main():
         pt = Prottest(prottest_bin, sock)
         test_usage(pt)
         test_read_write(pt)
+        test_pcap_inputs(pt, tmp)
         rc, log = host.stop()
         host = None
         check(rc == 0 and "0 leak(s), 0 verifier finding(s)" in log, "ndiskit host run unloads ndisprot cleanly")

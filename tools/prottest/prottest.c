@@ -231,7 +231,7 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
     return 0;
 }
 
-/* ---- classic pcap files (LINKTYPE_ETHERNET) ------------------------------------------ */
+/* ---- writing classic pcap files (LINKTYPE_ETHERNET, microseconds) -------------------- */
 
 #define PCAP_MAGIC 0xA1B2C3D4u
 
@@ -265,53 +265,250 @@ int pt_pcap_write_frame(FILE *f, uint64_t UnixMicros, const uint8_t *Frame, uint
     return fwrite(h, 1, sizeof(h), f) == sizeof(h) && fwrite(Frame, 1, Length, f) == Length ? 0 : -1;
 }
 
-/* Opens a pcap for reading: 0, or -1 with a message. */
-int pt_pcap_open(FILE *f, int *Swap, char *Error, size_t ErrorSize)
+/* ---- reading pcap and pcapng files (LINKTYPE_ETHERNET) --------------------------------
+ * Our own reader: the Windows build has no libpcap.  Classic pcap with
+ * microsecond (0xA1B2C3D4) or nanosecond (0xA1B23C4D) timestamps, in either
+ * byte order; pcapng sections in either byte order, their interfaces
+ * (IDB), Enhanced and Simple Packet Blocks, every other block skipped by
+ * its length.  Lengths are checked before anything is read into a buffer,
+ * so a truncated or hostile file ends with a message naming the offset. */
+
+#define PCAP_MAGIC_NANOS 0xA1B23C4Du
+#define PCAPNG_SHB 0x0A0D0D0Au
+#define PCAPNG_IDB 1u
+#define PCAPNG_SPB 3u
+#define PCAPNG_EPB 6u
+#define PCAPNG_BYTE_ORDER 0x1A2B3C4Du
+
+static uint32_t swap32(uint32_t v)
 {
-    uint8_t h[24];
-    uint32_t magic;
-    if (fread(h, 1, sizeof(h), f) != sizeof(h)) {
-        snprintf(Error, ErrorSize, "not a pcap file: shorter than its header");
-        return -1;
-    }
-    memcpy(&magic, h, 4);
-    if (magic == PCAP_MAGIC)
-        *Swap = 0;
-    else if (magic == 0xD4C3B2A1u)
-        *Swap = 1;
-    else {
-        snprintf(Error, ErrorSize, "not a classic pcap file (magic 0x%08x; pcapng is not read)", magic);
-        return -1;
-    }
-    if (get32(h + 20, *Swap) != 1) {
-        snprintf(Error, ErrorSize, "pcap link type %u is not Ethernet", get32(h + 20, *Swap));
-        return -1;
+    return (v >> 24) | ((v >> 8) & 0xFF00u) | ((v << 8) & 0xFF0000u) | (v << 24);
+}
+
+static uint16_t get16(const uint8_t *p, int Swap)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return Swap ? (uint16_t)(v >> 8 | v << 8) : v;
+}
+
+static int reader_error(PT_PCAP_READER *r, uint64_t Offset, const char *Format, ...)
+{
+    va_list ap;
+    int n = snprintf(r->Error, sizeof(r->Error), "offset %llu: ", (unsigned long long)Offset);
+    va_start(ap, Format);
+    if (n > 0 && (size_t)n < sizeof(r->Error))
+        vsnprintf(r->Error + n, sizeof(r->Error) - (size_t)n, Format, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Reads Length bytes: their count (less only at the end of the file). */
+static size_t reader_read(PT_PCAP_READER *r, void *Buffer, size_t Length)
+{
+    size_t got = fread(Buffer, 1, Length, r->File);
+    r->Offset += got;
+    return got;
+}
+
+/* Skips Length bytes of the block that starts at Block: 0, or -1 at the end of the file. */
+static int reader_skip(PT_PCAP_READER *r, uint64_t Length, uint64_t Block, uint32_t BlockLength)
+{
+    uint8_t scratch[4096];
+    while (Length != 0) {
+        size_t want = Length < sizeof(scratch) ? (size_t)Length : sizeof(scratch);
+        if (reader_read(r, scratch, want) != want)
+            return reader_error(r, Block, "the file ends inside a block of %lu bytes", (unsigned long)BlockLength);
+        Length -= want;
     }
     return 0;
 }
 
-/* The next frame: its length (0 at the end), or -1 with a message. */
-long pt_pcap_next(FILE *f, int Swap, uint8_t *Frame, size_t Capacity, char *Error, size_t ErrorSize)
+/* A pcapng block's trailing copy of its length. */
+static int reader_trailer(PT_PCAP_READER *r, uint64_t Block, uint32_t BlockLength)
+{
+    uint8_t t[4];
+    if (reader_read(r, t, 4) != 4)
+        return reader_error(r, Block, "the file ends inside a block of %lu bytes", (unsigned long)BlockLength);
+    if (get32(t, r->Swap) != BlockLength)
+        return reader_error(r, Block, "block length %lu, but %lu at its end", (unsigned long)BlockLength,
+                            (unsigned long)get32(t, r->Swap));
+    return 0;
+}
+
+/* A Section Header Block, its type already read (at Block). */
+static int reader_section(PT_PCAP_READER *r, uint64_t Block)
+{
+    uint8_t h[20]; /* length, byte-order magic, version, section length */
+    uint32_t length, order;
+    if (reader_read(r, h, sizeof(h)) != sizeof(h))
+        return reader_error(r, Block, "the file ends inside a pcapng section header");
+    memcpy(&order, h + 4, 4);
+    if (order == PCAPNG_BYTE_ORDER)
+        r->Swap = 0;
+    else if (order == swap32(PCAPNG_BYTE_ORDER))
+        r->Swap = 1;
+    else
+        return reader_error(r, Block, "pcapng section header with byte-order magic 0x%08lx", (unsigned long)order);
+    length = get32(h, r->Swap);
+    if (length < 28 || length % 4 != 0)
+        return reader_error(r, Block, "pcapng section header of %lu bytes", (unsigned long)length);
+    if (get16(h + 8, r->Swap) != 1)
+        return reader_error(r, Block, "pcapng version %u.%u (only 1.x is read)", get16(h + 8, r->Swap),
+                            get16(h + 10, r->Swap));
+    r->Interfaces = 0; /* interfaces belong to their section */
+    if (reader_skip(r, length - 28u, Block, length) != 0)
+        return -1;
+    return reader_trailer(r, Block, length);
+}
+
+int pt_pcap_open(PT_PCAP_READER *r, FILE *f)
+{
+    uint8_t h[24];
+    uint32_t magic;
+    memset(r, 0, sizeof(*r));
+    r->File = f;
+    if (reader_read(r, h, 4) != 4)
+        return reader_error(r, 0, "not a pcap file: shorter than its header");
+    memcpy(&magic, h, 4);
+    if (magic == PCAPNG_SHB) {
+        r->Ng = 1;
+        return reader_section(r, 0);
+    }
+    if (magic == PCAP_MAGIC || magic == PCAP_MAGIC_NANOS)
+        r->Swap = 0;
+    else if (magic == swap32(PCAP_MAGIC) || magic == swap32(PCAP_MAGIC_NANOS))
+        r->Swap = 1;
+    else
+        return reader_error(r, 0, "neither pcap nor pcapng (magic 0x%08lx)", (unsigned long)magic);
+    r->Nanos = (r->Swap ? swap32(magic) : magic) == PCAP_MAGIC_NANOS;
+    if (reader_read(r, h + 4, 20) != 20)
+        return reader_error(r, 0, "not a pcap file: shorter than its header");
+    if (get32(h + 20, r->Swap) != 1)
+        return reader_error(r, 20, "pcap link type %lu is not Ethernet", (unsigned long)get32(h + 20, r->Swap));
+    return 0;
+}
+
+/* Reads a frame of Length bytes (at Record) into Frame. */
+static long reader_frame(PT_PCAP_READER *r, uint64_t Record, uint8_t *Frame, size_t Capacity, uint32_t Length)
+{
+    if (Length == 0)
+        return reader_error(r, Record, "a record without data");
+    if (Length > Capacity)
+        return reader_error(r, Record, "a frame of %lu bytes, more than %zu", (unsigned long)Length, Capacity);
+    if (reader_read(r, Frame, Length) != Length)
+        return reader_error(r, Record, "the file ends inside a frame of %lu bytes", (unsigned long)Length);
+    return (long)Length;
+}
+
+static long classic_next(PT_PCAP_READER *r, uint8_t *Frame, size_t Capacity)
 {
     uint8_t h[16];
-    size_t got = fread(h, 1, sizeof(h), f);
-    uint32_t length;
+    uint64_t record = r->Offset;
+    size_t got = reader_read(r, h, sizeof(h));
     if (got == 0)
         return 0;
-    if (got != sizeof(h)) {
-        snprintf(Error, ErrorSize, "pcap file ends inside a record header");
-        return -1;
+    if (got != sizeof(h))
+        return reader_error(r, record, "the file ends inside a record header");
+    return reader_frame(r, record, Frame, Capacity, get32(h + 8, r->Swap));
+}
+
+/* A packet's interface must be one of the section's, and Ethernet. */
+static int reader_interface(PT_PCAP_READER *r, uint64_t Block, uint32_t Interface)
+{
+    if (Interface >= r->Interfaces)
+        return reader_error(r, Block, "a packet of interface %lu, but the section describes %lu",
+                            (unsigned long)Interface, (unsigned long)r->Interfaces);
+    if (r->LinkType[Interface] != 1)
+        return reader_error(r, Block, "a packet of interface %lu, whose link type %u is not Ethernet",
+                            (unsigned long)Interface, r->LinkType[Interface]);
+    return 0;
+}
+
+static long ng_next(PT_PCAP_READER *r, uint8_t *Frame, size_t Capacity)
+{
+    for (;;) {
+        uint8_t h[20];
+        uint64_t block = r->Offset;
+        uint32_t type, length, captured, ifid;
+        size_t got = reader_read(r, h, 4);
+        long n;
+        if (got == 0)
+            return 0;
+        if (got != 4)
+            return reader_error(r, block, "the file ends inside a block header");
+        memcpy(&type, h, 4);
+        if (type == PCAPNG_SHB) {
+            if (reader_section(r, block) != 0)
+                return -1;
+            continue;
+        }
+        if (reader_read(r, h, 4) != 4)
+            return reader_error(r, block, "the file ends inside a block header");
+        type = r->Swap ? swap32(type) : type;
+        length = get32(h, r->Swap);
+        if (length < 12 || length % 4 != 0)
+            return reader_error(r, block, "a block of %lu bytes (at least 12, a multiple of 4)",
+                                (unsigned long)length);
+        switch (type) {
+        case PCAPNG_IDB:
+            if (length < 20)
+                return reader_error(r, block, "an interface block of %lu bytes", (unsigned long)length);
+            if (r->Interfaces == PT_PCAPNG_MAX_INTERFACES)
+                return reader_error(r, block, "more than %d interfaces in a section", PT_PCAPNG_MAX_INTERFACES);
+            if (reader_read(r, h, 8) != 8)
+                return reader_error(r, block, "the file ends inside a block of %lu bytes", (unsigned long)length);
+            r->LinkType[r->Interfaces] = get16(h, r->Swap);
+            r->SnapLength[r->Interfaces++] = get32(h + 4, r->Swap);
+            if (reader_skip(r, length - 20u, block, length) != 0 || reader_trailer(r, block, length) != 0)
+                return -1;
+            continue;
+        case PCAPNG_EPB:
+            if (length < 32)
+                return reader_error(r, block, "a packet block of %lu bytes", (unsigned long)length);
+            if (reader_read(r, h, 20) != 20)
+                return reader_error(r, block, "the file ends inside a block of %lu bytes", (unsigned long)length);
+            ifid = get32(h, r->Swap);
+            captured = get32(h + 12, r->Swap);
+            if (captured > length - 32u || (captured + 3u) / 4u * 4u > length - 32u)
+                return reader_error(r, block, "a packet of %lu bytes in a block of %lu", (unsigned long)captured,
+                                    (unsigned long)length);
+            if (reader_interface(r, block, ifid) != 0)
+                return -1;
+            n = reader_frame(r, block, Frame, Capacity, captured);
+            if (n < 0 || reader_skip(r, length - 32u - captured, block, length) != 0 ||
+                reader_trailer(r, block, length) != 0)
+                return -1;
+            return n;
+        case PCAPNG_SPB:
+            if (length < 16)
+                return reader_error(r, block, "a simple packet block of %lu bytes", (unsigned long)length);
+            if (reader_interface(r, block, 0) != 0)
+                return -1;
+            if (reader_read(r, h, 4) != 4)
+                return reader_error(r, block, "the file ends inside a block of %lu bytes", (unsigned long)length);
+            /* What was captured: the original length, cut to the snap length and to the block. */
+            captured = get32(h, r->Swap);
+            if (r->SnapLength[0] != 0 && captured > r->SnapLength[0])
+                captured = r->SnapLength[0];
+            if (captured > length - 16u)
+                captured = length - 16u;
+            n = reader_frame(r, block, Frame, Capacity, captured);
+            if (n < 0 || reader_skip(r, length - 16u - captured, block, length) != 0 ||
+                reader_trailer(r, block, length) != 0)
+                return -1;
+            return n;
+        default: /* name resolution, statistics, comments, custom blocks ... */
+            if (reader_skip(r, length - 8u - 4u, block, length) != 0 || reader_trailer(r, block, length) != 0)
+                return -1;
+            continue;
+        }
     }
-    length = get32(h + 8, Swap);
-    if (length > Capacity) {
-        snprintf(Error, ErrorSize, "pcap record of %u bytes is larger than %zu", length, Capacity);
-        return -1;
-    }
-    if (fread(Frame, 1, length, f) != length) {
-        snprintf(Error, ErrorSize, "pcap file ends inside a frame");
-        return -1;
-    }
-    return (long)length;
+}
+
+long pt_pcap_next(PT_PCAP_READER *r, uint8_t *Frame, size_t Capacity)
+{
+    return r->Ng ? ng_next(r, Frame, Capacity) : classic_next(r, Frame, Capacity);
 }
 
 size_t pt_build_frame(uint8_t *Frame, size_t Length, const uint8_t Dst[6], const uint8_t Src[6], uint16_t Type,
@@ -636,7 +833,7 @@ static void usage(FILE *f)
             "  -b N        batched I/O: N frames per write, reads of up to N frames\n"
             "  -s          print the open's statistics at the end\n"
             "  -x          hex-dump every frame read   -o FILE  save frames read as pcap\n"
-            "  -i FILE     send the frames of a pcap file instead of generated ones\n"
+            "  -i FILE     send the frames of a pcap or pcapng file instead of generated ones\n"
             "  -T MS       give up after MS ms without progress (default 5000; 0: never)\n"
             "  -h, --help  this text\n",
             MAX_FRAME);
@@ -649,8 +846,9 @@ static int run(void)
     size_t readCapacity = Options.Batch ? Options.Batch * (sizeof(NDISPROT_FRAME_HEADER) + 1600) : MAX_FRAME;
     uint8_t mac[6], dst[6];
     uint16_t type = Options.TypeCount ? Options.Types[0] : NDISPROT_DEFAULT_ETHERTYPE;
+    static PT_PCAP_READER reader;
     FILE *in = NULL;
-    int swap = 0, rc;
+    int rc;
     unsigned long sequence = 0;
     DWORD n;
 
@@ -672,14 +870,13 @@ static int run(void)
     if (Options.FakeSource)
         memset(mac, 0, 6);
     if (Options.PcapIn != NULL) {
-        char err[160];
         in = fopen(Options.PcapIn, "rb");
         if (in == NULL) {
             fprintf(stderr, "prottest: %s: %s\n", Options.PcapIn, strerror(errno));
             return 2;
         }
-        if (pt_pcap_open(in, &swap, err, sizeof(err)) != 0) {
-            fprintf(stderr, "prottest: %s: %s\n", Options.PcapIn, err);
+        if (pt_pcap_open(&reader, in) != 0) {
+            fprintf(stderr, "prottest: %s: %s\n", Options.PcapIn, reader.Error);
             fclose(in);
             return 2;
         }
@@ -706,10 +903,9 @@ static int run(void)
                 long length;
                 memset(h, 0, sizeof(*h));
                 if (in != NULL) {
-                    char err[160];
-                    length = pt_pcap_next(in, swap, NDISPROT_FRAME_DATA(h), 1600, err, sizeof(err));
+                    length = pt_pcap_next(&reader, NDISPROT_FRAME_DATA(h), 1600);
                     if (length < 0) {
-                        fprintf(stderr, "prottest: %s: %s\n", Options.PcapIn, err);
+                        fprintf(stderr, "prottest: %s: %s\n", Options.PcapIn, reader.Error);
                         rc = 2;
                         goto out;
                     }

@@ -39,7 +39,23 @@ size_t pt_build_frame(uint8_t *Frame, size_t Length, const uint8_t Dst[6], const
 
 int pt_pcap_write_header(FILE *f);
 int pt_pcap_write_frame(FILE *f, uint64_t UnixMicros, const uint8_t *Frame, uint32_t Length, uint32_t OriginalLength);
-int pt_pcap_open(FILE *f, int *Swap, char *Error, size_t ErrorSize);
-long pt_pcap_next(FILE *f, int Swap, uint8_t *Frame, size_t Capacity, char *Error, size_t ErrorSize);
+/* Reading classic pcap (microsecond or nanosecond timestamps, either byte
+ * order) and pcapng (sections in either byte order, interface, enhanced
+ * and simple packet blocks; other blocks skipped). */
+#define PT_PCAPNG_MAX_INTERFACES 256
+typedef struct {
+    FILE *File;
+    int Ng, Swap, Nanos;
+    uint64_t Offset; /* of the next byte to read */
+    uint32_t Interfaces; /* of the current pcapng section */
+    uint16_t LinkType[PT_PCAPNG_MAX_INTERFACES];
+    uint32_t SnapLength[PT_PCAPNG_MAX_INTERFACES];
+    char Error[160]; /* "offset N: what is wrong" */
+} PT_PCAP_READER;
+
+/* 0, or -1 with Reader->Error set. */
+int pt_pcap_open(PT_PCAP_READER *Reader, FILE *f);
+/* The next frame's length, 0 at the end, or -1 with Reader->Error set. */
+long pt_pcap_next(PT_PCAP_READER *Reader, uint8_t *Frame, size_t Capacity);
 
 #endif
