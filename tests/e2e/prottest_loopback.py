@@ -130,6 +130,19 @@ def test_pcap_inputs(pt, tmp):
           f"a cut pcapng file: its whole frames are sent, then an error naming the file and offset ({r.stderr.strip()})")
 
 
+def test_open_errors(pt, tmp):
+    """No driver (no server) and a wrong adapter name are told apart; the wrong name lists the right ones."""
+    env = dict(pt.env, NDISKIT_HOST_SOCKET=os.path.join(tmp, "nobody-serves-this.sock"))
+    r = pt.run("-n", "1", ADAPTER, env=env)
+    check(r.returncode == 2 and "cannot open \\\\.\\NdisProt" in r.stderr and "is ndisprot loaded?" in r.stderr,
+          f"without the driver: 'cannot open \\\\.\\NdisProt ... is ndisprot loaded?', exit 2 ({r.stderr.strip()})")
+    r = pt.run("-n", "1", "\\DEVICE\\{NO-SUCH-ADAPTER}")
+    check(r.returncode == 2 and "OPEN_DEVICE failed for adapter '\\DEVICE\\{NO-SUCH-ADAPTER}'" in r.stderr and
+          "no such adapter" in r.stderr and f" 0. {ADAPTER}" in r.stderr and "loaded" not in r.stderr,
+          f"a wrong adapter name: 'OPEN_DEVICE failed for adapter ...' and the adapters there are, exit 2 "
+          f"({r.stderr.strip()})")
+
+
 def main():
     ndiskit, prottest_bin, so = sys.argv[1:4]
     try:
@@ -146,6 +159,7 @@ def main():
         test_usage(pt)
         test_read_write(pt)
         test_pcap_inputs(pt, tmp)
+        test_open_errors(pt, tmp)
         rc, log = host.stop()
         host = None
         check(rc == 0 and "0 leak(s), 0 verifier finding(s)" in log, "ndiskit host run unloads ndisprot cleanly")

@@ -21,6 +21,6 @@ done
 out=$("$here/run_exe.sh" "$prefix" "$exe" -n 1 '\DEVICE\{00000000-0000-0000-0000-000000000000}')
 rc=$?
 [ $rc -eq 2 ] || fail "without the driver: exit $rc, not 2: $out"
-printf '%s\n' "$out" | grep -qF 'CreateFile(\\.\NdisProt) failed: error 2 no such device' ||
+printf '%s\n' "$out" | grep -qF 'cannot open \\.\NdisProt: CreateFile failed: error 2 (not found): is ndisprot loaded?' ||
     fail "unclear error: $out"
 echo "prottest.exe under Wine: usage, bad option, missing driver - all as expected"

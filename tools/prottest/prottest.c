@@ -538,7 +538,7 @@ static unsigned long FramesWritten, FramesRead, WriteFailures;
 static const char *error_meaning(DWORD Error)
 {
     switch (Error) {
-    case 2: return "no such device: is ndisprot loaded (on Linux: is `ndiskit host run` serving it)?";
+    case 2: return "not found";
     case 5: return "access denied: ndisprot admits only Administrators and SYSTEM";
     case 6: return "invalid handle: no adapter opened on this handle, or it was unbound";
     case 21: return "device not ready: the adapter is paused or in low power";
@@ -651,13 +651,15 @@ static int pt_ioctl(DWORD Code, const void *In, DWORD InLength, void *Out, DWORD
     return 0;
 }
 
-static int enumerate(void)
+/* Lists the adapters ndisprot is bound to on Out: 0, or 2 after a failed call. */
+static int enumerate(FILE *Out)
 {
     union {
         NDISPROT_QUERY_BINDING q;
         uint8_t bytes[1024];
     } b;
-    for (ULONG i = 0;; i++) {
+    ULONG i;
+    for (i = 0;; i++) {
         char name[256], descr[256];
         DWORD n = 0;
         memset(&b, 0, sizeof(b));
@@ -675,8 +677,10 @@ static int enumerate(void)
         }
         pt_ascii_from_utf16(b.bytes + b.q.DeviceNameOffset, b.q.DeviceNameLength, name, sizeof(name));
         pt_ascii_from_utf16(b.bytes + b.q.DeviceDescrOffset, b.q.DeviceDescrLength, descr, sizeof(descr));
-        printf("%2lu. %s\n    - %s\n", (unsigned long)i, name, descr);
+        fprintf(Out, "%2lu. %s\n    - %s\n", (unsigned long)i, name, descr);
     }
+    if (i == 0)
+        fprintf(Out, "    (none: ndisprot is bound to no adapter yet)\n");
     return 0;
 }
 
@@ -695,9 +699,19 @@ static int open_adapter(uint8_t Mac[6])
         fprintf(stderr, "prottest: adapter name too long\n");
         return 1;
     }
-    rc = pt_ioctl(IOCTL_NDISPROT_OPEN_DEVICE, name, (DWORD)(units * 2), NULL, 0, NULL, "DeviceIoControl(IOCTL_NDISPROT_OPEN_DEVICE)");
-    if (rc != 0)
-        return rc;
+    if (!DeviceIoControl(Device, IOCTL_NDISPROT_OPEN_DEVICE, name, (DWORD)(units * 2), NULL, 0, &n, NULL)) {
+        /* ndisprot answers and the name is wrong: say so, and show the right ones. */
+        DWORD e = GetLastError();
+        if (e == 2) { /* STATUS_OBJECT_NAME_NOT_FOUND */
+            fprintf(stderr, "prottest: OPEN_DEVICE failed for adapter '%s': error 2, no such adapter; "
+                            "ndisprot is bound to:\n", Options.Adapter);
+            enumerate(stderr);
+        } else {
+            fprintf(stderr, "prottest: OPEN_DEVICE failed for adapter '%s': error %lu %s\n", Options.Adapter,
+                    (unsigned long)e, error_meaning(e));
+        }
+        return 2;
+    }
     memset(&oid, 0, sizeof(oid));
     oid.q.Oid = OID_802_3_CURRENT_ADDRESS;
     rc = pt_ioctl(IOCTL_NDISPROT_QUERY_OID_VALUE, &oid, sizeof(oid), &oid, sizeof(oid), &n,
@@ -854,11 +868,17 @@ static int run(void)
 
     Device = CreateFileA("\\\\.\\NdisProt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                          FILE_ATTRIBUTE_NORMAL, NULL);
-    if (Device == INVALID_HANDLE_VALUE)
-        return fail("CreateFile(\\\\.\\NdisProt)");
+    if (Device == INVALID_HANDLE_VALUE) {
+        DWORD e = GetLastError();
+        fprintf(stderr, "prottest: cannot open \\\\.\\NdisProt: CreateFile failed: error %lu %s\n", (unsigned long)e,
+                e == 2 ? "(not found): is ndisprot loaded? (on Linux: is `ndiskit host run` serving it, "
+                         "on the socket $NDISKIT_HOST_SOCKET names?)"
+                       : error_meaning(e));
+        return 2;
+    }
     rc = pt_ioctl(IOCTL_NDISPROT_BIND_WAIT, NULL, 0, NULL, 0, &n, "DeviceIoControl(IOCTL_NDISPROT_BIND_WAIT)");
     if (rc == 0 && Options.Enumerate)
-        rc = enumerate();
+        rc = enumerate(stdout);
     if (rc != 0 || Options.Adapter == NULL)
         return rc;
     rc = open_adapter(mac);
