@@ -8,19 +8,19 @@ come back as frames read).  No root, no network namespace.
 Checked: --help; -r and -w together; reading nanosecond pcap and pcapng
 files (-i, files made here with scapy); the open errors (no server, no
 such adapter); Ctrl-C and SIGTERM during a capture (a valid pcap, the
-summary, exit 0); when -T is an error; the progress line (-v) and quiet
-mode (-Q).  Every wait is for a condition (a line of output, a process
+summary, exit 0); when -T is an error.  Every wait is for a condition (a line of output, a process
 exit), bounded by a generous timeout, never a fixed sleep.
 
 Exit 0 passed, 1 failed, 77 skipped (python3-scapy missing).
 """
 import os
-import select
+import queue
 import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SKIP = 77
@@ -37,12 +37,53 @@ def check(cond, what):
     print(f"ok: {what}")
 
 
-class Host:
-    """`ndiskit host run` with ndisprot bound to an in-memory loopback adapter."""
+class Veth:
+    """A veth pair in this namespace (root only): the host's adapter on one
+    end, frames injected on the other with an AF_PACKET socket.  None where
+    that is not allowed; the tests that need frames from outside then skip."""
 
-    def __init__(self, ndiskit, so, sock):
+    def __init__(self):
+        n = os.getpid() % 100000
+        self.near, self.far = f"ptn{n}", f"ptf{n}"
+        self.name = "\\DEVICE\\{NKPACKET-" + self.near + "}"
+        self.ok = False
+        if os.geteuid() != 0:
+            self.why = "not root"
+            return
+        r = subprocess.run(["ip", "link", "add", self.near, "type", "veth", "peer", "name", self.far],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            self.why = "ip link add: " + r.stderr.strip()
+            return
+        for dev in (self.near, self.far):
+            subprocess.run(["sysctl", "-qw", f"net.ipv6.conf.{dev}.disable_ipv6=1"], capture_output=True)
+            subprocess.run(["ip", "link", "set", dev, "arp", "off", "up"], check=True)
+        self.near_mac = bytes.fromhex(open(f"/sys/class/net/{self.near}/address").read().strip().replace(":", ""))
+        self.far_mac = bytes.fromhex(open(f"/sys/class/net/{self.far}/address").read().strip().replace(":", ""))
+        self.ok = True
+
+    def frames(self, count, n=100):
+        return [frame(i, n, mac=self.near_mac)[:6] + self.far_mac + frame(i, n)[12:] for i in range(count)]
+
+    def send(self, frames):
+        import socket
+        with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+            s.bind((self.far, 0))
+            for f in frames:
+                s.send(f)
+
+    def remove(self):
+        if self.ok:
+            subprocess.run(["ip", "link", "del", self.near], capture_output=True)
+
+
+class Host:
+    """`ndiskit host run` with ndisprot bound to an in-memory loopback adapter (and the veth's near end)."""
+
+    def __init__(self, ndiskit, so, sock, veth):
         self.sock = sock
-        self.p = subprocess.Popen([ndiskit, "host", "run", so, "--loopback", ADAPTER, "--socket", sock],
+        extra = ["--adapter", veth.near] if veth.ok else []
+        self.p = subprocess.Popen([ndiskit, "host", "run", so, "--loopback", ADAPTER, *extra, "--socket", sock],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         # It says "serving its devices on ..." once it listens.
         line = self.p.stdout.readline()
@@ -60,19 +101,84 @@ class Prottest:
         self.binary = binary
         self.env = dict(os.environ, NDISKIT_HOST_SOCKET=sock)
 
+    # A run that ended inside a read (Ctrl-C, -T) leaves its handle to the
+    # process exit; the server closes it a moment later, and until then the
+    # adapter is busy for the next open.  Runs wait for that, up to 30 s.
+    BUSY = "error 170 busy"
+
     def run(self, *args, timeout=60, env=None):
-        return subprocess.run([self.binary, *args], env=env or self.env, capture_output=True, text=True,
-                              timeout=timeout)
+        deadline = time.monotonic() + 30
+        while True:
+            r = subprocess.run([self.binary, *args], env=env or self.env, capture_output=True, text=True,
+                               timeout=timeout)
+            if self.BUSY not in r.stderr or time.monotonic() > deadline:
+                return r
 
     def start(self, *args):
-        """Starts prottest and returns once it has opened the adapter ("opened ..." on stdout)."""
-        p = subprocess.Popen([self.binary, *args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-        line = p.stdout.readline()
-        if not line.startswith("opened"):
-            out, err = p.communicate(timeout=30)
-            raise Failed(f"prottest did not open the adapter: {line}{out}{err}")
-        return p
+        """Starts prottest; returns once it has opened the adapter ("opened ..." on stdout)."""
+        deadline = time.monotonic() + 30
+        while True:
+            r = Running([self.binary, *args], self.env)
+            try:
+                r.wait_line("stdout", lambda l: l.startswith("opened"))
+                return r
+            except Failed:
+                rc, out, err = r.finish()
+                if self.BUSY not in err or time.monotonic() > deadline:
+                    raise Failed(f"prottest did not open the adapter (exit {rc}): {out}{err}")
+
+
+class Running:
+    """A prottest run whose output lines are collected as they come (threads), to wait for one of them."""
+
+    def __init__(self, argv, env):
+        self.p = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines = {"stdout": [], "stderr": []}
+        self.queues = {"stdout": queue.Queue(), "stderr": queue.Queue()}
+        self.threads = [threading.Thread(target=self._collect, args=(name, getattr(self.p, name)), daemon=True)
+                        for name in ("stdout", "stderr")]
+        for t in self.threads:
+            t.start()
+
+    def _collect(self, name, stream):
+        for line in stream:
+            self.lines[name].append(line)
+            self.queues[name].put(line)
+        self.queues[name].put(None)
+
+    def wait_line(self, name, want, timeout=30):
+        """Waits for a line of stdout or stderr that contains want (or satisfies it); returns it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.queues[name].get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            if line is None:
+                raise Failed(f"no {name} line with {want!r}; got: {''.join(self.lines[name])[-2000:]}"
+                             f"{''.join(self.lines['stderr'])[-1000:]}")
+            if want(line) if callable(want) else want in line:
+                return line
+
+    def send_signal(self, sig):
+        self.p.send_signal(sig)
+
+    def finish(self, timeout=60):
+        """Waits for the exit: (exit status, all of stdout, all of stderr)."""
+        self.p.wait(timeout=timeout)
+        for t in self.threads:
+            t.join(timeout)
+        return self.p.returncode, "".join(self.lines["stdout"]), "".join(self.lines["stderr"])
+
+
+def summary_of(stdout):
+    """(written, refused, read) from prottest's summary line."""
+    for line in stdout.splitlines():
+        if " frame(s) written, " in line:
+            w, rest = line.split(" frame(s) written, ")
+            refused, rest = rest.split(" refused, ")
+            return int(w), int(refused), int(rest.split(" read")[0])
+    raise Failed("no summary line in: " + stdout)
 
 
 def frames_of(path):
@@ -143,6 +249,69 @@ def test_open_errors(pt, tmp):
           f"({r.stderr.strip()})")
 
 
+def test_interrupt(pt, tmp, veth):
+    """Ctrl-C and SIGTERM end a run normally: the summary, the capture whole and renamed, exit 0."""
+    out = os.path.join(tmp, "int.pcap")
+    # 1. Frames flowing (write a frame, read it back, ...): SIGINT between or inside calls.
+    p = pt.start("-o", out, "-s", ADAPTER)
+    p.wait_line("stdout", "read 100 bytes")
+    p.send_signal(signal.SIGINT)
+    rc, stdout, stderr = p.finish()
+    written, _, read = summary_of(stdout)
+    got = frames_of(out)
+    check(rc == 0 and "stopped by SIGINT" in stderr, f"SIGINT ends a running capture with exit 0 ({stderr.strip()})")
+    check(len(got) >= 1 and all(len(f) == 100 for f in got), f"its pcap holds {len(got)} whole frame(s)")
+    # prottest printed the per-frame lines itself: the pcap has every frame it read (the summary's count).
+    check(len(got) == read and written >= 1, f"the summary counts what the pcap holds ({read} read)")
+    check("statistics: received" in stdout, "-s statistics are printed after Ctrl-C")
+    check(not os.path.exists(out + ".partial"), "no FILE.partial is left")
+    # 2. Waiting in a read with nothing to read: SIGTERM.
+    p = pt.start("-r", "-o", out, "-T", "0", ADAPTER)
+    p.send_signal(signal.SIGTERM)
+    rc, stdout, stderr = p.finish()
+    check(rc == 0 and "stopped by SIGTERM" in stderr and summary_of(stdout) == (0, 0, 0),
+          f"SIGTERM ends a capture waiting for its first frame: summary, exit 0 ({stderr.strip()})")
+    check(frames_of(out) == [] and os.path.getsize(out) == 24, "its pcap is a valid empty capture (the header)")
+    # 3. Frames captured, then Ctrl-C while waiting for more.
+    if not veth.ok:
+        print(f"skip: Ctrl-C after frames from the wire ({veth.why})")
+        return
+    sent = veth.frames(5)
+    p = pt.start("-r", "-o", out, "-T", "0", veth.name)
+    veth.send(sent)
+    for _ in sent:
+        p.wait_line("stdout", "read 100 bytes")
+    p.send_signal(signal.SIGINT)
+    rc, stdout, stderr = p.finish()
+    check(rc == 0 and summary_of(stdout) == (0, 0, 5) and frames_of(out) == sent,
+          "Ctrl-C while a capture waits for more: the 5 frames read are in the pcap, byte-exact, exit 0")
+
+
+def test_timeout(pt, tmp, veth):
+    """-T is a failure only when the run had not done what it was asked."""
+    r = pt.run("-r", "-T", "300", ADAPTER)
+    check(r.returncode == 2 and "nothing was read" in r.stderr, f"-r -T: no frame at all is a failure ({r.stderr.strip()})")
+    r = pt.run("-r", "-n", "5", "-T", "300", ADAPTER)
+    check(r.returncode == 2 and "before its count" in r.stderr, "-r -n 5 -T: fewer than 5 frames is a failure")
+    r = pt.run("-n", "20", ADAPTER)
+    check(r.returncode == 0 and summary_of(r.stdout) == (20, 0, 20), "a run that reaches its count exits 0 (default -T)")
+    if not veth.ok:
+        print(f"skip: -T after frames from the wire ({veth.why})")
+        return
+    out = os.path.join(tmp, "idle.pcap")
+    sent = veth.frames(3)
+    p = pt.start("-r", "-o", out, "-T", "500", veth.name)
+    veth.send(sent)
+    rc, stdout, stderr = p.finish()
+    check(rc == 0 and "the capture ends" in stderr and summary_of(stdout) == (0, 0, 3) and
+          frames_of(out) == sent, f"-r without -n: the traffic stops, -T ends the capture, exit 0 ({stderr.strip()})")
+    p = pt.start("-r", "-n", "5", "-o", out, "-T", "500", veth.name)
+    veth.send(sent)
+    rc, stdout, stderr = p.finish()
+    check(rc == 2 and frames_of(out) == sent,
+          "-r -n 5 with 3 frames: -T is a failure, the 3 frames are kept")
+
+
 def main():
     ndiskit, prottest_bin, so = sys.argv[1:4]
     try:
@@ -153,13 +322,16 @@ def main():
     tmp = tempfile.mkdtemp(prefix="prottest-loopback-")
     sock = os.path.join(tmp, "host.sock")
     host = None
+    veth = Veth()
     try:
-        host = Host(ndiskit, so, sock)
+        host = Host(ndiskit, so, sock, veth)
         pt = Prottest(prottest_bin, sock)
         test_usage(pt)
         test_read_write(pt)
         test_pcap_inputs(pt, tmp)
         test_open_errors(pt, tmp)
+        test_interrupt(pt, tmp, veth)
+        test_timeout(pt, tmp, veth)
         rc, log = host.stop()
         host = None
         check(rc == 0 and "0 leak(s), 0 verifier finding(s)" in log, "ndiskit host run unloads ndisprot cleanly")
@@ -170,6 +342,7 @@ def main():
     finally:
         if host is not None:
             print(host.stop()[1])
+        veth.remove()
 
 
 if __name__ == "__main__":

@@ -187,6 +187,35 @@ static void test_pcap_round_trip(void **state)
     fclose(f);
 }
 
+/* -T ends a run; it failed unless the run had done what it was asked. */
+static void test_timeout_policy(void **state)
+{
+    PT_OPTIONS o;
+    (void)state;
+
+    /* An open-ended capture: ended by the traffic stopping, once it read something. */
+    assert_int_equal(Parse(&o, "-r", "a", NULL), 0);
+    assert_false(pt_timeout_is_error(&o, 0, 1));
+    assert_false(pt_timeout_is_error(&o, 0, 1000));
+    assert_true(pt_timeout_is_error(&o, 0, 0));
+    /* With a count: done only when the count was reached, in each direction the mode uses. */
+    assert_int_equal(Parse(&o, "-r", "-n", "5", "a", NULL), 0);
+    assert_true(pt_timeout_is_error(&o, 0, 4));
+    assert_false(pt_timeout_is_error(&o, 0, 5));
+    assert_int_equal(Parse(&o, "-w", "-n", "5", "a", NULL), 0);
+    assert_true(pt_timeout_is_error(&o, 4, 0));
+    assert_false(pt_timeout_is_error(&o, 5, 0));
+    assert_int_equal(Parse(&o, "-n", "5", "a", NULL), 0);
+    assert_true(pt_timeout_is_error(&o, 5, 4));
+    assert_true(pt_timeout_is_error(&o, 4, 5));
+    assert_false(pt_timeout_is_error(&o, 5, 5));
+    /* Open-ended writing (or write-and-read) that stalls: the adapter stopped taking or returning frames. */
+    assert_int_equal(Parse(&o, "-w", "a", NULL), 0);
+    assert_true(pt_timeout_is_error(&o, 100, 0));
+    assert_int_equal(Parse(&o, "a", NULL), 0);
+    assert_true(pt_timeout_is_error(&o, 100, 99));
+}
+
 /* ---- pcap and pcapng files written here, byte by byte --------------------------------- */
 
 typedef struct {
@@ -544,6 +573,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_read_write_modes),
+        cmocka_unit_test(test_timeout_policy),
         cmocka_unit_test(test_names_and_frames),
         cmocka_unit_test(test_pcap_round_trip),
         cmocka_unit_test(test_pcapng),

@@ -9,7 +9,14 @@
  * extensions (protuser.h part two).  Plain C11.
  *
  * Exit status: 0 done, 1 usage error, 2 an I/O call failed (the message
- * names the call and the Win32 error).
+ * names the call and the Win32 error) or the run ended unfinished (-T).
+ * Ctrl-C or SIGTERM ends a run normally (0): the capture so far is kept.
+ *
+ * Threads: the main thread does the work, holding Lock except while it
+ * waits in a call on the device.  The stopper (Ctrl-C, SIGTERM) and the
+ * monitor (-T) ask it to stop; if it stays inside a
+ * call (a read that no frame answers), they take Lock and end the run in
+ * its place: the summary, the capture closed and renamed, the exit.
  */
 #ifndef _WIN32
 #define _GNU_SOURCE 1 /* clock_gettime, usleep */
@@ -18,6 +25,8 @@
 #include <winioctl.h>
 
 #include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -33,6 +42,7 @@
 #define PT_THREAD DWORD WINAPI
 #else
 #include <pthread.h>
+#include <semaphore.h>
 #include <unistd.h>
 #define PT_THREAD void *
 #endif
@@ -263,6 +273,13 @@ int pt_pcap_write_frame(FILE *f, uint64_t UnixMicros, const uint8_t *Frame, uint
     put32(h + 8, Length);
     put32(h + 12, OriginalLength);
     return fwrite(h, 1, sizeof(h), f) == sizeof(h) && fwrite(Frame, 1, Length, f) == Length ? 0 : -1;
+}
+
+int pt_timeout_is_error(const PT_OPTIONS *o, uint64_t Written, uint64_t Read)
+{
+    if (o->Count != 0)
+        return !((o->Mode == PT_READ || Written >= o->Count) && (o->Mode == PT_WRITE || Read >= o->Count));
+    return o->Mode != PT_READ || Read == 0;
 }
 
 /* ---- reading pcap and pcapng files (LINKTYPE_ETHERNET) --------------------------------
@@ -531,9 +548,22 @@ size_t pt_build_frame(uint8_t *Frame, size_t Length, const uint8_t Dst[6], const
 
 static PT_OPTIONS Options;
 static HANDLE Device = INVALID_HANDLE_VALUE;
+/* Counted by the main thread, read by the monitor. */
+static _Atomic uint64_t FramesWritten, FramesRead, WriteFailures;
+
+/* The capture (-o): whole records into PcapTemp (FILE.partial), renamed to
+ * FILE when the run ends, however it ends, unless a record could not be
+ * written (PcapBroken: then it is removed). */
 static FILE *PcapOut;
-static volatile long Progress; /* bumped by every completed read or write: the watchdog's pulse */
-static unsigned long FramesWritten, FramesRead, WriteFailures;
+static char *PcapTemp;
+static int PcapBroken;
+
+/* Stopping: the first reason wins. */
+enum { STOP_NONE, STOP_SIGNAL, STOP_TIMEOUT };
+#define PT_STOPPED (-1) /* a run's status: a call ended because the run was told to stop */
+static _Atomic int StopReason;
+static volatile sig_atomic_t StopSignal;
+static int Finishing; /* under Lock: someone is ending the run; no one else may */
 
 static const char *error_meaning(DWORD Error)
 {
@@ -560,46 +590,216 @@ static const char *error_meaning(DWORD Error)
 static int fail(const char *Call)
 {
     DWORD e = GetLastError();
+    if (StopReason != STOP_NONE)
+        return PT_STOPPED; /* cancelled because we stop: not a failure */
     fprintf(stderr, "prottest: %s failed: error %lu %s\n", Call, (unsigned long)e, error_meaning(e));
     return 2;
 }
 
-static PT_THREAD watchdog(void *Arg)
-{
-    (void)Arg;
-    for (;;) {
-        long before = Progress;
-#ifdef _WIN32
-        Sleep(Options.TimeoutMs);
-#else
-        usleep((useconds_t)Options.TimeoutMs * 1000u);
-#endif
-        if (Progress == before) {
-            fprintf(stderr, "prottest: no frame for %lu ms (-T); %lu written, %lu read\n",
-                    (unsigned long)Options.TimeoutMs, FramesWritten, FramesRead);
-            if (PcapOut != NULL)
-                fflush(PcapOut);
-            exit(2);
-        }
-    }
-#ifndef _WIN32
-    return NULL;
-#endif
-}
+/* ---- the lock, the stopper and the monitor --------------------------------------------- */
 
-static void start_watchdog(void)
-{
-    if (Options.TimeoutMs == 0)
-        return;
 #ifdef _WIN32
-    HANDLE t = CreateThread(NULL, 0, watchdog, NULL, 0, NULL);
-    if (t != NULL)
-        CloseHandle(t);
+static CRITICAL_SECTION Lock;
+static CONDITION_VARIABLE FinishingChanged;
+static void lock_init(void)
+{
+    InitializeCriticalSection(&Lock);
+    InitializeConditionVariable(&FinishingChanged);
+}
+static void lock(void) { EnterCriticalSection(&Lock); }
+static void unlock(void) { LeaveCriticalSection(&Lock); }
+static void wait_finishing(uint64_t Ms) { SleepConditionVariableCS(&FinishingChanged, &Lock, (DWORD)Ms); }
+static void finishing_changed(void) { WakeAllConditionVariable(&FinishingChanged); }
+static uint64_t now_ms(void) { return GetTickCount64(); }
+#else
+static pthread_mutex_t Lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t FinishingChanged;
+static void lock_init(void)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&FinishingChanged, &a);
+    pthread_condattr_destroy(&a);
+}
+static void lock(void) { pthread_mutex_lock(&Lock); }
+static void unlock(void) { pthread_mutex_unlock(&Lock); }
+static void wait_finishing(uint64_t Ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += (time_t)(Ms / 1000);
+    t.tv_nsec += (long)(Ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&FinishingChanged, &Lock, &t);
+}
+static void finishing_changed(void) { pthread_cond_broadcast(&FinishingChanged); }
+static uint64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+#endif
+
+static int start_thread(PT_THREAD (*Body)(void *))
+{
+#ifdef _WIN32
+    HANDLE t = CreateThread(NULL, 0, Body, NULL, 0, NULL);
+    if (t == NULL)
+        return -1;
+    CloseHandle(t);
 #else
     pthread_t t;
-    if (pthread_create(&t, NULL, watchdog, NULL) == 0)
-        pthread_detach(t);
+    if (pthread_create(&t, NULL, Body, NULL) != 0)
+        return -1;
+    pthread_detach(t);
 #endif
+    return 0;
+}
+
+/* Calls on the device, made without Lock (they may wait for a frame). */
+static BOOL dev_ioctl(DWORD Code, const void *In, DWORD InLength, void *Out, DWORD OutLength, DWORD *Bytes)
+{
+    BOOL ok;
+    DWORD e;
+    unlock();
+    ok = DeviceIoControl(Device, Code, (LPVOID)In, InLength, Out, OutLength, Bytes, NULL);
+    e = GetLastError();
+    lock();
+    SetLastError(e);
+    return ok;
+}
+
+static BOOL dev_read(void *Buffer, DWORD Length, DWORD *Bytes)
+{
+    BOOL ok;
+    DWORD e;
+    unlock();
+    ok = ReadFile(Device, Buffer, Length, Bytes, NULL);
+    e = GetLastError();
+    lock();
+    SetLastError(e);
+    return ok;
+}
+
+static BOOL dev_write(const void *Buffer, DWORD Length, DWORD *Bytes)
+{
+    BOOL ok;
+    DWORD e;
+    unlock();
+    ok = WriteFile(Device, Buffer, Length, Bytes, NULL);
+    e = GetLastError();
+    lock();
+    SetLastError(e);
+    return ok;
+}
+
+static int finish(int Rc, int FromMain);
+
+/* Asks the main thread to stop and gives it a moment to end the run
+ * itself (with -s, its statistics need the handle); if it stays inside a
+ * call on the device, ends the run in its place and exits. */
+static void request_stop(int Reason)
+{
+    int none = STOP_NONE;
+    uint64_t deadline;
+    if (!atomic_compare_exchange_strong(&StopReason, &none, Reason))
+        return;
+#ifdef _WIN32
+    if (Device != INVALID_HANDLE_VALUE)
+        CancelIoEx(Device, NULL); /* a waiting read returns (ERROR_OPERATION_ABORTED) */
+#endif
+    lock();
+    deadline = now_ms() + 300;
+    while (!Finishing && now_ms() < deadline)
+        wait_finishing(deadline - now_ms());
+    if (Finishing) {
+        unlock();
+        return;
+    }
+    Finishing = 1; /* the main thread waits for Lock or inside a call: it never comes back */
+    exit(finish(PT_STOPPED, 0));
+}
+
+#ifdef _WIN32
+static BOOL WINAPI on_console_event(DWORD Event)
+{
+    if ((Event != CTRL_C_EVENT && Event != CTRL_BREAK_EVENT) || StopReason != STOP_NONE)
+        return FALSE; /* the default: end the process (a second Ctrl-C ends it at once) */
+    StopSignal = Event == CTRL_C_EVENT ? SIGINT : 21 /* SIGBREAK */;
+    request_stop(STOP_SIGNAL);
+    return TRUE;
+}
+
+static void catch_stop_signals(void)
+{
+    SetConsoleCtrlHandler(on_console_event, TRUE);
+}
+#else
+static sem_t StopPosted;
+
+static void on_signal(int Signal)
+{
+    StopSignal = Signal;
+    sem_post(&StopPosted); /* async-signal-safe; the stopper thread does the rest */
+}
+
+static PT_THREAD stopper(void *Arg)
+{
+    (void)Arg;
+    while (sem_wait(&StopPosted) != 0)
+        ;
+    request_stop(STOP_SIGNAL);
+    return NULL;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction a;
+    if (sem_init(&StopPosted, 0, 0) != 0 || start_thread(stopper) != 0)
+        return; /* then Ctrl-C ends prottest the default way */
+    memset(&a, 0, sizeof(a));
+    a.sa_handler = on_signal;
+    sigemptyset(&a.sa_mask);
+    a.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends prottest at once */
+    sigaction(SIGINT, &a, NULL);
+    sigaction(SIGTERM, &a, NULL);
+}
+#endif
+
+/* -T: no frame written or read for TimeoutMs. */
+static PT_THREAD monitor(void *Arg)
+{
+    uint64_t lastChange = now_ms();
+    uint64_t seen = FramesWritten + WriteFailures + FramesRead;
+    (void)Arg;
+    for (;;) {
+        uint64_t t = now_ms(), pulse = FramesWritten + WriteFailures + FramesRead, wake;
+        if (pulse != seen) {
+            seen = pulse;
+            lastChange = t;
+        }
+        if (Options.TimeoutMs != 0 && t - lastChange >= Options.TimeoutMs) {
+            request_stop(STOP_TIMEOUT);
+            break;
+        }
+        /* Wake for the deadline, and at least every 100 ms to see progress. */
+        wake = t + 100;
+        if (Options.TimeoutMs != 0 && lastChange + Options.TimeoutMs < wake)
+            wake = lastChange + Options.TimeoutMs;
+        Sleep((DWORD)(wake > t ? wake - t : 1));
+    }
+    return 0;
+}
+
+static void start_monitor(void)
+{
+    if (Options.TimeoutMs != 0)
+        start_thread(monitor);
 }
 
 static uint64_t unix_micros_from_filetime(int64_t FileTime)
@@ -632,10 +832,10 @@ static void show_frame(const uint8_t *Frame, uint32_t Length, uint32_t Original)
 static int record_frame(const uint8_t *Frame, uint32_t Length, uint32_t Original, uint64_t Micros)
 {
     FramesRead++;
-    Progress++;
     show_frame(Frame, Length, Original);
     if (PcapOut != NULL && pt_pcap_write_frame(PcapOut, Micros, Frame, Length, Original) != 0) {
-        fprintf(stderr, "prottest: writing %s: %s\n", Options.PcapOut, strerror(errno));
+        fprintf(stderr, "prottest: writing %s: %s\n", PcapTemp, strerror(errno));
+        PcapBroken = 1;
         return 2;
     }
     return 0;
@@ -644,7 +844,7 @@ static int record_frame(const uint8_t *Frame, uint32_t Length, uint32_t Original
 static int pt_ioctl(DWORD Code, const void *In, DWORD InLength, void *Out, DWORD OutLength, DWORD *Bytes, const char *Name)
 {
     DWORD n = 0;
-    if (!DeviceIoControl(Device, Code, (LPVOID)In, InLength, Out, OutLength, &n, NULL))
+    if (!dev_ioctl(Code, In, InLength, Out, OutLength, &n))
         return fail(Name);
     if (Bytes != NULL)
         *Bytes = n;
@@ -664,7 +864,7 @@ static int enumerate(FILE *Out)
         DWORD n = 0;
         memset(&b, 0, sizeof(b));
         b.q.BindingIndex = i;
-        if (!DeviceIoControl(Device, IOCTL_NDISPROT_QUERY_BINDING, &b, sizeof(b.q), &b, sizeof(b), &n, NULL)) {
+        if (!dev_ioctl(IOCTL_NDISPROT_QUERY_BINDING, &b, sizeof(b.q), &b, sizeof(b), &n)) {
             DWORD e = GetLastError();
             if (e == 259) /* ERROR_NO_MORE_ITEMS: STATUS_NO_MORE_ENTRIES */
                 break;
@@ -699,7 +899,7 @@ static int open_adapter(uint8_t Mac[6])
         fprintf(stderr, "prottest: adapter name too long\n");
         return 1;
     }
-    if (!DeviceIoControl(Device, IOCTL_NDISPROT_OPEN_DEVICE, name, (DWORD)(units * 2), NULL, 0, &n, NULL)) {
+    if (!dev_ioctl(IOCTL_NDISPROT_OPEN_DEVICE, name, (DWORD)(units * 2), NULL, 0, &n)) {
         /* ndisprot answers and the name is wrong: say so, and show the right ones. */
         DWORD e = GetLastError();
         if (e == 2) { /* STATUS_OBJECT_NAME_NOT_FOUND */
@@ -762,11 +962,11 @@ static int read_some(uint8_t *Buffer, size_t Capacity, unsigned long Want)
 {
     DWORD n = 0;
     if (Options.Batch == 0) {
-        if (!ReadFile(Device, Buffer, MAX_FRAME, &n, NULL))
+        if (!dev_read(Buffer, MAX_FRAME, &n))
             return fail("ReadFile");
         return record_frame(Buffer, n, n, now_micros());
     }
-    if (!DeviceIoControl(Device, IOCTL_NDISPROT_READ_BATCH, NULL, 0, Buffer, (DWORD)Capacity, &n, NULL))
+    if (!dev_ioctl(IOCTL_NDISPROT_READ_BATCH, NULL, 0, Buffer, (DWORD)Capacity, &n))
         return fail("DeviceIoControl(IOCTL_NDISPROT_READ_BATCH)");
     for (size_t off = 0; off + sizeof(NDISPROT_FRAME_HEADER) <= n && Want != 0; Want--) {
         const NDISPROT_FRAME_HEADER *h = (const NDISPROT_FRAME_HEADER *)(Buffer + off);
@@ -790,18 +990,20 @@ static int write_batch(uint8_t *Records, size_t Size, unsigned Count)
     DWORD n = 0;
     if (Options.Batch == 0) {
         const NDISPROT_FRAME_HEADER *h = (const NDISPROT_FRAME_HEADER *)Records;
-        if (!WriteFile(Device, NDISPROT_FRAME_DATA(h), h->Length, &n, NULL)) {
-            WriteFailures++;
-            return fail("WriteFile");
+        if (!dev_write(NDISPROT_FRAME_DATA(h), h->Length, &n)) {
+            int rc = fail("WriteFile");
+            if (rc != PT_STOPPED)
+                WriteFailures++;
+            return rc;
         }
         FramesWritten++;
-        Progress++;
         return 0;
     }
-    if (!DeviceIoControl(Device, IOCTL_NDISPROT_WRITE_BATCH, Records, (DWORD)Size, results, Count * sizeof(LONG), &n,
-                         NULL)) {
-        WriteFailures += Count;
-        return fail("DeviceIoControl(IOCTL_NDISPROT_WRITE_BATCH)");
+    if (!dev_ioctl(IOCTL_NDISPROT_WRITE_BATCH, Records, (DWORD)Size, results, Count * sizeof(LONG), &n)) {
+        int rc = fail("DeviceIoControl(IOCTL_NDISPROT_WRITE_BATCH)");
+        if (rc != PT_STOPPED)
+            WriteFailures += Count;
+        return rc;
     }
     for (unsigned i = 0; i < Count && i < n / sizeof(LONG); i++) {
         if (results[i] == 0) {
@@ -811,7 +1013,6 @@ static int write_batch(uint8_t *Records, size_t Size, unsigned Count)
             fprintf(stderr, "prottest: batched frame %u refused: NTSTATUS 0x%08lx\n", i, (unsigned long)results[i]);
         }
     }
-    Progress++;
     return 0;
 }
 
@@ -846,11 +1047,106 @@ static void usage(FILE *f)
             "  -p          promiscuous           -q N  receive queue length (frames)\n"
             "  -b N        batched I/O: N frames per write, reads of up to N frames\n"
             "  -s          print the open's statistics at the end\n"
-            "  -x          hex-dump every frame read   -o FILE  save frames read as pcap\n"
+            "  -x          hex-dump every frame read\n"
+            "  -o FILE     save the frames read as pcap (FILE.partial until the end, also after Ctrl-C)\n"
             "  -i FILE     send the frames of a pcap or pcapng file instead of generated ones\n"
-            "  -T MS       give up after MS ms without progress (default 5000; 0: never)\n"
-            "  -h, --help  this text\n",
+            "  -T MS       end after MS ms without a frame (default 5000; 0: never): a failure (exit 2)\n"
+            "              unless the -n count was reached or, without -n, -r had read a frame\n"
+            "  -h, --help  this text\n"
+            "Ctrl-C (SIGINT, SIGTERM) ends a run normally: the summary, the capture kept, exit 0.\n",
             MAX_FRAME);
+}
+
+static int replace_file(const char *From, const char *To)
+{
+#ifdef _WIN32
+    return MoveFileExA(From, To, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+#else
+    return rename(From, To);
+#endif
+}
+
+/* Creates the capture file (FILE.partial until the run ends): 0 or 2. */
+static int open_capture(void)
+{
+    size_t n = strlen(Options.PcapOut);
+    PcapTemp = malloc(n + sizeof(".partial"));
+    if (PcapTemp == NULL) {
+        fprintf(stderr, "prottest: out of memory\n");
+        return 2;
+    }
+    memcpy(PcapTemp, Options.PcapOut, n);
+    memcpy(PcapTemp + n, ".partial", sizeof(".partial"));
+    PcapOut = fopen(PcapTemp, "wb");
+    if (PcapOut == NULL || pt_pcap_write_header(PcapOut) != 0) {
+        fprintf(stderr, "prottest: %s: %s\n", PcapTemp, strerror(errno));
+        if (PcapOut != NULL) {
+            fclose(PcapOut);
+            PcapOut = NULL;
+            remove(PcapTemp);
+        }
+        return 2;
+    }
+    return 0;
+}
+
+/* Closes the capture and gives it its name: 0, or 2 (it could not be written whole: removed). */
+static int close_capture(void)
+{
+    int broken = PcapBroken;
+    if (PcapOut == NULL)
+        return 0;
+    if (fclose(PcapOut) != 0) {
+        fprintf(stderr, "prottest: %s: %s\n", PcapTemp, strerror(errno));
+        broken = 1;
+    }
+    PcapOut = NULL;
+    if (broken) {
+        fprintf(stderr, "prottest: %s was not written whole: removed\n", PcapTemp);
+        remove(PcapTemp);
+        return 2;
+    }
+    if (replace_file(PcapTemp, Options.PcapOut) != 0) {
+        fprintf(stderr, "prottest: cannot rename %s to %s: %s (the capture stays in the first)\n", PcapTemp,
+                Options.PcapOut, strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+/* Ends the run, with Lock held: why it stopped, the summary, the statistics
+ * (FromMain: the handle is free for them), the capture.  The exit status. */
+static int finish(int Rc, int FromMain)
+{
+    int reason = StopReason;
+    uint64_t attempted = FramesWritten + WriteFailures, read = FramesRead;
+    if (Rc == PT_STOPPED)
+        Rc = 0;
+    if (reason == STOP_SIGNAL) {
+        fprintf(stderr, "prottest: stopped by %s\n", StopSignal == SIGINT ? "SIGINT (Ctrl-C)" :
+                                                      StopSignal == SIGTERM ? "SIGTERM" : "Ctrl-Break");
+    } else if (reason == STOP_TIMEOUT) {
+        int error = pt_timeout_is_error(&Options, attempted, read);
+        fprintf(stderr, "prottest: no frame for %lu ms (-T): %s\n", (unsigned long)Options.TimeoutMs,
+                !error ? "the capture ends"
+                : Options.Count != 0 ? "the run ends before its count (-n)"
+                : Options.Mode == PT_READ ? "nothing was read"
+                : "the run ends unfinished");
+        if (error && Rc == 0)
+            Rc = 2;
+    }
+    printf("%llu frame(s) written, %llu refused, %llu read\n", (unsigned long long)FramesWritten,
+           (unsigned long long)WriteFailures, (unsigned long long)FramesRead);
+    if (Options.Statistics && FromMain && Rc == 0)
+        Rc = statistics();
+    else if (Options.Statistics && !FromMain)
+        fprintf(stderr, "prottest: no statistics: the handle is still inside a call\n");
+    if (close_capture() != 0 && Rc == 0)
+        Rc = 2;
+    if (Rc == 0 && WriteFailures != 0)
+        Rc = 2;
+    fflush(stdout);
+    return Rc;
 }
 
 static int run(void)
@@ -866,6 +1162,9 @@ static int run(void)
     unsigned long sequence = 0;
     DWORD n;
 
+    lock_init();
+    lock(); /* held but inside calls on the device */
+    catch_stop_signals();
     Device = CreateFileA("\\\\.\\NdisProt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                          FILE_ATTRIBUTE_NORMAL, NULL);
     if (Device == INVALID_HANDLE_VALUE) {
@@ -879,11 +1178,15 @@ static int run(void)
     rc = pt_ioctl(IOCTL_NDISPROT_BIND_WAIT, NULL, 0, NULL, 0, &n, "DeviceIoControl(IOCTL_NDISPROT_BIND_WAIT)");
     if (rc == 0 && Options.Enumerate)
         rc = enumerate(stdout);
+    if (rc == PT_STOPPED)
+        goto out;
     if (rc != 0 || Options.Adapter == NULL)
         return rc;
     rc = open_adapter(mac);
     if (rc == 0)
         rc = configure();
+    if (rc == PT_STOPPED)
+        goto out;
     if (rc != 0)
         return rc;
     memcpy(dst, Options.HaveDestination ? Options.Destination : mac, 6);
@@ -901,18 +1204,18 @@ static int run(void)
             return 2;
         }
     }
-    if (Options.PcapOut != NULL) {
-        PcapOut = fopen(Options.PcapOut, "wb");
-        if (PcapOut == NULL || pt_pcap_write_header(PcapOut) != 0) {
-            fprintf(stderr, "prottest: %s: %s\n", Options.PcapOut, strerror(errno));
-            return 2;
-        }
+    if (Options.PcapOut != NULL && open_capture() != 0) {
+        if (in != NULL)
+            fclose(in);
+        return 2;
     }
-    start_watchdog();
+    start_monitor();
 
     for (;;) {
         unsigned batch = Options.Batch ? Options.Batch : 1, built = 0;
         size_t size = 0;
+        if (StopReason != STOP_NONE)
+            break;
         if (Options.Mode != PT_READ) {
             if (Options.Count != 0 && FramesWritten + WriteFailures >= Options.Count)
                 break;
@@ -949,26 +1252,22 @@ static int run(void)
             if (Options.Count != 0 && FramesRead >= Options.Count)
                 break;
             do {
-                rc = read_some(readBuffer, readCapacity, Options.Count ? Options.Count - FramesRead : (unsigned long)-1);
+                rc = read_some(readBuffer, readCapacity,
+                               Options.Count ? (unsigned long)(Options.Count - FramesRead) : (unsigned long)-1);
                 if (rc != 0)
                     goto out;
             } while (Options.Mode == PT_WRITE_READ && FramesRead < FramesWritten &&
-                     (Options.Count == 0 || FramesRead < Options.Count));
+                     (Options.Count == 0 || FramesRead < Options.Count) && StopReason == STOP_NONE);
         }
     }
 out:
-    printf("%lu frame(s) written, %lu refused, %lu read\n", FramesWritten, WriteFailures, FramesRead);
-    if (rc == 0 && Options.Statistics)
-        rc = statistics();
+    Finishing = 1; /* from here on, the stopper and the monitor leave the end to us */
+    finishing_changed();
+    rc = finish(rc, 1);
     if (in != NULL)
         fclose(in);
-    if (PcapOut != NULL && fclose(PcapOut) != 0 && rc == 0) {
-        fprintf(stderr, "prottest: %s: %s\n", Options.PcapOut, strerror(errno));
-        rc = 2;
-    }
     CloseHandle(Device);
-    if (rc == 0 && WriteFailures != 0)
-        rc = 2;
+    unlock();
     return rc;
 }
 

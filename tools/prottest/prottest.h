@@ -29,6 +29,13 @@ typedef struct {
 /* 0, or -1 with Options->Error set. */
 int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *Options);
 int pt_parse_mac(const char *Text, uint8_t Mac[6]);
+
+/* A run that -T ends (no frame written or read for TimeoutMs) failed
+ * unless it had done what it was asked: reached its -n count, or, as an
+ * open-ended capture (-r without -n), read at least one frame.  Written
+ * counts the frames sent and refused. */
+int pt_timeout_is_error(const PT_OPTIONS *Options, uint64_t Written, uint64_t Read);
+
 /* Text as UTF-16 units with a NUL; the units before it, or 0 if it does not fit. */
 size_t pt_utf16_from_ascii(const char *Text, uint16_t *Out, size_t Capacity);
 /* UTF-16 bytes (little-endian) to ASCII ('?' for the rest), NUL-terminated. */
