@@ -8,7 +8,8 @@ come back as frames read).  No root, no network namespace.
 Checked: --help; -r and -w together; reading nanosecond pcap and pcapng
 files (-i, files made here with scapy); the open errors (no server, no
 such adapter); Ctrl-C and SIGTERM during a capture (a valid pcap, the
-summary, exit 0); when -T is an error.  Every wait is for a condition (a line of output, a process
+summary, exit 0); when -T is an error; the progress line (-v) and quiet
+mode (-Q).  Every wait is for a condition (a line of output, a process
 exit), bounded by a generous timeout, never a fixed sleep.
 
 Exit 0 passed, 1 failed, 77 skipped (python3-scapy missing).
@@ -312,6 +313,21 @@ def test_timeout(pt, tmp, veth):
           "-r -n 5 with 3 frames: -T is a failure, the 3 frames are kept")
 
 
+def test_progress_and_quiet(pt):
+    """-v: a progress line a second on stderr; -Q: no line per frame."""
+    p = pt.start("-v", "-b", "16", ADAPTER)
+    line = p.wait_line("stderr", lambda l: " pps, " in l and " Mbit/s)" in l and " read (" in l)
+    p.send_signal(signal.SIGINT)
+    rc, _, _ = p.finish()
+    check(rc == 0 and line.startswith("prottest: ") and " written (" in line,
+          f"-v prints a progress line ({line.strip()})")
+    r = pt.run("-Q", "-n", "20", ADAPTER)
+    check(r.returncode == 0 and "read 100 bytes" not in r.stdout and summary_of(r.stdout) == (20, 0, 20),
+          "-Q prints no line per frame, still the summary")
+    r = pt.run("--quiet", "-v", ADAPTER)
+    check(r.returncode == 1 and "-Q" in r.stderr, "-Q with -v is a usage error")
+
+
 def main():
     ndiskit, prottest_bin, so = sys.argv[1:4]
     try:
@@ -332,6 +348,7 @@ def main():
         test_open_errors(pt, tmp)
         test_interrupt(pt, tmp, veth)
         test_timeout(pt, tmp, veth)
+        test_progress_and_quiet(pt)
         rc, log = host.stop()
         host = None
         check(rc == 0 and "0 leak(s), 0 verifier finding(s)" in log, "ndiskit host run unloads ndisprot cleanly")

@@ -216,6 +216,39 @@ static void test_timeout_policy(void **state)
     assert_true(pt_timeout_is_error(&o, 100, 99));
 }
 
+static void test_progress_and_quiet(void **state)
+{
+    PT_OPTIONS o;
+    PT_COUNTS before = {1000, 100000, 900, 90000}, now = {3000, 350000, 2900, 340000};
+    char line[200], tiny[12];
+    (void)state;
+
+    pt_format_progress(line, sizeof(line), PT_WRITE_READ, 12.04, &now, &before, 2.0);
+    assert_string_equal(line, "12.0 s: 3000 written (1000 pps, 1.0 Mbit/s), 2900 read (1000 pps, 1.0 Mbit/s)");
+    pt_format_progress(line, sizeof(line), PT_READ, 1, &now, &before, 1.0);
+    assert_string_equal(line, "1.0 s: 2900 read (2000 pps, 2.0 Mbit/s)");
+    pt_format_progress(line, sizeof(line), PT_WRITE, 1, &now, &before, 0);
+    assert_string_equal(line, "1.0 s: 3000 written (2000 pps, 2.0 Mbit/s)");
+    assert_int_equal(pt_format_progress(tiny, sizeof(tiny), PT_WRITE, 1, &now, &before, 1), 11); /* cut, terminated */
+    assert_int_equal(strlen(tiny), 11);
+
+    assert_int_equal(Parse(&o, "a", NULL), 0);
+    assert_false(o.Quiet || o.Verbose);
+    assert_int_equal(Parse(&o, "-Q", "a", NULL), 0);
+    assert_true(o.Quiet);
+    assert_int_equal(Parse(&o, "--quiet", "a", NULL), 0);
+    assert_true(o.Quiet);
+    assert_int_equal(Parse(&o, "-v", "a", NULL), 0);
+    assert_true(o.Verbose);
+    assert_int_equal(Parse(&o, "--verbose", "a", NULL), 0);
+    assert_true(o.Verbose);
+    assert_int_equal(Parse(&o, "-Q", "-x", "a", NULL), -1);
+    assert_non_null(strstr(o.Error, "-x"));
+    assert_int_equal(Parse(&o, "-v", "--quiet", "a", NULL), -1);
+    assert_non_null(strstr(o.Error, "-v"));
+    assert_int_equal(Parse(&o, "-q", "a", NULL), -1); /* -q stays the queue length, with its value */
+}
+
 /* ---- pcap and pcapng files written here, byte by byte --------------------------------- */
 
 typedef struct {
@@ -574,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_read_write_modes),
         cmocka_unit_test(test_timeout_policy),
+        cmocka_unit_test(test_progress_and_quiet),
         cmocka_unit_test(test_names_and_frames),
         cmocka_unit_test(test_pcap_round_trip),
         cmocka_unit_test(test_pcapng),

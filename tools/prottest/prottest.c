@@ -14,7 +14,7 @@
  *
  * Threads: the main thread does the work, holding Lock except while it
  * waits in a call on the device.  The stopper (Ctrl-C, SIGTERM) and the
- * monitor (-T) ask it to stop; if it stays inside a
+ * monitor (-T, the progress line) ask it to stop; if it stays inside a
  * call (a read that no frame answers), they take Lock and end the run in
  * its place: the summary, the capture closed and renamed, the exit.
  */
@@ -39,6 +39,7 @@
 #include "prottest.h"
 
 #ifdef _WIN32
+#include <io.h> /* _isatty */
 #define PT_THREAD DWORD WINAPI
 #else
 #include <pthread.h>
@@ -145,6 +146,10 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
             o->Help = 1;
             return 0;
         }
+        if (strcmp(a, "--quiet") == 0)
+            a = "-Q";
+        else if (strcmp(a, "--verbose") == 0)
+            a = "-v";
         /* options that take a value */
         const char *value = NULL;
         if (a[0] == '-' && a[1] != 0 && a[2] == 0 && strchr("lnmtqbToi", a[1]) != NULL) {
@@ -170,6 +175,8 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
         case 'p': o->Promiscuous = 1; break;
         case 's': o->Statistics = 1; break;
         case 'x': o->HexDump = 1; break;
+        case 'Q': o->Quiet = 1; break;
+        case 'v': o->Verbose = 1; break;
         case 'h': o->Help = 1; return 0;
         case 'l':
             if (parse_ulong(value, 14, MAX_FRAME, &v) != 0) {
@@ -234,6 +241,10 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
         usage_error(o, "no adapter name (-e lists them)");
         return -1;
     }
+    if (o->Quiet && (o->HexDump || o->Verbose)) {
+        usage_error(o, "-Q (quiet) contradicts %s", o->HexDump ? "-x (hex-dump every frame)" : "-v (progress)");
+        return -1;
+    }
     if (o->PcapIn != NULL && o->Mode == PT_READ) {
         usage_error(o, "-i sends frames: not with -r alone (-r -w sends them and reads)");
         return -1;
@@ -280,6 +291,41 @@ int pt_timeout_is_error(const PT_OPTIONS *o, uint64_t Written, uint64_t Read)
     if (o->Count != 0)
         return !((o->Mode == PT_READ || Written >= o->Count) && (o->Mode == PT_WRITE || Read >= o->Count));
     return o->Mode != PT_READ || Read == 0;
+}
+
+static int append(char *Out, size_t Size, size_t *At, const char *Format, ...)
+{
+    va_list ap;
+    int n;
+    if (*At >= Size)
+        return -1;
+    va_start(ap, Format);
+    n = vsnprintf(Out + *At, Size - *At, Format, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    *At = *At + (size_t)n < Size ? *At + (size_t)n : Size - 1;
+    return 0;
+}
+
+size_t pt_format_progress(char *Out, size_t Size, PT_MODE Mode, double Seconds, const PT_COUNTS *Now,
+                          const PT_COUNTS *Before, double Interval)
+{
+    size_t at = 0;
+    double s = Interval > 0 ? Interval : 1;
+    if (Size == 0)
+        return 0;
+    Out[0] = 0;
+    append(Out, Size, &at, "%.1f s:", Seconds);
+    if (Mode != PT_READ)
+        append(Out, Size, &at, " %llu written (%.0f pps, %.1f Mbit/s)%s", (unsigned long long)Now->FramesWritten,
+               (double)(Now->FramesWritten - Before->FramesWritten) / s,
+               (double)(Now->BytesWritten - Before->BytesWritten) * 8 / 1e6 / s, Mode == PT_WRITE ? "" : ",");
+    if (Mode != PT_WRITE)
+        append(Out, Size, &at, " %llu read (%.0f pps, %.1f Mbit/s)", (unsigned long long)Now->FramesRead,
+               (double)(Now->FramesRead - Before->FramesRead) / s,
+               (double)(Now->BytesRead - Before->BytesRead) * 8 / 1e6 / s);
+    return at;
 }
 
 /* ---- reading pcap and pcapng files (LINKTYPE_ETHERNET) --------------------------------
@@ -549,7 +595,7 @@ size_t pt_build_frame(uint8_t *Frame, size_t Length, const uint8_t Dst[6], const
 static PT_OPTIONS Options;
 static HANDLE Device = INVALID_HANDLE_VALUE;
 /* Counted by the main thread, read by the monitor. */
-static _Atomic uint64_t FramesWritten, FramesRead, WriteFailures;
+static _Atomic uint64_t FramesWritten, BytesWritten, FramesRead, BytesRead, WriteFailures;
 
 /* The capture (-o): whole records into PcapTemp (FILE.partial), renamed to
  * FILE when the run ends, however it ends, unless a record could not be
@@ -771,11 +817,20 @@ static void catch_stop_signals(void)
 }
 #endif
 
-/* -T: no frame written or read for TimeoutMs. */
+static int ShowProgress;
+
+static PT_COUNTS counts(void)
+{
+    PT_COUNTS c = {FramesWritten, BytesWritten, FramesRead, BytesRead};
+    return c;
+}
+
+/* -T (no frame written or read for TimeoutMs) and the progress line (once a second). */
 static PT_THREAD monitor(void *Arg)
 {
-    uint64_t lastChange = now_ms();
+    uint64_t start = now_ms(), lastChange = start, nextLine = start + 1000, lineAt = start;
     uint64_t seen = FramesWritten + WriteFailures + FramesRead;
+    PT_COUNTS before = counts();
     (void)Arg;
     for (;;) {
         uint64_t t = now_ms(), pulse = FramesWritten + WriteFailures + FramesRead, wake;
@@ -787,8 +842,21 @@ static PT_THREAD monitor(void *Arg)
             request_stop(STOP_TIMEOUT);
             break;
         }
-        /* Wake for the deadline, and at least every 100 ms to see progress. */
+        if (ShowProgress && t >= nextLine) {
+            char line[200];
+            PT_COUNTS now = counts();
+            pt_format_progress(line, sizeof(line), Options.Mode, (double)(t - start) / 1000, &now, &before,
+                               (double)(t - lineAt) / 1000);
+            fprintf(stderr, "prottest: %s\n", line);
+            before = now;
+            lineAt = t;
+            while (nextLine <= t)
+                nextLine += 1000;
+        }
+        /* Wake for the next line or the deadline, and at least every 100 ms to see progress. */
         wake = t + 100;
+        if (ShowProgress && nextLine < wake)
+            wake = nextLine;
         if (Options.TimeoutMs != 0 && lastChange + Options.TimeoutMs < wake)
             wake = lastChange + Options.TimeoutMs;
         Sleep((DWORD)(wake > t ? wake - t : 1));
@@ -798,7 +866,14 @@ static PT_THREAD monitor(void *Arg)
 
 static void start_monitor(void)
 {
-    if (Options.TimeoutMs != 0)
+    ShowProgress = !Options.Quiet && (Options.Verbose ||
+#ifdef _WIN32
+                                      _isatty(_fileno(stderr))
+#else
+                                      isatty(STDERR_FILENO)
+#endif
+                                     );
+    if (Options.TimeoutMs != 0 || ShowProgress)
         start_thread(monitor);
 }
 
@@ -832,7 +907,9 @@ static void show_frame(const uint8_t *Frame, uint32_t Length, uint32_t Original)
 static int record_frame(const uint8_t *Frame, uint32_t Length, uint32_t Original, uint64_t Micros)
 {
     FramesRead++;
-    show_frame(Frame, Length, Original);
+    BytesRead += Length;
+    if (!Options.Quiet)
+        show_frame(Frame, Length, Original);
     if (PcapOut != NULL && pt_pcap_write_frame(PcapOut, Micros, Frame, Length, Original) != 0) {
         fprintf(stderr, "prottest: writing %s: %s\n", PcapTemp, strerror(errno));
         PcapBroken = 1;
@@ -997,6 +1074,7 @@ static int write_batch(uint8_t *Records, size_t Size, unsigned Count)
             return rc;
         }
         FramesWritten++;
+        BytesWritten += h->Length;
         return 0;
     }
     if (!dev_ioctl(IOCTL_NDISPROT_WRITE_BATCH, Records, (DWORD)Size, results, Count * sizeof(LONG), &n)) {
@@ -1005,12 +1083,15 @@ static int write_batch(uint8_t *Records, size_t Size, unsigned Count)
             WriteFailures += Count;
         return rc;
     }
-    for (unsigned i = 0; i < Count && i < n / sizeof(LONG); i++) {
+    for (size_t i = 0, off = 0; i < Count && i < n / sizeof(LONG); i++) {
+        const NDISPROT_FRAME_HEADER *h = (const NDISPROT_FRAME_HEADER *)(Records + off);
+        off += NDISPROT_FRAME_RECORD_SIZE(h->Length);
         if (results[i] == 0) {
             FramesWritten++;
+            BytesWritten += h->Length;
         } else {
             WriteFailures++;
-            fprintf(stderr, "prottest: batched frame %u refused: NTSTATUS 0x%08lx\n", i, (unsigned long)results[i]);
+            fprintf(stderr, "prottest: batched frame %zu refused: NTSTATUS 0x%08lx\n", i, (unsigned long)results[i]);
         }
     }
     return 0;
@@ -1052,6 +1133,8 @@ static void usage(FILE *f)
             "  -i FILE     send the frames of a pcap or pcapng file instead of generated ones\n"
             "  -T MS       end after MS ms without a frame (default 5000; 0: never): a failure (exit 2)\n"
             "              unless the -n count was reached or, without -n, -r had read a frame\n"
+            "  -v, --verbose  a progress line (pps, Mbit/s) every second, also when stderr is no terminal\n"
+            "  -Q, --quiet    no line per frame, no progress line\n"
             "  -h, --help  this text\n"
             "Ctrl-C (SIGINT, SIGTERM) ends a run normally: the summary, the capture kept, exit 0.\n",
             MAX_FRAME);

@@ -18,6 +18,7 @@ typedef struct {
     const char *Adapter;        /* "\DEVICE\{GUID}" */
     PT_MODE Mode;
     int Enumerate, FakeSource, Promiscuous, Statistics, HexDump, Help, AllTypes, HaveDestination;
+    int Quiet, Verbose;         /* -Q/--quiet: no per-frame lines, no progress; -v/--verbose: progress always */
     uint32_t Length, Count, QueueLength, Batch, TimeoutMs;
     uint8_t Destination[6];
     uint16_t Types[PT_MAX_TYPES];
@@ -36,6 +37,13 @@ int pt_parse_mac(const char *Text, uint8_t Mac[6]);
  * counts the frames sent and refused. */
 int pt_timeout_is_error(const PT_OPTIONS *Options, uint64_t Written, uint64_t Read);
 
+typedef struct {
+    uint64_t FramesWritten, BytesWritten, FramesRead, BytesRead;
+} PT_COUNTS;
+/* The progress line: totals at Seconds into the run, rates over the last
+ * Interval seconds (Now - Before), for the directions the mode uses. */
+size_t pt_format_progress(char *Out, size_t Size, PT_MODE Mode, double Seconds, const PT_COUNTS *Now,
+                          const PT_COUNTS *Before, double Interval);
 /* Text as UTF-16 units with a NUL; the units before it, or 0 if it does not fit. */
 size_t pt_utf16_from_ascii(const char *Text, uint16_t *Out, size_t Capacity);
 /* UTF-16 bytes (little-endian) to ASCII ('?' for the rest), NUL-terminated. */
