@@ -760,7 +760,7 @@ static void request_stop(int Reason)
         CancelIoEx(Device, NULL); /* a waiting read returns (ERROR_OPERATION_ABORTED) */
 #endif
     lock();
-    deadline = now_ms() + 300;
+    deadline = now_ms() + 500;
     while (!Finishing && now_ms() < deadline)
         wait_finishing(deadline - now_ms());
     if (Finishing) {
@@ -1129,7 +1129,7 @@ static void usage(FILE *f)
             "  -b N        batched I/O: N frames per write, reads of up to N frames\n"
             "  -s          print the open's statistics at the end\n"
             "  -x          hex-dump every frame read\n"
-            "  -o FILE     save the frames read as pcap (FILE.partial until the end, also after Ctrl-C)\n"
+            "  -o FILE     save the frames read as pcap (as FILE.partial, renamed to FILE when the run ends)\n"
             "  -i FILE     send the frames of a pcap or pcapng file instead of generated ones\n"
             "  -T MS       end after MS ms without a frame (default 5000; 0: never): a failure (exit 2)\n"
             "              unless the -n count was reached or, without -n, -r had read a frame\n"
