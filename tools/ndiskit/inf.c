@@ -270,6 +270,10 @@ void inf_usage(FILE *out)
           out);
 }
 
+static const char ShortUsage[] =
+    "usage: ndiskit inf stamp TEMPLATE -o OUTPUT [--date MM/DD/YYYY] [--version W.X.Y.Z]\n"
+    "                         [--arch ARCH] [--kmdf MAJOR.MINOR]\n";
+
 static int Stamp(int argc, char **argv)
 {
     const char *in = NULL, *outPath = NULL;
@@ -279,39 +283,41 @@ static int Stamp(int argc, char **argv)
     size_t size, outLen;
     unsigned mode;
     char *result;
+    int r;
+    struct cli c = cli_start("ndiskit inf stamp", ShortUsage, "inf", argc, argv);
 
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-            outPath = argv[++i];
-        else if (strcmp(argv[i], "--date") == 0 && i + 1 < argc)
-            o.date = argv[++i];
-        else if (strcmp(argv[i], "--version") == 0 && i + 1 < argc)
-            o.version = argv[++i];
-        else if (strcmp(argv[i], "--arch") == 0 && i + 1 < argc)
-            o.arch = argv[++i];
-        else if (strcmp(argv[i], "--kmdf") == 0 && i + 1 < argc)
-            o.kmdf = argv[++i];
-        else if (argv[i][0] != '-' && in == NULL)
-            in = argv[i];
-        else {
-            fprintf(stderr, "ndiskit inf stamp: unexpected argument '%s'\n", argv[i]);
-            inf_usage(stderr);
-            return 2;
+    while (cli_next(&c)) {
+        if (cli_help(&c)) {
+            inf_usage(stdout);
+            return 0;
+        } else if ((r = cli_value(&c, "-o", "--output", &outPath)) != 0 ||
+                   (r = cli_value(&c, NULL, "--date", &o.date)) != 0 ||
+                   (r = cli_value(&c, NULL, "--version", &o.version)) != 0 ||
+                   (r = cli_value(&c, NULL, "--arch", &o.arch)) != 0 ||
+                   (r = cli_value(&c, NULL, "--kmdf", &o.kmdf)) != 0) {
+            if (r < 0)
+                return 2;
+        } else if (cli_option(&c)) {
+            return cli_unknown_option(&c);
+        } else if (in == NULL) {
+            in = c.arg;
+        } else {
+            return cli_error(&c, "unexpected argument '%s' (one TEMPLATE only)", c.arg);
         }
     }
-    if (in == NULL || outPath == NULL) {
-        inf_usage(stderr);
-        return 2;
-    }
+    if (in == NULL)
+        return cli_error(&c, "no TEMPLATE given");
+    if (outPath == NULL)
+        return cli_error(&c, "no OUTPUT given (-o OUTPUT)");
     if (o.date == NULL) {
         if (DefaultDate(today, err, sizeof(err)) != 0) {
-            fprintf(stderr, "ndiskit inf stamp: %s\n", err);
+            fprintf(stderr, "ndiskit inf stamp: %s: %s\n", in, err);
             return 1;
         }
         o.date = today;
     }
     if (util_read_file(in, &data, &size, &mode, err, sizeof(err)) != 0) {
-        fprintf(stderr, "ndiskit inf stamp: %s\n", err);
+        fprintf(stderr, "ndiskit inf stamp: %s: %s\n", in, err);
         return 1;
     }
     if (inf_stamp((const char *)data, size, &o, &result, &outLen, err, sizeof(err)) != 0) {
@@ -321,7 +327,7 @@ static int Stamp(int argc, char **argv)
     }
     free(data);
     if (util_write_atomic(outPath, (const uint8_t *)result, outLen, 0644, err, sizeof(err)) != 0) {
-        fprintf(stderr, "ndiskit inf stamp: %s\n", err);
+        fprintf(stderr, "ndiskit inf stamp: %s: cannot write %s: %s\n", in, outPath, err);
         free(result);
         return 1;
     }
@@ -331,12 +337,14 @@ static int Stamp(int argc, char **argv)
 
 int inf_command(int argc, char **argv)
 {
-    if (argc >= 1 && strcmp(argv[0], "stamp") == 0)
-        return Stamp(argc - 1, argv + 1);
-    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0)) {
+    struct cli c = cli_start("ndiskit inf", ShortUsage, "inf", argc, argv);
+    if (!cli_next(&c))
+        return cli_error(&c, "missing command (stamp)");
+    if (cli_help(&c) || strcmp(c.arg, "help") == 0) {
         inf_usage(stdout);
         return 0;
     }
-    inf_usage(stderr);
-    return 2;
+    if (strcmp(c.arg, "stamp") == 0)
+        return Stamp(argc - c.next, argv + c.next);
+    return cli_option(&c) ? cli_unknown_option(&c) : cli_unknown_command(&c);
 }
