@@ -7,11 +7,15 @@
  *    added at the end of the section if not);
  *  - $ARCH$ replaced by the architecture (amd64) and $KMDFVERSION$ by the
  *    KMDF version (1.15), wherever they appear.
- * Other $...$ text (Signature = "$Windows NT$") is kept as written.  The
- * date is --date, else SOURCE_DATE_EPOCH (reproducible builds), else today
- * (UTC).  Line endings are kept as the template has them.  A malformed date
- * or version, NUL bytes, or a template without [Version] is an error, and
- * the output is written atomically: a failure leaves no file behind.
+ * Other $...$ text (Signature = "$Windows NT$") is kept as written, and so
+ * is everything in `;` comments (a `;` inside a "quoted string" does not
+ * start one).  The date is --date, else SOURCE_DATE_EPOCH (reproducible
+ * builds), else today (UTC).  Line endings are kept as the template has
+ * them.  A malformed date, version, architecture (stampinf's -a values:
+ * the INF platform extensions x86, amd64, arm, arm64, ia64) or KMDF
+ * version (stampinf's -k MAJOR.MINOR), NUL bytes, or a template without
+ * [Version] is an error that names the template, and the output is written
+ * atomically: a failure leaves no file behind.
  */
 #include "inf.h"
 #include "util.h"
@@ -97,6 +101,39 @@ int inf_parse_version(const char *s)
     return parts == 4 ? 0 : -1;
 }
 
+/* What $ARCH$ may become: the platform extensions INF decorations use
+ * (NTx86, NTamd64, NTarm, NTarm64, NTia64). */
+static const char *const Arches[] = {"x86", "amd64", "arm", "arm64", "ia64"};
+
+int inf_valid_arch(const char *s)
+{
+    for (size_t i = 0; i < sizeof(Arches) / sizeof(Arches[0]); i++)
+        if (strcmp(s, Arches[i]) == 0)
+            return 0;
+    return -1;
+}
+
+/* MAJOR.MINOR as stampinf -k takes it: 1.15 (its coinstaller form, 01015,
+ * bounds MAJOR to two digits and MINOR to three), no leading zeros. */
+int inf_valid_kmdf(const char *s)
+{
+    const char *p = s;
+    for (int part = 0; part < 2; part++) {
+        int digits = 0;
+        if (*p == '0' && isdigit((unsigned char)p[1]))
+            return -1;
+        while (isdigit((unsigned char)*p)) {
+            p++;
+            digits++;
+        }
+        if (digits == 0 || digits > (part == 0 ? 2 : 3))
+            return -1;
+        if (part == 0 && *p++ != '.')
+            return -1;
+    }
+    return *p == '\0' && s[0] != '0' ? 0 : -1;
+}
+
 static int DefaultDate(char out[11], char *err, size_t errlen)
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
@@ -150,11 +187,18 @@ static int KeyIs(const char *line, size_t n, const char *key)
     return i < n && line[i] == '=';
 }
 
-/* Replaces $ARCH$ and $KMDFVERSION$ in one line. */
+/* Replaces $ARCH$ and $KMDFVERSION$ in one line, up to a `;` comment
+ * (outside "quoted strings"; "" inside one is an escaped quote, which the
+ * toggling handles), which is copied as written. */
 static int Substitute(BUF *out, const char *line, size_t n, const INF_STAMP *o)
 {
     size_t i = 0;
+    int quoted = 0;
     while (i < n) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (line[i] == ';' && !quoted)
+            return Put(out, line + i, n - i);
         if (line[i] == '$') {
             size_t j = i + 1;
             while (j < n && (isalnum((unsigned char)line[j]) || line[j] == '_'))
@@ -203,6 +247,14 @@ int inf_stamp(const char *text, size_t size, const INF_STAMP *o, char **result, 
     }
     if (inf_parse_version(o->version) != 0) {
         snprintf(err, errlen, "bad version '%s': want W.X.Y.Z, each 0-65535", o->version);
+        return -1;
+    }
+    if (inf_valid_arch(o->arch) != 0) {
+        snprintf(err, errlen, "bad architecture '%s': want x86, amd64, arm, arm64 or ia64", o->arch);
+        return -1;
+    }
+    if (inf_valid_kmdf(o->kmdf) != 0) {
+        snprintf(err, errlen, "bad KMDF version '%s': want MAJOR.MINOR, e.g. 1.15", o->kmdf);
         return -1;
     }
     snprintf(driverVer, sizeof(driverVer), "DriverVer = %s,%s", o->date, o->version);
@@ -264,9 +316,10 @@ void inf_usage(FILE *out)
           "                         [--arch ARCH] [--kmdf MAJOR.MINOR]\n"
           "  Writes OUTPUT from the INF template: DriverVer in [Version] set to the date\n"
           "  (default: SOURCE_DATE_EPOCH, else today, UTC) and version (default 1.0.0.0),\n"
-          "  $ARCH$ replaced by ARCH (default amd64) and $KMDFVERSION$ by the KMDF version\n"
-          "  (default 1.15), as the WDK's stampinf does.  Exit status 1 on a bad template\n"
-          "  or argument (no output is written), 2 on a usage error.\n",
+          "  $ARCH$ replaced by ARCH (x86, amd64, arm, arm64 or ia64; default amd64) and\n"
+          "  $KMDFVERSION$ by the KMDF version (default 1.15), outside ; comments, as the\n"
+          "  WDK's stampinf does.  Exit status 1 on a bad template or value (no output is\n"
+          "  written), 2 on a usage error.\n",
           out);
 }
 
