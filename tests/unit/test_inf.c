@@ -66,6 +66,15 @@ static void test_stamping_twice_is_stable(void **state)
     assert_string_equal(once, twice);
     free(once);
     free(twice);
+
+    /* Extra CRs before a line end (found by fuzz_inf) are dropped, not
+     * peeled off one per stamping. */
+    once = Run("[Version]\r\r\r\nX=1\r\r\nY=2\r\r", &Stamp);
+    assert_string_equal(once, "[Version]\r\nX=1\r\nY=2\r\nDriverVer = 11/24/2026,1.2.3.4\r\n");
+    twice = Run(once, &Stamp);
+    assert_string_equal(once, twice);
+    free(once);
+    free(twice);
 }
 
 static void test_refusals(void **state)

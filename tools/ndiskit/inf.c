@@ -11,7 +11,7 @@
  * is everything in `;` comments (a `;` inside a "quoted string" does not
  * start one).  The date is --date, else SOURCE_DATE_EPOCH (reproducible
  * builds), else today (UTC).  Line endings are kept as the template has
- * them.  A malformed date, version, architecture (stampinf's -a values:
+ * them (extra CRs at a line's end are dropped, so restamping is stable).  A malformed date, version, architecture (stampinf's -a values:
  * the INF platform extensions x86, amd64, arm, arm64, ia64) or KMDF
  * version (stampinf's -k MAJOR.MINOR), NUL bytes, or a template without
  * [Version] is an error that names the template, and the output is written
@@ -271,8 +271,8 @@ int inf_stamp(const char *text, size_t size, const INF_STAMP *o, char **result, 
         const char *name;
         size_t namelen;
 
-        if (content > 0 && p[content - 1] == '\r')
-            content--;
+        while (content > 0 && p[content - 1] == '\r')
+            content--; /* CRs before the line end are line-end noise: "X\r\r\n" is "X" (stable restamping) */
         if (IsSection(p, content, &name, &namelen)) {
             if (inVersion && !wroteDriverVer) {
                 if (PutS(&out, driverVer) || PutS(&out, eol))
