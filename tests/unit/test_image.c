@@ -243,11 +243,70 @@ static void test_references(void **state)
     free(b);
 }
 
+static void CheckOne(const CRAFT *c, struct findings *f, struct fix_result *r)
+{
+    struct pe_image img;
+    size_t size;
+    uint8_t *b = Craft(c, &size);
+    assert_int_equal(pe_parse(&img, b, size), 0);
+    memset(f, 0, sizeof *f);
+    assert_int_equal(image_check(&img, NULL, f), 0);
+    pe_free(&img);
+    image_fix_buffer(b, size, NULL, r);
+    free(b);
+}
+
+/* The loader's rule (image_check.c): without a BASERELOC directory and
+ * with RELOCS_STRIPPED clear there is nothing to relocate - info, check
+ * clean, fix goes ahead (before, an unrepairable error); RELOCS_STRIPPED
+ * set is an error with or without a directory, and fix refuses. */
+static void test_relocation_rule(void **state)
+{
+    struct findings f;
+    struct fix_result r;
+    (void)state;
+
+    CRAFT none = {3, 0, NULL, 0, 1, 0};
+    CheckOne(&none, &f, &r);
+    assert_int_equal(Count(&f, "RELOCS-NONE", SEV_INFO), 1);
+    assert_int_equal(Count(&f, "RELOCS-MISSING", SEV_ERROR), 0);
+    assert_int_equal(findings_count(&f, SEV_ERROR), 2); /* the two leftovers only */
+    assert_int_equal(r.status, FIX_CHANGED);
+    assert_int_equal(r.blocking.n, 0);
+    findings_free(&f);
+    fix_result_free(&r);
+
+    CRAFT stripped = {3, 0, NULL, 0, 1, 1};
+    CheckOne(&stripped, &f, &r);
+    assert_int_equal(Count(&f, "RELOCS-MISSING", SEV_ERROR), 1);
+    assert_int_equal(Count(&f, "RELOCS-NONE", SEV_INFO), 0);
+    assert_int_equal(r.status, FIX_REFUSED);
+    assert_int_equal(r.blocking.n, 1);
+    assert_string_equal(r.blocking.v[0].rule, "RELOCS-MISSING");
+    findings_free(&f);
+    fix_result_free(&r);
+
+    CRAFT flagged = {3, 10, NULL, 0, 0, 1}; /* a directory, but the flag wins */
+    CheckOne(&flagged, &f, &r);
+    assert_int_equal(Count(&f, "RELOCS-MISSING", SEV_ERROR), 1);
+    assert_int_equal(r.status, FIX_REFUSED);
+    findings_free(&f);
+    fix_result_free(&r);
+
+    CRAFT normal = {3, 10, NULL, 0, 0, 0};
+    CheckOne(&normal, &f, &r);
+    assert_int_equal(Count(&f, "RELOCS-MISSING", SEV_ERROR) + Count(&f, "RELOCS-NONE", SEV_INFO), 0);
+    assert_int_equal(r.status, FIX_CHANGED);
+    findings_free(&f);
+    fix_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scale),
         cmocka_unit_test(test_references),
+        cmocka_unit_test(test_relocation_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
