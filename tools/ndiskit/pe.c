@@ -876,8 +876,9 @@ static void ref_range(struct ref_index *r, uint64_t a, uint64_t len)
     if (len == 0 || map->m == 0 || a > UINT32_MAX)
         return; /* nothing, or past every section */
     uint64_t b = len > UINT64_MAX - a ? UINT64_MAX : a + len;
-    size_t first = map_count(map, a, false), end = map_count(map, b, true);
-    first = first ? first - 1 : 0;
+    size_t at = map_count(map, a, false);
+    /* for one byte, the ends < a + 1 are the ends <= a: no second search */
+    size_t first = at ? at - 1 : 0, end = len == 1 ? at : map_count(map, b, true);
     if (end > map->m - 1)
         end = map->m - 1;
     if (first < end) {

@@ -365,8 +365,8 @@ void pe_free(struct pe_image *img);
 /* The section's displayed name (long name if resolved). */
 const char *pe_section_name(const struct pe_section *s);
 
-/* The section whose virtual range [rva, rva + max(VirtualSize, 1)) contains
- * `rva`, or -1. */
+/* The section whose virtual range [rva, rva + pe_section_vsize) contains
+ * `rva` (the first in the table if several do), or -1.  O(log n). */
 long pe_section_of_rva(const struct pe_image *img, uint32_t rva);
 
 /* The section's size in memory: VirtualSize, or SizeOfRawData when
@@ -375,7 +375,7 @@ uint32_t pe_section_vsize(const struct pe_section *s);
 
 /* Map an RVA to a file offset.  On success *off is the file offset and
  * *avail the number of file-backed bytes contiguous from there (to the end
- * of the section's raw data or of the headers). */
+ * of the section's raw data or of the headers).  O(log n). */
 bool pe_rva_span(const struct pe_image *img, uint32_t rva, size_t *off, size_t *avail);
 
 /* Map [rva, rva + len) to a file offset; all of it must be file-backed. */
