@@ -142,6 +142,8 @@ static void test_arch_and_kmdf(void **state)
         assert_int_equal(inf_stamp("[Version]\n", 10, &s, &out, &len, err, sizeof(err)), -1);
         assert_null(out);
         assert_non_null(strstr(err, "bad architecture"));
+        if (i == 0)
+            assert_non_null(strstr(err, "x64 is amd64"));
     }
     for (size_t i = 0; i < sizeof(goodKmdf) / sizeof(goodKmdf[0]); i++)
         assert_int_equal(inf_valid_kmdf(goodKmdf[i]), 0);

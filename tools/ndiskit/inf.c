@@ -250,7 +250,9 @@ int inf_stamp(const char *text, size_t size, const INF_STAMP *o, char **result, 
         return -1;
     }
     if (inf_valid_arch(o->arch) != 0) {
-        snprintf(err, errlen, "bad architecture '%s': want x86, amd64, arm, arm64 or ia64", o->arch);
+        snprintf(err, errlen, "bad architecture '%s': want x86, amd64, arm, arm64 or ia64 (the INF platform "
+                 "extensions NTx86, NTamd64, ...)%s", o->arch,
+                 strcasecmp(o->arch, "x64") == 0 ? "; x64 is amd64 there" : "");
         return -1;
     }
     if (inf_valid_kmdf(o->kmdf) != 0) {
