@@ -383,6 +383,8 @@ static VOID Unbinding(PNK_BINDING Binding)
     FreeOpen(open);
 }
 
+/* Only between Bound and Unbinding (the binding layer's window), so the
+ * open is whole while this runs. */
 static VOID Status(PNK_BINDING Binding, PNDIS_STATUS_INDICATION Indication)
 {
     NdisprotStatusIndicate(NkBindingContext(Binding), Indication);

@@ -775,7 +775,11 @@ VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
     pthread_mutex_unlock(&NkNdisLock);
 }
 
-/* Status indications, as a miniport raises them (link up/down, ...). */
+/* Status indications, as a miniport raises them (link up/down, ...), to
+ * every open binding - paused ones and ones being unbound included: NDIS
+ * stops indicating status to a binding only when its close completes
+ * (NdisCloseAdapterEx waits for the indications in progress), so a
+ * protocol must cope with one racing its ProtocolUnbindAdapterEx. */
 VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID Buffer, ULONG Length)
 {
     NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
@@ -784,9 +788,9 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
         NDIS_STATUS_INDICATION si;
         KIRQL old;
-        if (!b->Open || b->Unbinding)
+        if (!b->Open)
             continue;
-        b->Users++;
+        b->StatusUsers++;
         pthread_mutex_unlock(&NkNdisLock);
         memset(&si, 0, sizeof(si));
         si.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
@@ -801,7 +805,7 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         b->Protocol->Chars.StatusHandlerEx(b->ProtocolBindingContext, &si);
         KeLowerIrql(old);
         pthread_mutex_lock(&NkNdisLock);
-        b->Users--;
+        b->StatusUsers--;
     }
     pthread_mutex_unlock(&NkNdisLock);
 }

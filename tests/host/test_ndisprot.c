@@ -869,17 +869,23 @@ static VOID ExploreCompleteSends(PVOID Context)
     (void)NkHostCompleteSends(F.Adapter);
 }
 
+static volatile LONG ExploreUnbound;
+
+/* Link-state indications for as long as the unbind takes (bounded): NDIS
+ * may indicate status to a binding until its close completes. */
 static VOID ExploreStatus(PVOID Context)
 {
     ULONG state = 1;
     (void)Context;
-    NkHostIndicateStatus(F.Adapter, NDIS_STATUS_LINK_STATE, &state, sizeof(state));
+    for (int i = 0; i < 64 && !InterlockedCompareExchange(&ExploreUnbound, 0, 0); i++)
+        NkHostIndicateStatus(F.Adapter, NDIS_STATUS_LINK_STATE, &state, sizeof(state));
 }
 
 static VOID ExploreUnbind(PVOID Context)
 {
     (void)Context;
     NkHostRemoveAdapter(F.Adapter);
+    InterlockedExchange(&ExploreUnbound, 1);
 }
 
 static void test_explored_unbind(void **state)
@@ -895,6 +901,7 @@ static void test_explored_unbind(void **state)
         ULONG n;
         Load(TRUE);
         NkHostSetAdapterPendSends(F.Adapter, TRUE);
+        ExploreUnbound = 0;
         for (int i = 0; i < 2; i++)
             assert_int_equal(NkHostReadFileAsync(F.File, got[i], sizeof(got[i]), &reads[i]), STATUS_PENDING);
         assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &write), STATUS_PENDING);
