@@ -728,15 +728,27 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
     return OidNow(b, OidRequest);
 }
 
-/* Completes the pended OID at index i of b with Status (or by running it). */
-static VOID CompletePendedLocked(NK_BINDING *b, ULONG i, BOOLEAN Abort)
+/* Takes the pended OID at index i off b (NkNdisLock held). */
+static PNDIS_OID_REQUEST TakePendedLocked(NK_BINDING *b, ULONG i)
 {
     PNDIS_OID_REQUEST r = b->PendingOids[i];
-    NDIS_STATUS status;
     memmove(&b->PendingOids[i], &b->PendingOids[i + 1], (b->PendingOidCount - i - 1) * sizeof(r));
     b->PendingOidCount--;
-    status = Abort ? NDIS_STATUS_REQUEST_ABORTED : OidNow(b, r);
-    b->Protocol->Chars.OidRequestCompleteHandler(b->ProtocolBindingContext, r, status);
+    return r;
+}
+
+/* Completes a request taken off b: aborted, or by running it.  Without
+ * NkNdisLock, as NDIS calls ProtocolOidRequestComplete holding nothing the
+ * protocol could meet (completions on two threads may overlap).  The
+ * binding is not touched after the handler: an unbind waiting for this
+ * completion may free it as soon as the handler has run. */
+static VOID CompleteTaken(NK_BINDING *b, PNDIS_OID_REQUEST r, BOOLEAN Abort)
+{
+    NDIS_STATUS status = Abort ? NDIS_STATUS_REQUEST_ABORTED : OidNow(b, r);
+    OID_REQUEST_COMPLETE_HANDLER handler = b->Protocol->Chars.OidRequestCompleteHandler;
+    NDIS_HANDLE context = b->ProtocolBindingContext;
+    NkSchedPoint();
+    handler(context, r, status);
 }
 
 VOID NkHostSetAdapterPendOids(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
@@ -748,31 +760,41 @@ ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
 {
     NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
     ULONG n = 0;
-    pthread_mutex_lock(&NkNdisLock);
-    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
-        NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
-        while (b->PendingOidCount != 0) {
-            CompletePendedLocked(b, 0, FALSE);
-            n++;
+    /* One at a time, oldest first, each taken under the lock and completed
+     * outside it; requests pended meanwhile are completed too. */
+    for (;;) {
+        NK_BINDING *b = NULL;
+        PNDIS_OID_REQUEST r = NULL;
+        pthread_mutex_lock(&NkNdisLock);
+        for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings && r == NULL; e = e->Flink) {
+            b = CONTAINING_RECORD(e, NK_BINDING, Link);
+            if (b->PendingOidCount != 0)
+                r = TakePendedLocked(b, 0);
         }
+        pthread_mutex_unlock(&NkNdisLock);
+        if (r == NULL)
+            return n;
+        CompleteTaken(b, r, FALSE);
+        n++;
     }
-    pthread_mutex_unlock(&NkNdisLock);
-    return n;
 }
 
 VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
 {
     NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelOidRequest");
+    PNDIS_OID_REQUEST r = NULL;
     if (b == NULL)
         return;
     pthread_mutex_lock(&NkNdisLock);
     for (ULONG i = 0; i < b->PendingOidCount; i++) {
         if (b->PendingOids[i]->RequestId == RequestId) {
-            CompletePendedLocked(b, i, TRUE);
+            r = TakePendedLocked(b, i);
             break; /* one request per ID; an ID not pending is simply ignored */
         }
     }
     pthread_mutex_unlock(&NkNdisLock);
+    if (r != NULL)
+        CompleteTaken(b, r, TRUE);
 }
 
 /* Status indications, as a miniport raises them (link up/down, ...), to

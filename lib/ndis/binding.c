@@ -393,14 +393,18 @@ static VOID FinishOid(PNK_BINDING b, PNK_OID o, NDIS_STATUS Status)
     }
     if (bytes > length)
         bytes = length; /* never more than the buffer, whatever the miniport said */
+    /* Off the list first, so an unbind does not cancel it again; still
+     * counted, so the binding outlives the completion. */
     KeAcquireSpinLock(&b->Lock, &irql);
     RemoveEntryList(&o->Link);
     InitializeListHead(&o->Link);
-    b->OidsInFlight--;
     KeReleaseSpinLock(&b->Lock, irql);
     o->Completion(b, o, Status, bytes, needed);
-    /* After the completion: an unbind waiting for it may free b next. */
+    /* The reference goes last, with the drained check, under the lock: had
+     * it gone before the completion, another OID's (or a return's) check
+     * could let the unbind free b while this one still had b->Lock to take. */
     KeAcquireSpinLock(&b->Lock, &irql);
+    b->OidsInFlight--;
     CheckDrainedLocked(b);
     KeReleaseSpinLock(&b->Lock, irql);
 }

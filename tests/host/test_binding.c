@@ -481,6 +481,69 @@ static void test_explored_status_during_unbind(void **state)
     assert_int_equal(late, 0);
 }
 
+/* Two OID requests the miniport sits on, completed on two threads while the
+ * protocol deregisters: whichever completion comes last, the binding must
+ * not be freed while an earlier one is still finishing in the layer. */
+static NK_OID TwoOids[2];
+static ULONG TwoOidBuffers[2];
+static volatile LONG TwoOidsDone;
+
+static VOID TwoOidComplete(PNK_BINDING Binding, PNK_OID Oid, NDIS_STATUS Status, ULONG Bytes, ULONG Needed)
+{
+    (void)Binding;
+    (void)Oid;
+    (void)Bytes;
+    (void)Needed;
+    assert_true(Status == NDIS_STATUS_SUCCESS || Status == NDIS_STATUS_REQUEST_ABORTED);
+    InterlockedIncrement(&TwoOidsDone);
+    /* A completion that takes a while (schedule points), so the unbind
+     * can run its course while this one is still inside the layer. */
+    for (int i = 0; i < 32; i++) {
+        KSPIN_LOCK l;
+        KIRQL irql;
+        KeInitializeSpinLock(&l);
+        KeAcquireSpinLock(&l, &irql);
+        KeReleaseSpinLock(&l, irql);
+    }
+}
+
+static VOID NTAPI CompleteOids(PVOID Context)
+{
+    (void)Context;
+    (void)NkHostCompleteOids(Adapter);
+}
+
+static void test_explored_unbind_with_two_oids(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {CompleteOids, DeregisterAction, CompleteOids};
+    ULONG64 runs = 0;
+    (void)state;
+
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 48);) {
+        NkHostReset();
+        DeregisterDone = 0;
+        TwoOidsDone = 0;
+        assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+        assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL),
+                         NDIS_STATUS_SUCCESS);
+        NkHostSetAdapterPendOids(Adapter, TRUE);
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(NkBindingOidAsync(Bound, &TwoOids[i], NdisRequestQueryInformation,
+                                               OID_GEN_MAXIMUM_FRAME_SIZE, &TwoOidBuffers[i],
+                                               sizeof(TwoOidBuffers[i]), TwoOidComplete, NULL),
+                             NDIS_STATUS_PENDING);
+        NkHostRunInterleaved(seed, actions, NULL, 3, NULL);
+        assert_int_equal(TwoOidsDone, 2);
+        assert_null(Bound);
+        assert_int_equal(Protocol.BindingCount, 0);
+        NkHostRemoveAdapter(Adapter);
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+        runs++;
+    }
+    printf("%llu interleavings of two OID completions and an unbind explored\n", (unsigned long long)runs);
+}
+
 static void test_explored(void **state)
 {
     NK_HOST_ACTION *const actions[] = {SendSome, PauseRestart, ReceiveSome, LinkFlaps};
@@ -513,6 +576,7 @@ int main(void)
         cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
         cmocka_unit_test_setup(test_explored, Setup),
         cmocka_unit_test_setup(test_explored_status_during_unbind, Setup),
+        cmocka_unit_test_setup(test_explored_unbind_with_two_oids, Setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
