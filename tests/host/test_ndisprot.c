@@ -829,6 +829,92 @@ static void test_unbind_with_oid_pending(void **state)
     Unload();
 }
 
+static void *CloseThread(void *Arg)
+{
+    assert_int_equal(NkHostCloseHandle((HANDLE)Arg), STATUS_SUCCESS);
+    return NULL;
+}
+
+/* One handle closes while another opens the same adapter: the closing
+ * handle's cleanup (filter back to 0, queues purged, settings reset) is
+ * held in its filter OID by a slow miniport, and the other handle's
+ * OPEN_DEVICE comes right then.  The adapter is not free until that
+ * cleanup is done: the newcomer is told it is busy, and once the cleanup
+ * has finished it opens the adapter with its filter intact - never a
+ * filter zeroed, or reads purged, by the previous handle's cleanup. */
+static void test_open_device_during_cleanup(void **state)
+{
+    const ULONG open = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
+    UCHAR frame[60], got[256];
+    HANDLE second;
+    NTSTATUS opened;
+    pthread_t t;
+    ULONG n;
+    (void)state;
+
+    Load(TRUE);
+    assert_int_equal(NkHostCreateFile(L"\\\\.\\NdisProt", &second), STATUS_SUCCESS);
+    NkHostSetAdapterPendOids(F.Adapter, TRUE);
+    assert_int_equal(pthread_create(&t, NULL, CloseThread, F.File), 0);
+    F.File = second;
+    while (OidsInFlight() == 0) /* the cleanup waits in its filter OID */
+        usleep(1000);
+    NkHostSetAdapterPendOids(F.Adapter, FALSE);
+    opened = Ioctl(IOCTL_NDISPROT_OPEN_DEVICE, ADAPTER_NAME, sizeof(ADAPTER_NAME), NULL, 0, &n);
+    assert_true(opened == STATUS_DEVICE_BUSY || opened == STATUS_SUCCESS);
+    assert_int_equal(NkHostCompleteOids(F.Adapter), 1); /* the cleanup goes on, and ends */
+    pthread_join(t, NULL);
+    if (opened == STATUS_DEVICE_BUSY)
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_OPEN_DEVICE, ADAPTER_NAME, sizeof(ADAPTER_NAME), NULL, 0, &n),
+                         STATUS_SUCCESS);
+    assert_int_equal(NkHostAdapterPacketFilter(F.Adapter), open);
+    Inject(0x888E, 60, 4, frame);
+    assert_int_equal(Read(got, sizeof(got), &n), STATUS_SUCCESS);
+    assert_memory_equal(got, frame, 60);
+    Unload();
+}
+
+/* A multicast list a user joined is the handle's: cleanup leaves the
+ * adapter's list empty for the next handle, and an unbind takes it with
+ * the binding (NDIS drops an open's list at its close). */
+static void test_multicast_list_cleared(void **state)
+{
+    static const UCHAR group[6] = {0x01, 0x80, 0xC2, 0x00, 0x00, 0x03};
+    UCHAR buffer[64], frame[60];
+    NDISPROT_SET_OID *s = (NDISPROT_SET_OID *)buffer;
+    NDISPROT_QUERY_OID *q = (NDISPROT_QUERY_OID *)buffer;
+    ULONG n;
+    (void)state;
+
+    Load(TRUE);
+    for (int round = 0; round < 2; round++) {
+        s->Oid = OID_802_3_MULTICAST_LIST;
+        s->PortNumber = 0;
+        memcpy(s->Data, group, 6);
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_OID_VALUE, s, 8 + 6, NULL, 0, &n), STATUS_SUCCESS);
+        if (round == 0) {
+            /* The handle closes; a new one opens the adapter. */
+            assert_int_equal(NkHostCloseHandle(F.File), STATUS_SUCCESS);
+            assert_int_equal(NkHostCreateFile(L"\\\\.\\NdisProt", &F.File), STATUS_SUCCESS);
+        } else {
+            /* The adapter goes and comes back; the handle opens it again. */
+            NkHostRemoveAdapter(F.Adapter);
+            assert_int_equal(NkHostAddAdapter(ADAPTER_NAME, Mac, 1500, &F.Adapter), STATUS_SUCCESS);
+        }
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_OPEN_DEVICE, ADAPTER_NAME, sizeof(ADAPTER_NAME), NULL, 0, &n),
+                         STATUS_SUCCESS);
+        q->Oid = OID_802_3_MULTICAST_LIST;
+        q->PortNumber = 0;
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_QUERY_OID_VALUE, q, 8, buffer, sizeof(buffer), &n), STATUS_SUCCESS);
+        assert_int_equal(n, 8); /* empty */
+        /* A frame to the group the previous user joined is not indicated. */
+        MakeFrame(frame, group, Peer, 0x888E, sizeof(frame), 5);
+        assert_int_equal(NkHostAdapterInject(F.Adapter, frame, sizeof(frame), FALSE), STATUS_SUCCESS);
+        assert_int_equal(Stats().FramesReceived, 0);
+    }
+    Unload();
+}
+
 static void test_unload_with_reads_pending(void **state)
 {
     UCHAR got[256];
@@ -1001,6 +1087,8 @@ int main(void)
         cmocka_unit_test(test_pause_and_power),
         cmocka_unit_test(test_unbind_with_io_pending),
         cmocka_unit_test(test_unbind_with_oid_pending),
+        cmocka_unit_test(test_open_device_during_cleanup),
+        cmocka_unit_test(test_multicast_list_cleared),
         cmocka_unit_test(test_unload_with_reads_pending),
         cmocka_unit_test(test_explored_unbind),
         cmocka_unit_test(test_allocation_failure_sweep),
