@@ -715,7 +715,7 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
         NkHostViolation("ndis.bad-oid-request", "NDIS_OID_REQUEST header type 0x%x", OidRequest->Header.Type);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    if (b->Adapter->PendOids) {
+    if (__atomic_load_n(&b->Adapter->PendOids, __ATOMIC_ACQUIRE)) {
         pthread_mutex_lock(&NkNdisLock);
         if (b->PendingOidCount == RTL_NUMBER_OF(b->PendingOids)) {
             pthread_mutex_unlock(&NkNdisLock);
@@ -753,7 +753,8 @@ static VOID CompleteTaken(NK_BINDING *b, PNDIS_OID_REQUEST r, BOOLEAN Abort)
 
 VOID NkHostSetAdapterPendOids(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
 {
-    ((NK_ADAPTER *)Adapter)->PendOids = Pend;
+    /* Atomic: a test may switch it while a driver thread issues an OID. */
+    __atomic_store_n(&((NK_ADAPTER *)Adapter)->PendOids, Pend, __ATOMIC_RELEASE);
 }
 
 ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
