@@ -292,6 +292,24 @@ NTSTATUS NkHostConnectAdapters(NK_HOST_ADAPTER *A, NK_HOST_ADAPTER *B)
     return status;
 }
 
+VOID NkHostWaitWire(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    if (a == NULL)
+        return;
+    for (;;) {
+        BOOLEAN idle;
+        pthread_mutex_lock(&NkNdisLock);
+        /* The wire takes a frame off the ring and marks the peer fed in
+         * one lock hold: empty and unfed means all of it was delivered. */
+        idle = !a->WireRunning || (a->CaptureCount == 0 && (a->Peer == NULL || a->Peer->Feeding == 0));
+        pthread_mutex_unlock(&NkNdisLock);
+        if (idle)
+            return;
+        NkSchedPoll();
+    }
+}
+
 /* Before a is freed: no wire delivers into it, its own wire has stopped. */
 static VOID CutWires(NK_ADAPTER *a)
 {
@@ -383,12 +401,34 @@ static VOID LoopBack(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
         IndicateFrame(b->Adapter, frame, n, FALSE, b, SenderToo);
 }
 
-/* Onto the wire (or the capture ring), and looped back as NDIS does. */
+/* Is a's wire a loopback (NkHostConnectAdapters(a, a))? */
+static BOOLEAN WiredToItself(NK_ADAPTER *a)
+{
+    BOOLEAN self;
+    pthread_mutex_lock(&NkNdisLock);
+    self = a->WireRunning && a->Peer == a;
+    pthread_mutex_unlock(&NkNdisLock);
+    return self;
+}
+
+/* Onto the wire (or the capture ring), and looped back as NDIS does.
+ *
+ * A frame reaches each open once per path that exists.  On a loopback
+ * adapter the medium itself echoes every frame to the adapter's receive
+ * path, which indicates it to every open whose filter accepts it - the
+ * sender's included - so NDIS's software loopback, which would hand the
+ * same opens the same frame again, is not done there: the echo is the
+ * loopback, as on a loopback adapter a driver engineer knows, where a
+ * frame written comes back once.  On a wire to another adapter (or a real
+ * interface) both paths exist and differ: NDIS loops the frame back to
+ * this adapter's opens, the far end receives it from the wire. */
 static VOID Transmit(NK_BINDING *b, PNET_BUFFER_LIST Nbl, ULONG SendFlags)
 {
+    BOOLEAN echoed = b->Adapter->Socket < 0 && WiredToItself(b->Adapter);
     for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(Nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
         CaptureNb(b->Adapter, nb);
-        LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
+        if (!echoed)
+            LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
     }
 }
 
