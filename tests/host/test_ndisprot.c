@@ -965,22 +965,26 @@ static void test_unload_with_reads_pending(void **state)
  * callbacks under its object lock, which is not a schedule point.)
  */
 
+/* Set once the unbind has removed the adapter: an action the explorer
+ * starts only after that must not touch it (checked with no schedule
+ * point between the check and the call). */
+static volatile LONG ExploreUnbound;
+
 static VOID ExploreInject(PVOID Context)
 {
     UCHAR frame[60];
     (void)Context;
     MakeFrame(frame, Mac, Peer, 0x888E, sizeof(frame), 3);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2 && !InterlockedCompareExchange(&ExploreUnbound, 0, 0); i++)
         (void)NkHostAdapterInject(F.Adapter, frame, sizeof(frame), i & 1);
 }
 
 static VOID ExploreCompleteSends(PVOID Context)
 {
     (void)Context;
-    (void)NkHostCompleteSends(F.Adapter);
+    if (!InterlockedCompareExchange(&ExploreUnbound, 0, 0))
+        (void)NkHostCompleteSends(F.Adapter);
 }
-
-static volatile LONG ExploreUnbound;
 
 /* Link-state indications for as long as the unbind takes (bounded): NDIS
  * may indicate status to a binding until its close completes. */
