@@ -178,6 +178,8 @@ VOID NkHostSetAdapterPendOids(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
  * must wait for the miniport. */
 VOID NkHostSetAdapterPendOpens(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
 ULONG NkHostCompleteOids(_In_ NK_HOST_ADAPTER *Adapter);
+/* How many OID requests the adapter holds now (pend-OIDs mode). */
+ULONG NkHostAdapterHeldOids(_In_ NK_HOST_ADAPTER *Adapter);
 /* Pend-sends mode: NdisSendNetBufferLists holds the NBLs (a busy NIC);
  * NkHostCompleteSends transmits and completes them (returns how many),
  * NdisCancelSendNetBufferLists completes those with the cancel ID with

@@ -820,6 +820,19 @@ ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
     }
 }
 
+ULONG NkHostAdapterHeldOids(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    ULONG n = 0;
+    if (a == NULL)
+        return 0;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink)
+        n += CONTAINING_RECORD(e, NK_BINDING, Link)->PendingOidCount;
+    pthread_mutex_unlock(&NkNdisLock);
+    return n;
+}
+
 VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
 {
     NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelOidRequest");
