@@ -833,23 +833,28 @@ static ULONG OidsInFlight(void)
 
 static void test_unbind_with_oid_pending(void **state)
 {
-    OID_CALL call;
-    pthread_t t;
+    OID_CALL calls[2];
+    pthread_t t[2];
     (void)state;
 
     Load(TRUE);
-    /* A slow miniport: the query waits inside the driver (a user thread in
-     * the IOCTL, holding the open) when the adapter goes away.  The unbind
-     * cancels the OID first, so the IOCTL ends and the unbind can finish. */
+    /* A slow miniport: two queries wait inside the driver (user threads in
+     * the IOCTL, each holding the open) when the adapter goes away.  The
+     * unbind cancels the OIDs first, so the IOCTLs end and the unbind can
+     * finish. */
     NkHostSetAdapterPendOids(F.Adapter, TRUE);
-    memset(&call, 0, sizeof(call));
-    call.Status = STATUS_PENDING;
-    assert_int_equal(pthread_create(&t, NULL, QueryOidThread, &call), 0);
-    while (OidsInFlight() == 0) /* the query is waiting on the miniport */
+    memset(calls, 0, sizeof(calls));
+    for (int i = 0; i < 2; i++) {
+        calls[i].Status = STATUS_PENDING;
+        assert_int_equal(pthread_create(&t[i], NULL, QueryOidThread, &calls[i]), 0);
+    }
+    while (OidsInFlight() != 2) /* both queries are waiting on the miniport */
         usleep(1000);
     NkHostRemoveAdapter(F.Adapter);
-    pthread_join(t, NULL);
-    assert_int_equal(call.Status, STATUS_CANCELLED);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(calls[i].Status, STATUS_CANCELLED);
+    }
     assert_int_equal(NkHostAddAdapter(ADAPTER_NAME, Mac, 1500, &F.Adapter), STATUS_SUCCESS);
     Unload();
 }
