@@ -88,7 +88,13 @@ static NTSTATUS SetPromiscuous(PNDISPROT_OPEN Open, PUCHAR Buffer, size_t InLeng
 
 /* A status indication for the open: completes one waiting INDICATE_STATUS
  * request with the code and as much of the status buffer as fits
- * (STATUS_BUFFER_OVERFLOW if not all of it did). */
+ * (STATUS_BUFFER_OVERFLOW if not all of it did).
+ *
+ * NDIS may indicate status while the binding is being unbound, but the
+ * binding layer calls this only between Bound's success and Unbinding,
+ * never during either: the status queue exists for all of it.  (A NULL
+ * check here would not do: Unbinding deletes the queue on another thread
+ * between the check and the use.) */
 VOID NdisprotStatusIndicate(PNDISPROT_OPEN Open, PNDIS_STATUS_INDICATION Indication)
 {
     PNDISPROT_INDICATE_STATUS out;
@@ -97,8 +103,7 @@ VOID NdisprotStatusIndicate(PNDISPROT_OPEN Open, PNDIS_STATUS_INDICATION Indicat
     ULONG copied;
     NTSTATUS status;
 
-    if (Open->StatusQueue == NULL ||
-        !NT_SUCCESS(WdfIoQueueRetrieveNextRequest(Open->StatusQueue, &request)))
+    if (!NT_SUCCESS(WdfIoQueueRetrieveNextRequest(Open->StatusQueue, &request)))
         return; /* nobody is waiting: the sample drops it too */
     status = WdfRequestRetrieveOutputBuffer(request, sizeof(*out), (PVOID *)&out, &capacity);
     if (!NT_SUCCESS(status)) {

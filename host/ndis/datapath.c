@@ -292,6 +292,24 @@ NTSTATUS NkHostConnectAdapters(NK_HOST_ADAPTER *A, NK_HOST_ADAPTER *B)
     return status;
 }
 
+VOID NkHostWaitWire(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    if (a == NULL)
+        return;
+    for (;;) {
+        BOOLEAN idle;
+        pthread_mutex_lock(&NkNdisLock);
+        /* The wire takes a frame off the ring and marks the peer fed in
+         * one lock hold: empty and unfed means all of it was delivered. */
+        idle = !a->WireRunning || (a->CaptureCount == 0 && (a->Peer == NULL || a->Peer->Feeding == 0));
+        pthread_mutex_unlock(&NkNdisLock);
+        if (idle)
+            return;
+        NkSchedPoll();
+    }
+}
+
 /* Before a is freed: no wire delivers into it, its own wire has stopped. */
 static VOID CutWires(NK_ADAPTER *a)
 {
@@ -383,12 +401,34 @@ static VOID LoopBack(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
         IndicateFrame(b->Adapter, frame, n, FALSE, b, SenderToo);
 }
 
-/* Onto the wire (or the capture ring), and looped back as NDIS does. */
+/* Is a's wire a loopback (NkHostConnectAdapters(a, a))? */
+static BOOLEAN WiredToItself(NK_ADAPTER *a)
+{
+    BOOLEAN self;
+    pthread_mutex_lock(&NkNdisLock);
+    self = a->WireRunning && a->Peer == a;
+    pthread_mutex_unlock(&NkNdisLock);
+    return self;
+}
+
+/* Onto the wire (or the capture ring), and looped back as NDIS does.
+ *
+ * A frame reaches each open once per path that exists.  On a loopback
+ * adapter the medium itself echoes every frame to the adapter's receive
+ * path, which indicates it to every open whose filter accepts it - the
+ * sender's included - so NDIS's software loopback, which would hand the
+ * same opens the same frame again, is not done there: the echo is the
+ * loopback, as on a loopback adapter a driver engineer knows, where a
+ * frame written comes back once.  On a wire to another adapter (or a real
+ * interface) both paths exist and differ: NDIS loops the frame back to
+ * this adapter's opens, the far end receives it from the wire. */
 static VOID Transmit(NK_BINDING *b, PNET_BUFFER_LIST Nbl, ULONG SendFlags)
 {
+    BOOLEAN echoed = b->Adapter->Socket < 0 && WiredToItself(b->Adapter);
     for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(Nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
         CaptureNb(b->Adapter, nb);
-        LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
+        if (!echoed)
+            LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
     }
 }
 
@@ -715,7 +755,7 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
         NkHostViolation("ndis.bad-oid-request", "NDIS_OID_REQUEST header type 0x%x", OidRequest->Header.Type);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    if (b->Adapter->PendOids) {
+    if (__atomic_load_n(&b->Adapter->PendOids, __ATOMIC_ACQUIRE)) {
         pthread_mutex_lock(&NkNdisLock);
         if (b->PendingOidCount == RTL_NUMBER_OF(b->PendingOids)) {
             pthread_mutex_unlock(&NkNdisLock);
@@ -728,34 +768,67 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
     return OidNow(b, OidRequest);
 }
 
-/* Completes the pended OID at index i of b with Status (or by running it). */
-static VOID CompletePendedLocked(NK_BINDING *b, ULONG i, BOOLEAN Abort)
+/* Takes the pended OID at index i off b (NkNdisLock held). */
+static PNDIS_OID_REQUEST TakePendedLocked(NK_BINDING *b, ULONG i)
 {
     PNDIS_OID_REQUEST r = b->PendingOids[i];
-    NDIS_STATUS status;
     memmove(&b->PendingOids[i], &b->PendingOids[i + 1], (b->PendingOidCount - i - 1) * sizeof(r));
     b->PendingOidCount--;
-    status = Abort ? NDIS_STATUS_REQUEST_ABORTED : OidNow(b, r);
-    b->Protocol->Chars.OidRequestCompleteHandler(b->ProtocolBindingContext, r, status);
+    return r;
+}
+
+/* Completes a request taken off b: aborted, or by running it.  Without
+ * NkNdisLock, as NDIS calls ProtocolOidRequestComplete holding nothing the
+ * protocol could meet (completions on two threads may overlap).  The
+ * binding is not touched after the handler: an unbind waiting for this
+ * completion may free it as soon as the handler has run. */
+static VOID CompleteTaken(NK_BINDING *b, PNDIS_OID_REQUEST r, BOOLEAN Abort)
+{
+    NDIS_STATUS status = Abort ? NDIS_STATUS_REQUEST_ABORTED : OidNow(b, r);
+    OID_REQUEST_COMPLETE_HANDLER handler = b->Protocol->Chars.OidRequestCompleteHandler;
+    NDIS_HANDLE context = b->ProtocolBindingContext;
+    NkSchedPoint();
+    handler(context, r, status);
 }
 
 VOID NkHostSetAdapterPendOids(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
 {
-    ((NK_ADAPTER *)Adapter)->PendOids = Pend;
+    /* Atomic: a test may switch it while a driver thread issues an OID. */
+    __atomic_store_n(&((NK_ADAPTER *)Adapter)->PendOids, Pend, __ATOMIC_RELEASE);
 }
 
 ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
 {
     NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
     ULONG n = 0;
-    pthread_mutex_lock(&NkNdisLock);
-    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
-        NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
-        while (b->PendingOidCount != 0) {
-            CompletePendedLocked(b, 0, FALSE);
-            n++;
+    /* One at a time, oldest first, each taken under the lock and completed
+     * outside it; requests pended meanwhile are completed too. */
+    for (;;) {
+        NK_BINDING *b = NULL;
+        PNDIS_OID_REQUEST r = NULL;
+        pthread_mutex_lock(&NkNdisLock);
+        for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings && r == NULL; e = e->Flink) {
+            b = CONTAINING_RECORD(e, NK_BINDING, Link);
+            if (b->PendingOidCount != 0)
+                r = TakePendedLocked(b, 0);
         }
+        pthread_mutex_unlock(&NkNdisLock);
+        if (r == NULL)
+            return n;
+        CompleteTaken(b, r, FALSE);
+        n++;
     }
+}
+
+ULONG NkHostAdapterHeldOids(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    ULONG n = 0;
+    if (a == NULL)
+        return 0;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink)
+        n += CONTAINING_RECORD(e, NK_BINDING, Link)->PendingOidCount;
     pthread_mutex_unlock(&NkNdisLock);
     return n;
 }
@@ -763,19 +836,26 @@ ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
 VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
 {
     NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelOidRequest");
+    PNDIS_OID_REQUEST r = NULL;
     if (b == NULL)
         return;
     pthread_mutex_lock(&NkNdisLock);
     for (ULONG i = 0; i < b->PendingOidCount; i++) {
         if (b->PendingOids[i]->RequestId == RequestId) {
-            CompletePendedLocked(b, i, TRUE);
+            r = TakePendedLocked(b, i);
             break; /* one request per ID; an ID not pending is simply ignored */
         }
     }
     pthread_mutex_unlock(&NkNdisLock);
+    if (r != NULL)
+        CompleteTaken(b, r, TRUE);
 }
 
-/* Status indications, as a miniport raises them (link up/down, ...). */
+/* Status indications, as a miniport raises them (link up/down, ...), to
+ * every open binding - paused ones and ones being unbound included: NDIS
+ * stops indicating status to a binding only when its close completes
+ * (NdisCloseAdapterEx waits for the indications in progress), so a
+ * protocol must cope with one racing its ProtocolUnbindAdapterEx. */
 VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID Buffer, ULONG Length)
 {
     NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
@@ -784,9 +864,9 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
         NDIS_STATUS_INDICATION si;
         KIRQL old;
-        if (!b->Open || b->Unbinding)
+        if (!b->Open)
             continue;
-        b->Users++;
+        b->StatusUsers++;
         pthread_mutex_unlock(&NkNdisLock);
         memset(&si, 0, sizeof(si));
         si.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
@@ -801,7 +881,7 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         b->Protocol->Chars.StatusHandlerEx(b->ProtocolBindingContext, &si);
         KeLowerIrql(old);
         pthread_mutex_lock(&NkNdisLock);
-        b->Users--;
+        b->StatusUsers--;
     }
     pthread_mutex_unlock(&NkNdisLock);
 }

@@ -30,11 +30,12 @@ typedef struct _NK_BINDING {
     BOOLEAN Open;                   /* NdisOpenAdapterEx succeeded */
     BOOLEAN Paused;
     BOOLEAN Pausing;                /* a pause is being delivered: no new indications */
-    BOOLEAN Unbinding;              /* being unbound: no indications of any kind */
+    BOOLEAN Unbinding;              /* being unbound: no receives or PnP events (status until the close) */
     BOOLEAN Bound;                  /* bind completed and restarted: PnP events may come */
     LONG AsyncPending;              /* pended open/close completions still to run */
     PNDIS_HANDLE PendingBindingHandle; /* where a pended open writes the handle */
-    LONG Users;                     /* indications in progress (NkNdisLock): unbind waits */
+    LONG Users;                     /* receive indications in progress (NkNdisLock): pause and unbind wait */
+    LONG StatusUsers;               /* status indications in progress (NkNdisLock): the close waits */
     LONG SendsOutstanding;          /* NBLs sent, send-complete not yet called */
     /* This open's receive filter (NkNdisLock), as NDIS keeps one per open:
      * the adapter is programmed with the union, and each open is indicated
@@ -100,7 +101,7 @@ struct _NK_ADAPTER {
 /* datapath.c: the adapter object both kinds share. */
 NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter);
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
-/* Waits until no indication is being delivered to b (Users == 0). */
+/* Waits until no receive indication is being delivered to b (Users == 0). */
 VOID NkNdisDrainUsers(NK_BINDING *b);
 /* The adapter's filter: the union of its opens' (with NkNdisLock held). */
 ULONG NkNdisAdapterFilterLocked(NK_ADAPTER *Adapter);
