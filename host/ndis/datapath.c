@@ -602,7 +602,7 @@ static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEA
         /* Each binding gets its own copy, as NDIS clones for each open. */
         copy = ExAllocatePoolWithTag(NonPagedPoolNx, Length, NK_RECEIVE_TAG);
         if (copy == NULL)
-            goto next; /* out of memory: this binding misses the frame, as under load */
+            goto discard; /* out of memory: this binding misses the frame, as under load */
         memcpy(copy, Frame, Length);
         mdl = NdisAllocateMdl(NULL, copy, Length);
         nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Length) : NULL;
@@ -610,7 +610,7 @@ static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEA
             if (mdl)
                 NdisFreeMdl(mdl);
             ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            goto next;
+            goto discard;
         }
         NK_RX_TAG(nbl) = (PVOID)a;
         NK_RX_BINDING(nbl) = (PVOID)b;
@@ -622,7 +622,7 @@ static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEA
             NdisFreeNetBufferList(nbl);
             NdisFreeMdl(mdl);
             ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            goto next; /* the protocol holds too many: dropped, as a NIC would */
+            goto discard; /* the protocol holds too many: dropped, as a NIC would */
         }
         pthread_mutex_unlock(&NkNdisLock);
         __atomic_add_fetch(&b->ReceivesOutstanding, 1, __ATOMIC_SEQ_CST);
@@ -645,6 +645,9 @@ static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEA
             else
                 NdisReturnNetBufferLists((NDIS_HANDLE)b, nbl, 0);
         }
+        goto next;
+discard:
+        __atomic_add_fetch(&a->ReceiveDiscards, 1, __ATOMIC_RELAXED);
 next:
         pthread_mutex_lock(&NkNdisLock);
         b->Users--;
@@ -893,6 +896,11 @@ static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
     case OID_GEN_MEDIA_CONNECT_STATUS:
         value = MediaConnectStateConnected;
         need = sizeof(ULONG);
+        break;
+    case OID_GEN_RCV_DISCARDS:
+        /* 64-bit when the buffer holds it, as NDIS 6 statistics are. */
+        value = NkNdisReceiveDiscards(b->Adapter);
+        need = len >= sizeof(ULONG64) ? sizeof(ULONG64) : sizeof(ULONG);
         break;
     default:
         return NDIS_STATUS_NOT_SUPPORTED;

@@ -181,6 +181,18 @@ VOID NkNdisTransmit(NK_ADAPTER *a, PNET_BUFFER nb)
     (void)sendmsg(a->Socket, &msg, MSG_DONTWAIT); /* a full queue drops, as a NIC would */
 }
 
+/* The drops of the socket's receive queue since the last call
+ * (PACKET_STATISTICS resets on read) are added to the adapter's count:
+ * they are the frames a NIC would have dropped with its ring full. */
+ULONG64 NkNdisReceiveDiscards(NK_ADAPTER *a)
+{
+    struct tpacket_stats st;
+    socklen_t n = sizeof(st);
+    if (a->Socket >= 0 && getsockopt(a->Socket, SOL_PACKET, PACKET_STATISTICS, &st, &n) == 0)
+        __atomic_add_fetch(&a->ReceiveDiscards, st.tp_drops, __ATOMIC_RELAXED);
+    return __atomic_load_n(&a->ReceiveDiscards, __ATOMIC_RELAXED);
+}
+
 /* Called by the OID path when the packet filter changes. */
 VOID NkNdisApplyFilter(NK_ADAPTER *a, ULONG Filter)
 {
