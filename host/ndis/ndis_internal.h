@@ -116,6 +116,10 @@ VOID NkNdisRefreshFilter(NK_ADAPTER *Adapter);
 VOID NkNdisFlushHeldSends(NK_BINDING *b, NDIS_STATUS Status);
 /* packet.c: stops the receiver and closes the socket. */
 VOID NkNdisStopPacketAdapter(NK_ADAPTER *Adapter);
+/* Indicates frames that arrived together to every open whose filter
+ * accepts them, one chain per open (the frames are copied). */
+#define NK_INDICATE_MAX 64
+VOID NkNdisIndicateReceived(NK_ADAPTER *Adapter, const UCHAR *const *Frames, const ULONG *Lengths, ULONG Count);
 /* packet.c: Adapter->ReceiveDiscards, with its socket's drops folded in. */
 ULONG64 NkNdisReceiveDiscards(NK_ADAPTER *Adapter);
 
