@@ -101,6 +101,8 @@ NTSTATUS NdisprotOpenDevice(NDISPROT_GLOBALS *Globals, WDFFILEOBJECT File, PCWCH
     PNDISPROT_OPEN open = NULL;
     UNICODE_STRING name;
     NTSTATUS status;
+    ULONG64 discards = 0;
+    BOOLEAN known;
     KIRQL irql;
 
     /* UTF-16, a trailing NUL optional (clients of the sample send either). */
@@ -142,7 +144,12 @@ unlock:
         return status;
 
     NdisprotResetSettings(open);
+    /* The adapter's discard counter is global; this open's statistics
+     * report what it discarded from now on. */
+    known = NdisprotQueryReceiveDiscards(open, &discards);
     KeAcquireSpinLock(&open->Lock, &irql);
+    open->DiscardsAtOpen = discards;
+    open->DiscardsKnown = known;
     open->Receiving = TRUE;
     KeReleaseSpinLock(&open->Lock, irql);
     status = NdisprotSetPacketFilter(open, NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST |

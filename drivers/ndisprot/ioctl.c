@@ -174,11 +174,16 @@ static NTSTATUS OpenIoctl(NDISPROT_GLOBALS *Globals, WDFREQUEST Request, ULONG C
         status = InLength < sizeof(ULONG) ? STATUS_BUFFER_TOO_SMALL : NdisprotSetQueueLength(open, *(PULONG)Buffer);
         break;
     case IOCTL_NDISPROT_GET_STATISTICS:
-        if (OutLength < sizeof(NDISPROT_STATISTICS)) {
+        /* A client built against the first version passes its 72 bytes:
+         * it gets those, and the appended fields only if it has room. */
+        if (OutLength < NDISPROT_STATISTICS_V1_SIZE) {
             status = STATUS_BUFFER_TOO_SMALL;
         } else {
-            NdisprotGetStatistics(open, (PNDISPROT_STATISTICS)Buffer);
-            *Information = sizeof(NDISPROT_STATISTICS);
+            NDISPROT_STATISTICS stats;
+            SIZE_T size = OutLength < sizeof(stats) ? OutLength : sizeof(stats);
+            NdisprotGetStatistics(open, &stats);
+            RtlCopyMemory(Buffer, &stats, size);
+            *Information = size;
             status = STATUS_SUCCESS;
         }
         break;

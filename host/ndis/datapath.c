@@ -617,79 +617,138 @@ static BOOLEAN UntrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
     return FALSE;
 }
 
-/* Indicates Frame to every running open of a whose filter accepts it; a
- * frame looped back from a send skips its sender unless the sender asked
- * for loopback (Sender: the sending open; SenderToo: CHECK_FOR_LOOPBACK). */
-static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
-                          BOOLEAN SenderToo)
+/* Frees an NBL IndicateFrames built (never indicated, or taken back). */
+static VOID FreeReceived(PNET_BUFFER_LIST Nbl)
+{
+    PMDL mdl = NET_BUFFER_FIRST_MDL(NET_BUFFER_LIST_FIRST_NB(Nbl));
+    PVOID copy = MmGetMdlVirtualAddress(mdl);
+    NdisFreeNetBufferList(Nbl);
+    NdisFreeMdl(mdl);
+    ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
+}
+
+/* Indicates Count frames (at most NK_INDICATE_MAX) to every running open
+ * of a whose filter accepts them: to each open, one chain of the frames it
+ * accepts, as a NIC indicates what one interrupt brought in - a protocol
+ * then takes its locks and services its readers once per chain, not per
+ * frame.  A frame looped back from a send skips its sender unless the
+ * sender asked for loopback (Sender: the sending open; SenderToo:
+ * CHECK_FOR_LOOPBACK).  Frames NDIS cannot indicate (no memory, the open
+ * holds too many) are counted as the adapter's receive discards. */
+static VOID IndicateFrames(NK_ADAPTER *a, const UCHAR *const *Frames, const ULONG *Lengths, ULONG Count,
+                           BOOLEAN Resources, NK_BINDING *Sender, BOOLEAN SenderToo)
 {
     /* The lock is not held across the indications (a protocol may call
      * back into NDIS, from any thread); b->Users keeps each binding from
-     * being unbound and freed while a frame is being handed to it. */
+     * being unbound and freed while frames are being handed to it. */
     pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
-        PUCHAR copy;
-        PMDL mdl;
-        PNET_BUFFER_LIST nbl;
+        PNET_BUFFER_LIST indicated[NK_INDICATE_MAX];
+        PNET_BUFFER_LIST chain = NULL, *tail = &chain, nbl;
+        BOOLEAN accept[NK_INDICATE_MAX];
+        ULONG wanted = 0, n = 0, discards = 0;
         KIRQL old;
 
-        if (!b->Open || b->Paused || b->Pausing || b->Unbinding || !FilterAcceptsLocked(b, Frame) ||
-            (b == Sender && !SenderToo))
+        if (!b->Open || b->Paused || b->Pausing || b->Unbinding || (b == Sender && !SenderToo))
+            continue;
+        for (ULONG i = 0; i < Count; i++) {
+            accept[i] = FilterAcceptsLocked(b, Frames[i]);
+            wanted += accept[i];
+        }
+        if (wanted == 0)
             continue;
         b->Users++;
         pthread_mutex_unlock(&NkNdisLock);
-        /* Each binding gets its own copy, as NDIS clones for each open. */
-        copy = ExAllocatePoolWithTag(NonPagedPoolNx, Length, NK_RECEIVE_TAG);
-        if (copy == NULL)
-            goto next; /* out of memory: this binding misses the frame, as under load */
-        memcpy(copy, Frame, Length);
-        mdl = NdisAllocateMdl(NULL, copy, Length);
-        nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Length) : NULL;
-        if (nbl == NULL) {
-            if (mdl)
-                NdisFreeMdl(mdl);
-            ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            goto next;
+        /* Each binding gets its own copies, as NDIS clones for each open. */
+        for (ULONG i = 0; i < Count; i++) {
+            PUCHAR copy;
+            PMDL mdl;
+            if (!accept[i])
+                continue;
+            copy = ExAllocatePoolWithTag(NonPagedPoolNx, Lengths[i], NK_RECEIVE_TAG);
+            if (copy == NULL) {
+                discards++; /* out of memory: this binding misses the frame, as under load */
+                continue;
+            }
+            memcpy(copy, Frames[i], Lengths[i]);
+            mdl = NdisAllocateMdl(NULL, copy, Lengths[i]);
+            nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Lengths[i]) : NULL;
+            if (nbl == NULL) {
+                if (mdl)
+                    NdisFreeMdl(mdl);
+                ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
+                discards++;
+                continue;
+            }
+            NK_RX_TAG(nbl) = (PVOID)a;
+            NK_RX_BINDING(nbl) = (PVOID)b;
+            if (Sender != NULL)
+                nbl->NblFlags |= NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET;
+            *tail = nbl;
+            tail = &NET_BUFFER_LIST_NEXT_NBL(nbl);
         }
-        NK_RX_TAG(nbl) = (PVOID)a;
-        NK_RX_BINDING(nbl) = (PVOID)b;
-        if (Sender != NULL)
-            nbl->NblFlags |= NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET;
+        /* Tracked in one pass; what does not fit is dropped, as a NIC
+         * drops what the protocol leaves it no buffers for. */
         pthread_mutex_lock(&NkNdisLock);
-        if (!TrackLocked(b, nbl)) {
-            pthread_mutex_unlock(&NkNdisLock);
-            NdisFreeNetBufferList(nbl);
-            NdisFreeMdl(mdl);
-            ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            goto next; /* the protocol holds too many: dropped, as a NIC would */
+        for (PNET_BUFFER_LIST *p = &chain; (nbl = *p) != NULL;) {
+            if (TrackLocked(b, nbl)) {
+                indicated[n++] = nbl;
+                p = &NET_BUFFER_LIST_NEXT_NBL(nbl);
+            } else {
+                *p = NET_BUFFER_LIST_NEXT_NBL(nbl);
+                NET_BUFFER_LIST_NEXT_NBL(nbl) = NULL;
+                FreeReceived(nbl);
+                discards++;
+            }
         }
         pthread_mutex_unlock(&NkNdisLock);
-        __atomic_add_fetch(&b->ReceivesOutstanding, 1, __ATOMIC_SEQ_CST);
-        NkSchedPoint();
-        KeRaiseIrql(DISPATCH_LEVEL, &old);
-        b->Protocol->Chars.ReceiveNetBufferListsHandler(
-            b->ProtocolBindingContext, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
-            NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | (Resources ? NDIS_RECEIVE_FLAGS_RESOURCES : 0));
-        KeLowerIrql(old);
-        if (Resources) {
-            /* The protocol may not keep it: reclaim it now. */
+        if (discards != 0)
+            __atomic_add_fetch(&a->ReceiveDiscards, discards, __ATOMIC_RELAXED);
+        if (n != 0) {
+            __atomic_add_fetch(&b->ReceivesOutstanding, (LONG)n, __ATOMIC_SEQ_CST);
+            NkSchedPoint();
+            KeRaiseIrql(DISPATCH_LEVEL, &old);
+            b->Protocol->Chars.ReceiveNetBufferListsHandler(
+                b->ProtocolBindingContext, chain, NDIS_DEFAULT_PORT_NUMBER, n,
+                NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | (Resources ? NDIS_RECEIVE_FLAGS_RESOURCES : 0));
+            KeLowerIrql(old);
+        }
+        for (ULONG i = 0; Resources && i < n; i++) {
+            /* The protocol may not keep them: reclaim them now, one by one
+             * (it may have relinked the chain; the array is ours). */
             BOOLEAN still;
+            nbl = indicated[i];
             pthread_mutex_lock(&NkNdisLock);
             still = UntrackLocked(b, nbl);
             if (still)
                 TrackLocked(b, nbl);
             pthread_mutex_unlock(&NkNdisLock);
-            if (!still)
+            if (!still) {
                 NkHostViolation("ndis.resources-returned", "an NBL indicated with RESOURCES was returned");
-            else
+            } else {
+                NET_BUFFER_LIST_NEXT_NBL(nbl) = NULL;
                 NdisReturnNetBufferLists((NDIS_HANDLE)b, nbl, 0);
+            }
         }
-next:
         pthread_mutex_lock(&NkNdisLock);
         b->Users--;
     }
     pthread_mutex_unlock(&NkNdisLock);
+}
+
+static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
+                          BOOLEAN SenderToo)
+{
+    const UCHAR *frame = Frame;
+    IndicateFrames(a, &frame, &Length, 1, Resources, Sender, SenderToo);
+}
+
+VOID NkNdisIndicateReceived(NK_ADAPTER *a, const UCHAR *const *Frames, const ULONG *Lengths, ULONG Count)
+{
+    for (ULONG done = 0; done < Count; done += NK_INDICATE_MAX)
+        IndicateFrames(a, Frames + done, Lengths + done,
+                       Count - done < NK_INDICATE_MAX ? Count - done : NK_INDICATE_MAX, FALSE, NULL, FALSE);
 }
 
 NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG Length, BOOLEAN Resources)
@@ -973,6 +1032,11 @@ static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
     case OID_GEN_MEDIA_CONNECT_STATUS:
         value = MediaConnectStateConnected;
         need = sizeof(ULONG);
+        break;
+    case OID_GEN_RCV_DISCARDS:
+        /* 64-bit when the buffer holds it, as NDIS 6 statistics are. */
+        value = NkNdisReceiveDiscards(b->Adapter);
+        need = len >= sizeof(ULONG64) ? sizeof(ULONG64) : sizeof(ULONG);
         break;
     default:
         return NDIS_STATUS_NOT_SUPPORTED;

@@ -96,6 +96,11 @@ struct _NK_ADAPTER {
     BOOLEAN WireRunning;
     pthread_cond_t WireCond;        /* with NkNdisLock: a frame was captured, or stop */
     LONG Feeding;                   /* wires indicating into this adapter right now */
+    /* Frames received but never indicated (OID_GEN_RCV_DISCARDS): NDIS had
+     * no memory or the protocol held too many, plus, for a packet
+     * adapter, what its socket's full queue dropped (folded in from
+     * PACKET_STATISTICS on each query).  Atomic. */
+    ULONG64 ReceiveDiscards;
 };
 
 /* datapath.c: the adapter object both kinds share. */
@@ -112,6 +117,12 @@ VOID NkNdisRefreshFilter(NK_ADAPTER *Adapter);
 VOID NkNdisFlushHeldSends(NK_BINDING *b, NDIS_STATUS Status);
 /* packet.c: stops the receiver and closes the socket. */
 VOID NkNdisStopPacketAdapter(NK_ADAPTER *Adapter);
+/* Indicates frames that arrived together to every open whose filter
+ * accepts them, one chain per open (the frames are copied). */
+#define NK_INDICATE_MAX 64
+VOID NkNdisIndicateReceived(NK_ADAPTER *Adapter, const UCHAR *const *Frames, const ULONG *Lengths, ULONG Count);
+/* packet.c: Adapter->ReceiveDiscards, with its socket's drops folded in. */
+ULONG64 NkNdisReceiveDiscards(NK_ADAPTER *Adapter);
 
 /* Recursive: held while a frame is indicated, and the protocol's receive
  * handler calls back into NDIS. */

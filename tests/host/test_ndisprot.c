@@ -451,6 +451,70 @@ static void test_queue_overflow_drops_oldest(void **state)
     Unload();
 }
 
+/* The per-stage counters appended to NDISPROT_STATISTICS: every frame
+ * indicated is counted once, and lands in exactly one of filtered, no
+ * memory, queued; frames NDIS could not indicate at all are the
+ * adapter's discards.  A client built against the first version's
+ * 72-byte structure still gets exactly that. */
+static void test_statistics_stages(void **state)
+{
+    union {
+        NDISPROT_STATISTICS s;
+        UCHAR bytes[sizeof(NDISPROT_STATISTICS) + 16];
+    } big;
+    NDISPROT_STATISTICS s, t;
+    UCHAR old[NDISPROT_STATISTICS_V1_SIZE];
+    ULONG two = 2, n, hitAdapter = 0, hitCopy = 0;
+    (void)state;
+
+    assert_int_equal(FIELD_OFFSET(NDISPROT_STATISTICS, FramesIndicated), NDISPROT_STATISTICS_V1_SIZE);
+    Load(TRUE);
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_QUEUE_LENGTH, &two, sizeof(two), NULL, 0, &n), STATUS_SUCCESS);
+    Inject(0x0800, 64, 1, NULL);                 /* filtered */
+    for (UCHAR i = 0; i < 3; i++)
+        Inject(0x888E, 64, i, NULL);             /* the oldest is pushed out */
+    s = Stats();
+    assert_int_equal(s.FramesIndicated, 4);
+    assert_int_equal(s.DroppedFilter, 1);
+    assert_int_equal(s.FramesReceived, 3);
+    assert_int_equal(s.DroppedQueueFull, 1);
+    assert_int_equal(s.DroppedNoResources, 0);
+    assert_int_equal(s.AdapterReceiveDiscards, 0); /* the host's adapters report OID_GEN_RCV_DISCARDS */
+
+    /* The first version's size: its 72 bytes, the same values. */
+    memset(old, 0xCC, sizeof(old));
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, old, sizeof(old), &n), STATUS_SUCCESS);
+    assert_int_equal(n, NDISPROT_STATISTICS_V1_SIZE);
+    assert_memory_equal(old, &s, NDISPROT_STATISTICS_V1_SIZE);
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, old, sizeof(old) - 1, &n),
+                     STATUS_BUFFER_TOO_SMALL);
+    /* A larger buffer: the whole structure, no more. */
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, &big, sizeof(big), &n), STATUS_SUCCESS);
+    assert_int_equal(n, sizeof(NDISPROT_STATISTICS));
+    assert_int_equal(big.s.FramesIndicated, 4);
+
+    /* Fail each allocation along the receive path in turn: NDIS's copy,
+     * MDL and NBL (the adapter discards the frame) or ndisprot's queued
+     * copy (no memory); otherwise the frame is queued.  One stage, once. */
+    for (ULONG64 k = 1; k <= 8; k++) {
+        s = Stats();
+        NkHostFailNth(NkFaultPoolAllocation, k);
+        Inject(0x888E, 64, 9, NULL);
+        NkHostFailNth(NkFaultPoolAllocation, 0);
+        t = Stats();
+        assert_int_equal((t.AdapterReceiveDiscards - s.AdapterReceiveDiscards) +
+                             (t.DroppedNoResources - s.DroppedNoResources) + (t.FramesReceived - s.FramesReceived),
+                         1);
+        assert_int_equal(t.FramesIndicated - s.FramesIndicated, t.AdapterReceiveDiscards == s.AdapterReceiveDiscards);
+        hitAdapter += t.AdapterReceiveDiscards != s.AdapterReceiveDiscards;
+        hitCopy += t.DroppedNoResources != s.DroppedNoResources;
+        assert_int_equal(t.FramesIndicated, t.DroppedFilter + t.DroppedNoResources + t.FramesReceived);
+    }
+    assert_true(hitAdapter >= 1);
+    assert_int_equal(hitCopy, 1);
+    Unload();
+}
+
 static void test_ethertype_filter(void **state)
 {
     UCHAR buffer[128], got[256];
@@ -1112,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_oids),
         cmocka_unit_test(test_indicate_status),
         cmocka_unit_test(test_queue_overflow_drops_oldest),
+        cmocka_unit_test(test_statistics_stages),
         cmocka_unit_test(test_ethertype_filter),
         cmocka_unit_test(test_promiscuous),
         cmocka_unit_test(test_batched_read),

@@ -1100,7 +1100,8 @@ static int write_batch(uint8_t *Records, size_t Size, unsigned Count)
 static int statistics(void)
 {
     NDISPROT_STATISTICS s;
-    int rc = pt_ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, &s, sizeof(s), NULL,
+    DWORD n = 0;
+    int rc = pt_ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, &s, sizeof(s), &n,
                    "DeviceIoControl(IOCTL_NDISPROT_GET_STATISTICS)");
     if (rc != 0)
         return rc;
@@ -1110,6 +1111,14 @@ static int statistics(void)
            (unsigned long long)s.FramesRead, (unsigned long long)s.FramesSent, (unsigned long long)s.BytesSent,
            (unsigned long long)s.SendErrors, (unsigned long long)s.DroppedQueueFull,
            (unsigned long long)s.DroppedFilter, (unsigned long)s.QueuedFrames, (unsigned long)s.QueueLength);
+    if (n >= sizeof(s)) { /* a driver with the appended per-stage counters */
+        printf("            indicated %llu, dropped %llu (no memory), adapter discards ",
+               (unsigned long long)s.FramesIndicated, (unsigned long long)s.DroppedNoResources);
+        if (s.AdapterReceiveDiscards == NDISPROT_STATISTIC_UNKNOWN)
+            printf("not reported\n");
+        else
+            printf("%llu\n", (unsigned long long)s.AdapterReceiveDiscards);
+    }
     return 0;
 }
 
