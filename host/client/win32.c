@@ -15,6 +15,7 @@
 #include "nkwire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -123,10 +124,12 @@ static void *SharedRegion(int fd, size_t Length)
     if (Shared[fd].Size >= Length)
         return Shared[fd].Base; /* a handle's I/O is serialized: no one else uses it now */
     size = (Length + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
-    mfd = memfd_create("ndiskit-wire", MFD_CLOEXEC);
+    mfd = memfd_create("ndiskit-wire", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (mfd < 0)
         return NULL;
-    if (ftruncate(mfd, (off_t)size) != 0 ||
+    /* Sealed at its size: the server maps it only so (a file that could
+     * shrink under its mapping would fault the server). */
+    if (ftruncate(mfd, (off_t)size) != 0 || fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0 ||
         (base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) == MAP_FAILED) {
         close(mfd);
         return NULL;

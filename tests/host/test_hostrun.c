@@ -84,6 +84,13 @@ static void test_open_and_errors(void **state)
     h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
     assert_ptr_equal(h, INVALID_HANDLE_VALUE);
     assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
+    /* An empty name names nothing; the server refuses it and stays up. */
+    h = CreateFileA("", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_NAME);      /* STATUS_OBJECT_NAME_INVALID */
+    h = CreateFileW(L"", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_NAME);
     h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
     assert_ptr_not_equal(h, INVALID_HANDLE_VALUE);
     assert_true(CloseHandle(h));

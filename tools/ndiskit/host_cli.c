@@ -27,9 +27,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_ADAPTERS 16
+/* How long, at stop, clients get to take their last replies before their
+ * connections are shut down under them. */
+#define STOP_GRACE_SECONDS 3
 
 typedef NTSTATUS NTAPI ENTRY_FN(PDRIVER_OBJECT, PUNICODE_STRING);
 
@@ -76,31 +80,108 @@ static NTSTATUS Wait(int fd, NK_HOST_IO *Io, ULONG *Bytes, BOOLEAN *Gone)
     }
 }
 
+/* Room for more descriptors than a request carries (one, with
+ * NK_WIRE_SHARE): the kernel installs as many as fit in the control buffer
+ * and drops the rest, so with room for a few the excess is seen - and
+ * closed - rather than leaked into the server a message at a time. */
+#define MAX_PASSED 8
+
 /* A request header, and the descriptor passed with it (NK_WIRE_SHARE), if
- * any: recvmsg, so SCM_RIGHTS is not lost.  0, or -1 when the client left. */
+ * any: recvmsg, so SCM_RIGHTS is not lost.  Exactly one descriptor is
+ * kept (*Passed); any other arrangement - several, or a control message
+ * the kernel had to truncate - closes them all and sets *Passed to -2.
+ * 0, or -1 when the client left. */
 static int RecvRequest(int fd, NK_WIRE_REQUEST *q, int *Passed)
 {
-    char control[CMSG_SPACE(sizeof(int))];
+    union {
+        char Buffer[CMSG_SPACE(MAX_PASSED * sizeof(int))];
+        struct cmsghdr Align;
+    } control;
     struct iovec v = {q, sizeof(*q)};
     struct msghdr m;
+    int fds[MAX_PASSED + 1], nfds = 0;
+    BOOLEAN excess = FALSE;
     ssize_t k;
 
     *Passed = -1;
     memset(&m, 0, sizeof(m));
     m.msg_iov = &v;
     m.msg_iovlen = 1;
-    m.msg_control = control;
-    m.msg_controllen = sizeof(control);
+    m.msg_control = control.Buffer;
+    m.msg_controllen = sizeof(control.Buffer);
     do
         k = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
     while (k < 0 && errno == EINTR);
-    if (k <= 0)
+    if (k < 0)
         return -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(Passed, CMSG_DATA(c), sizeof(int));
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+        size_t n;
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+            continue;
+        n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int d;
+            memcpy(&d, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (nfds < (int)(sizeof(fds) / sizeof(fds[0])))
+                fds[nfds++] = d;
+            else
+                close(d); /* cannot happen with the buffer's size; never leak one */
+        }
+    }
+    if (nfds > 1 || (m.msg_flags & MSG_CTRUNC) != 0)
+        excess = TRUE;
+    if (nfds == 1 && !excess)
+        *Passed = fds[0];
+    else
+        for (int i = 0; i < nfds; i++)
+            close(fds[i]);
+    if (excess)
+        *Passed = -2;
+    if (k == 0)
+        return -1;
     /* The rest of the header, if it came in pieces. */
     return (size_t)k == sizeof(*q) ? 0 : NkWireRecvAll(fd, (char *)q + k, sizeof(*q) - (size_t)k);
+}
+
+/* Maps the shared input region a client passed (NK_WIRE_SHARE) into *Base
+ * and *Size, replacing the old one; closes Fd.  The region must be sealed
+ * against shrinking and growing and be the announced size: a mapping past
+ * the end of a file - one announced larger than it is, or truncated later
+ * - is SIGBUS for the whole server at the first read.  A refused region
+ * fails this request only. */
+static NTSTATUS MapShared(int Conn, int Fd, uint32_t Length, PUCHAR *Base, size_t *Size)
+{
+    const int seals = F_SEAL_SHRINK | F_SEAL_GROW;
+    const char *why = NULL;
+    struct stat st;
+    PUCHAR map;
+    int have;
+
+    if (Fd == -2)
+        why = "more than one descriptor passed";
+    else if (Fd < 0)
+        why = "no descriptor passed";
+    else if (Length == 0 || Length > NK_WIRE_MAX_BUFFER)
+        why = "bad size";
+    else if ((have = fcntl(Fd, F_GET_SEALS)) < 0 || (have & seals) != seals)
+        why = "not a memfd sealed with F_SEAL_SHRINK|F_SEAL_GROW";
+    else if (fstat(Fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)Length)
+        why = "its size is not the size announced";
+    if (why != NULL) {
+        fprintf(stderr, "ndiskit host: connection %d: shared input region refused: %s\n", Conn, why);
+        if (Fd >= 0)
+            close(Fd);
+        return STATUS_INVALID_PARAMETER;
+    }
+    map = mmap(NULL, Length, PROT_READ, MAP_SHARED, Fd, 0);
+    close(Fd);
+    if (map == MAP_FAILED)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    if (*Base != NULL)
+        munmap(*Base, *Size);
+    *Base = map;
+    *Size = Length;
+    return STATUS_SUCCESS;
 }
 
 static void *Serve(void *Arg)
@@ -122,17 +203,9 @@ static void *Serve(void *Arg)
 
         if (RecvRequest(fd, &q, &passed) != 0)
             break; /* closed: CloseHandle */
-        if (q.Op == NK_WIRE_SHARE && q.Magic == NK_WIRE_MAGIC && passed >= 0 && q.OutLength != 0 &&
-            q.OutLength <= NK_WIRE_MAX_BUFFER && handle != NULL) {
-            PUCHAR map = mmap(NULL, q.OutLength, PROT_READ, MAP_SHARED, passed, 0);
-            close(passed);
-            if (map != MAP_FAILED) {
-                if (shared != NULL)
-                    munmap(shared, sharedSize);
-                shared = map;
-                sharedSize = q.OutLength;
-            }
-            if (Reply(fd, map != MAP_FAILED ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0) != 0)
+        if (q.Op == NK_WIRE_SHARE && q.Magic == NK_WIRE_MAGIC && q.InLength == 0 && q.Flags == 0 &&
+            handle != NULL) {
+            if (Reply(fd, MapShared(fd, passed, q.OutLength, &shared, &sharedSize), 0, NULL, 0) != 0)
                 break;
             continue;
         }
@@ -164,7 +237,8 @@ static void *Serve(void *Arg)
         case NK_WIRE_CREATE: {
             WCHAR name[1024];
             ULONG units = q.InLength / 2;
-            if (q.InLength % 2 != 0 || units >= sizeof(name) / sizeof(name[0])) {
+            /* An empty name names nothing (and there are no bytes to copy). */
+            if (units == 0 || q.InLength % 2 != 0 || units >= sizeof(name) / sizeof(name[0])) {
                 status = STATUS_OBJECT_NAME_INVALID;
                 break;
             }
@@ -315,7 +389,8 @@ static int Run(int argc, char **argv)
     void *so;
     ENTRY_FN *entry;
     NTSTATUS status;
-    int lfd, rc = 0;
+    int lfd, spare = -1, rc = 0;
+    BOOLEAN acceptFailing = FALSE;
     SIZE_T leaks, findings;
 
     if (sock == NULL || *sock == '\0')
@@ -423,6 +498,7 @@ static int Run(int argc, char **argv)
     fprintf(stderr, "ndiskit host: %s loaded; serving its devices on %s (SIGINT or SIGTERM to stop)\n", driver,
             sock);
 
+    spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
     while (!Stopping) {
         struct pollfd p[2] = {{lfd, POLLIN, 0}, {WakePipe[0], POLLIN, 0}};
         pthread_t t;
@@ -430,8 +506,34 @@ static int Run(int argc, char **argv)
         if (poll(p, 2, -1) < 0 || !(p[0].revents & POLLIN))
             continue;
         cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-        if (cfd < 0)
+        if (cfd < 0) {
+            int e = errno;
+            if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM)
+                continue; /* EINTR, ECONNABORTED, ...: that client only */
+            /* Out of descriptors (or memory): the waiting client would keep
+             * the listening socket readable and this loop spinning.  Refuse
+             * it - with the spare descriptor, so its open fails now instead
+             * of hanging - say so once, and back off until things free up. */
+            if (!acceptFailing)
+                fprintf(stderr, "ndiskit host: cannot accept connections: %s; refusing clients until "
+                                "descriptors are freed\n", strerror(e));
+            acceptFailing = TRUE;
+            if (spare >= 0) {
+                close(spare);
+                cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+                if (cfd >= 0)
+                    close(cfd);
+                spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            }
+            poll(&p[1], 1, 100);
             continue;
+        }
+        if (acceptFailing) {
+            fprintf(stderr, "ndiskit host: accepting connections again\n");
+            acceptFailing = FALSE;
+        }
+        if (spare < 0)
+            spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
         pthread_mutex_lock(&ConnLock);
         if (Connections == (int)(sizeof(ConnFds) / sizeof(ConnFds[0])) ||
             pthread_create(&t, NULL, Serve, (void *)(intptr_t)cfd) != 0) {
@@ -448,9 +550,28 @@ static int Run(int argc, char **argv)
     unlink(sock);
     /* Every connection's pending I/O is cancelled (Stopping) and its handle
      * closed, as when the processes holding them exit. */
+    if (spare >= 0)
+        close(spare);
     pthread_mutex_lock(&ConnLock);
     for (int i = 0; i < Connections; i++)
         shutdown(ConnFds[i], SHUT_RD); /* an idle connection's recv returns: it closes its handle */
+    {
+        /* A client that does not read its replies holds its thread in
+         * send(): after a grace period for the cancelled requests' replies
+         * to go out, shut the sending side too - the send fails and the
+         * thread goes on to close its handle.  Stopping takes bounded time
+         * whatever the clients do. */
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += STOP_GRACE_SECONDS;
+        while (Connections != 0 && pthread_cond_timedwait(&ConnCond, &ConnLock, &deadline) != ETIMEDOUT)
+            ;
+        if (Connections != 0)
+            fprintf(stderr, "ndiskit host: %d client(s) not taking their replies; disconnecting them\n",
+                    Connections);
+        for (int i = 0; i < Connections; i++)
+            shutdown(ConnFds[i], SHUT_RDWR);
+    }
     while (Connections != 0)
         pthread_cond_wait(&ConnCond, &ConnLock);
     pthread_mutex_unlock(&ConnLock);
