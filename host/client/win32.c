@@ -87,8 +87,6 @@ static int FdOf(HANDLE h)
     return h == NULL || h == INVALID_HANDLE_VALUE || v <= 0 || v > 0x7fffffff ? -1 : (int)(v - 1);
 }
 
-/* One request and its reply.  A broken connection (the server stopped)
- * reads as a device that went away: STATUS_DEVICE_NOT_CONNECTED. */
 /* Each handle's shared input region (nkwire.h), by descriptor. */
 #define NK_SHARED_FDS 4096
 static struct {
@@ -114,7 +112,7 @@ static void *SharedRegion(int fd, size_t Length)
     struct msghdr m;
     struct iovec v = {&q, sizeof(q)};
     struct cmsghdr *c;
-    NK_WIRE_REPLY r;
+    NK_WIRE_REPLY r = {0, 0, 0, 0};
     size_t size;
     void *base;
     int mfd;
@@ -147,7 +145,11 @@ static void *SharedRegion(int fd, size_t Length)
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &mfd, sizeof(int));
     if (sendmsg(fd, &m, MSG_NOSIGNAL) != (ssize_t)sizeof(q) || NkWireRecvAll(fd, &r, sizeof(r)) != 0 ||
-        r.Magic != NK_WIRE_MAGIC || r.Status != 0) {
+        r.Magic != NK_WIRE_MAGIC || r.Status != 0 || r.DataLength != 0) {
+        /* Refused, the input goes over the socket; a reply that breaks the
+         * protocol leaves nothing to trust on this connection. */
+        if (r.Magic != NK_WIRE_MAGIC || r.DataLength != 0)
+            shutdown(fd, SHUT_RDWR);
         close(mfd);
         munmap(base, size);
         return NULL;
@@ -159,13 +161,42 @@ static void *SharedRegion(int fd, size_t Length)
     return base;
 }
 
-static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t InLength, void *Out,
-                    uint32_t OutLength, uint32_t *Information)
+/* Whether reply R can be the answer to request Q: the server's word is
+ * not taken for more than the caller asked.  Output comes back (as the I/O
+ * manager copies it) for success and warnings only, exactly Information
+ * bytes of it, never more than the caller's buffer; a write reports at
+ * most what it was given. */
+static BOOL ReplyFits(const NK_WIRE_REQUEST *Q, const NK_WIRE_REPLY *R)
+{
+    BOOL error = ((uint32_t)R->Status >> 30) == 3;
+
+    if (R->Magic != NK_WIRE_MAGIC)
+        return FALSE;
+    switch (Q->Op) {
+    case NK_WIRE_READ:
+    case NK_WIRE_IOCTL:
+        return R->Information <= Q->OutLength && R->DataLength == (error ? 0 : R->Information);
+    case NK_WIRE_WRITE:
+        return R->Information <= Q->InLength && R->DataLength == 0;
+    default:
+        return R->DataLength == 0;
+    }
+}
+
+/* One request and its reply: ERROR_SUCCESS with the driver's *Status and
+ * *Information, or the Win32 error that ends the exchange -
+ * ERROR_DEVICE_NOT_CONNECTED when the server has gone (stopped: as a
+ * device that went away), ERROR_INVALID_DATA for a reply that breaks the
+ * protocol (the connection is shut down: nothing after it can be
+ * trusted).  Out receives nothing unless the reply is valid. */
+static DWORD Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t InLength, void *Out,
+                  uint32_t OutLength, int32_t *Status, uint32_t *Information)
 {
     NK_WIRE_REQUEST q = {NK_WIRE_MAGIC, Op, Code, InLength, OutLength, 0};
     NK_WIRE_REPLY r;
     void *shared = NULL;
 
+    *Status = 0;
     *Information = 0;
     if (InLength >= NK_WIRE_SHARED_THRESHOLD && Op != NK_WIRE_CREATE)
         shared = SharedRegion(fd, InLength);
@@ -175,12 +206,17 @@ static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t
     }
     if (NkWireSendAll(fd, &q, sizeof(q)) != 0 ||
         (InLength != 0 && shared == NULL && NkWireSendAll(fd, In, InLength) != 0) ||
-        NkWireRecvAll(fd, &r, sizeof(r)) != 0 || r.Magic != NK_WIRE_MAGIC || r.DataLength > OutLength)
-        return (int32_t)0xC000009Du;
+        NkWireRecvAll(fd, &r, sizeof(r)) != 0)
+        return ERROR_DEVICE_NOT_CONNECTED;
+    if (!ReplyFits(&q, &r)) {
+        shutdown(fd, SHUT_RDWR);
+        return ERROR_INVALID_DATA;
+    }
     if (r.DataLength != 0 && NkWireRecvAll(fd, Out, r.DataLength) != 0)
-        return (int32_t)0xC000009Du;
+        return ERROR_DEVICE_NOT_CONNECTED;
+    *Status = r.Status;
     *Information = r.Information;
-    return r.Status;
+    return ERROR_SUCCESS;
 }
 
 static const char *SocketPath(void)
@@ -196,6 +232,7 @@ static HANDLE Open(const uint16_t *Name, size_t Units)
     const char *path = SocketPath();
     uint32_t info;
     int32_t status;
+    DWORD error;
     int fd;
 
     memset(&a, 0, sizeof(a));
@@ -216,7 +253,12 @@ static HANDLE Open(const uint16_t *Name, size_t Units)
         LastError = ERROR_FILE_NOT_FOUND;
         return INVALID_HANDLE_VALUE;
     }
-    status = Call(fd, NK_WIRE_CREATE, 0, Name, (uint32_t)(Units * 2), NULL, 0, &info);
+    error = Call(fd, NK_WIRE_CREATE, 0, Name, (uint32_t)(Units * 2), NULL, 0, &status, &info);
+    if (error != ERROR_SUCCESS) {
+        LastError = error;
+        close(fd);
+        return INVALID_HANDLE_VALUE;
+    }
     if (!Result(status)) {
         close(fd);
         return INVALID_HANDLE_VALUE;
@@ -334,7 +376,12 @@ static BOOL Io(HANDLE h, uint32_t Op, uint32_t Code, const void *In, DWORD InLen
         LastError = ERROR_INVALID_USER_BUFFER;
         return FALSE;
     }
-    int32_t status = Call(fd, Op, Code, In, InLength, Out, OutLength, &info);
+    int32_t status;
+    DWORD error = Call(fd, Op, Code, In, InLength, Out, OutLength, &status, &info);
+    if (error != ERROR_SUCCESS) {
+        LastError = error;
+        return FALSE;
+    }
     if (Bytes != NULL)
         *Bytes = info;
     return Result(status);
