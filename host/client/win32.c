@@ -219,40 +219,70 @@ static DWORD Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t I
     return ERROR_SUCCESS;
 }
 
-static const char *SocketPath(void)
+/* Connects to the server: $NDISKIT_HOST_SOCKET or the default path
+ * (nkwire.h), only if the socket is the caller's and so is the process
+ * listening on it - someone else's server must never see our requests or
+ * answer them.  The descriptor, or -1 with LastError set. */
+static int Connect(void)
 {
-    const char *p = getenv(NK_WIRE_SOCKET_ENV);
-    return p != NULL && *p != '\0' ? p : NK_WIRE_SOCKET_DEFAULT;
+    const char *env = getenv(NK_WIRE_SOCKET_ENV);
+    struct sockaddr_un a;
+    struct ucred peer;
+    socklen_t peerLength = sizeof(peer);
+    int fd, e;
+
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    if (env != NULL && *env != '\0') {
+        if (strlen(env) >= sizeof(a.sun_path)) {
+            LastError = ERROR_INVALID_NAME;
+            return -1;
+        }
+        strcpy(a.sun_path, env);
+        e = 0;
+    } else {
+        e = NkWireDefaultSocketPath(a.sun_path, sizeof(a.sun_path), 0);
+    }
+    if (e == 0)
+        e = NkWireCheckPath(a.sun_path);
+    if (e != 0) {
+        /* Nothing there: no host kernel running, as on Windows with the
+         * driver not loaded.  Someone else's: refused. */
+        LastError = e == ENOENT || e == ENOTDIR ? ERROR_FILE_NOT_FOUND
+                    : e == ENAMETOOLONG         ? ERROR_INVALID_NAME
+                                                : ERROR_ACCESS_DENIED;
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        LastError = ERROR_NO_SYSTEM_RESOURCES;
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        LastError = ERROR_FILE_NOT_FOUND;
+        return -1;
+    }
+    /* The path was checked before connecting; the listener's credentials
+     * close the gap between the two. */
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peerLength) != 0 || peer.uid != geteuid()) {
+        close(fd);
+        LastError = ERROR_ACCESS_DENIED;
+        return -1;
+    }
+    return fd;
 }
 
 /* Name: UTF-16LE units, Units of them. */
 static HANDLE Open(const uint16_t *Name, size_t Units)
 {
-    struct sockaddr_un a;
-    const char *path = SocketPath();
     uint32_t info;
     int32_t status;
     DWORD error;
-    int fd;
+    int fd = Connect();
 
-    memset(&a, 0, sizeof(a));
-    a.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(a.sun_path)) {
-        LastError = ERROR_INVALID_NAME;
+    if (fd < 0)
         return INVALID_HANDLE_VALUE;
-    }
-    strcpy(a.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        LastError = ERROR_NO_SYSTEM_RESOURCES;
-        return INVALID_HANDLE_VALUE;
-    }
-    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        /* No host kernel running: as on Windows with the driver not loaded. */
-        close(fd);
-        LastError = ERROR_FILE_NOT_FOUND;
-        return INVALID_HANDLE_VALUE;
-    }
     error = Call(fd, NK_WIRE_CREATE, 0, Name, (uint32_t)(Units * 2), NULL, 0, &status, &info);
     if (error != ERROR_SUCCESS) {
         LastError = error;

@@ -16,7 +16,8 @@ each attack the server must still be up, still serve a fresh client, and
   with requests that take none; a server at its descriptor limit (new
   clients are refused at once, not left hanging, and served again once
   descriptors free up); a client that pipelines requests and never reads
-  the replies, then SIGTERM (the server must still stop, cleanly).
+  the replies, then SIGTERM (the server must still stop, cleanly); a
+  socket path that belongs to another user (root only).
 
 Everything waits for conditions with deadlines, never for fixed times.
 Exit 0 passed, 1 failed.
@@ -433,12 +434,58 @@ def test_stop_with_a_client_not_reading(ndiskit, so, tmp):
     print("ok: test_stop_with_a_client_not_reading")
 
 
+def test_socket_of_another_user(ndiskit, so, tmp):
+    """A socket someone else put at the path is not taken over, nor served on."""
+    if os.geteuid() != 0:
+        print("skip: test_socket_of_another_user needs root (to make a file another user's)")
+        return
+    path = os.path.join(tmp, "squat.sock")
+    squat = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    squat.bind(path)
+    squat.listen(1)
+    os.chown(path, 65534, 65534)
+    p = subprocess.run([ndiskit, "host", "run", so, "--socket", path], capture_output=True, text=True,
+                       timeout=DEADLINE)
+    assert p.returncode == 1 and "belongs to another user" in p.stderr, (p.returncode, p.stderr)
+    assert os.stat(path).st_uid == 65534, "the other user's socket was replaced"
+    squat.close()
+    # A private directory that is someone else's (as $XDG_RUNTIME_DIR): refused too.
+    other = os.path.join(tmp, "other")
+    os.mkdir(other, 0o700)
+    os.chown(other, 65534, 65534)
+    env = dict(os.environ, XDG_RUNTIME_DIR=other)
+    env.pop("NDISKIT_HOST_SOCKET", None)
+    p = subprocess.run([ndiskit, "host", "run", so], capture_output=True, text=True, timeout=DEADLINE, env=env)
+    assert p.returncode == 1 and "another user" in p.stderr, (p.returncode, p.stderr)
+    print("ok: test_socket_of_another_user")
+
+
+def test_default_socket(ndiskit, so, tmp):
+    """Without --socket or $NDISKIT_HOST_SOCKET: $XDG_RUNTIME_DIR/ndiskit-host.sock."""
+    run = os.path.join(tmp, "run")
+    os.mkdir(run, 0o700)
+    env = dict(os.environ, XDG_RUNTIME_DIR=run)
+    env.pop("NDISKIT_HOST_SOCKET", None)
+    path = os.path.join(run, "ndiskit-host.sock")
+    server = Server(ndiskit, so, path, env=env, default_socket=True)
+    round_trip(path)
+    rc = server.stop()
+    assert rc == 0, server.output()
+    # Open to others: refused.
+    os.chmod(run, 0o777)
+    p = subprocess.run([ndiskit, "host", "run", so], capture_output=True, text=True, timeout=DEADLINE, env=env)
+    assert p.returncode == 1 and "open to others" in p.stderr, (p.returncode, p.stderr)
+    print("ok: test_default_socket")
+
+
 def main():
     ndiskit, so = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="ndiskit-hostile-") as tmp:
         run_attacks(ndiskit, so, tmp)
         test_descriptor_limit(ndiskit, so, tmp)
         test_stop_with_a_client_not_reading(ndiskit, so, tmp)
+        test_socket_of_another_user(ndiskit, so, tmp)
+        test_default_socket(ndiskit, so, tmp)
     print("hostile_clients: all passed")
     return 0
 

@@ -423,6 +423,68 @@ static void test_client_trusts_no_reply_field(void **state)
     setenv("NDISKIT_HOST_SOCKET", saved, 1);
 }
 
+/* A socket another user put at the path, or one whose listener is another
+ * user's, is refused before any request goes out (root only: it takes
+ * making things another user's). */
+static void test_client_refuses_another_users_server(void **state)
+{
+    char path[108], saved[108];
+    FAKE_SERVER f;
+    pthread_t t;
+    HANDLE h;
+    int ready[2], fd;
+    char c;
+    pid_t child;
+    (void)state;
+
+    if (geteuid() != 0) {
+        print_message("skipped: needs root\n");
+        return;
+    }
+    snprintf(saved, sizeof(saved), "%s", getenv("NDISKIT_HOST_SOCKET"));
+    snprintf(path, sizeof(path), "/tmp/ndiskit-test-squat-%d.sock", (int)getpid());
+    setenv("NDISKIT_HOST_SOCKET", path, 1);
+
+    /* The socket file is someone else's. */
+    memset(&f, 0, sizeof(f));
+    f.Listen = ListenAt(path, TRUE);
+    assert_true(f.Listen >= 0);
+    assert_int_equal(chown(path, 65534, 65534), 0);
+    assert_int_equal(pthread_create(&t, NULL, FakeServe, &f), 0);
+    h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    shutdown(f.Listen, SHUT_RDWR); /* ends the fake server's accept */
+    pthread_join(t, NULL);
+    close(f.Listen);
+
+    /* The file is ours, the process listening on it is not. */
+    fd = ListenAt(path, FALSE);
+    assert_true(fd >= 0);
+    assert_int_equal(pipe(ready), 0);
+    child = fork();
+    if (child == 0) {
+        FAKE_SERVER g;
+        memset(&g, 0, sizeof(g));
+        g.Listen = fd;
+        if (setgid(65534) != 0 || setuid(65534) != 0 || listen(fd, 4) != 0 || write(ready[1], "r", 1) != 1)
+            _exit(1);
+        FakeServe(&g);
+        _exit(0);
+    }
+    close(fd);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    unlink(path);
+    setenv("NDISKIT_HOST_SOCKET", saved, 1);
+}
+
 static int Teardown(void **state)
 {
     (void)state;
@@ -437,6 +499,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_mapping),
         cmocka_unit_test(test_client_trusts_no_reply_field),
+        cmocka_unit_test(test_client_refuses_another_users_server),
         cmocka_unit_test(test_open_and_errors),
         cmocka_unit_test(test_ioctls),
         cmocka_unit_test(test_blocking_read_completed_by_write),

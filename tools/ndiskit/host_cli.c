@@ -315,6 +315,25 @@ static int Listen(const char *Path)
         return -1;
     }
     strcpy(a.sun_path, Path);
+    /* Never bind where another user could have put the socket first, or
+     * swap it: the path must be ours (nkwire.h).  Nor remove a file that
+     * is not a socket: --socket may name one by mistake. */
+    int e = NkWireCheckPath(Path);
+    switch (e) {
+    case 0:
+    case ENOENT:
+        break;
+    case ENOTSOCK:
+        fprintf(stderr, "ndiskit host: %s exists and is not a socket; not replacing it\n", Path);
+        return -1;
+    case EPERM:
+        fprintf(stderr, "ndiskit host: refusing %s: it, or its directory, belongs to another user or is open "
+                        "to others (use a directory of your own: --socket or $" NK_WIRE_SOCKET_ENV ")\n", Path);
+        return -1;
+    default:
+        fprintf(stderr, "ndiskit host: cannot use %s: %s\n", Path, strerror(e));
+        return -1;
+    }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
@@ -368,8 +387,11 @@ void host_usage(FILE *out)
           "  --adapter IFNAME   an NDIS adapter backed by Linux interface IFNAME (AF_PACKET;\n"
           "                     needs CAP_NET_RAW)\n"
           "  --loopback NAME    an in-memory adapter whose sends come back as receives\n"
-          "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV " or\n"
-          "                     " NK_WIRE_SOCKET_DEFAULT "); clients use the same variable\n"
+          "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV ", else\n"
+          "                     $XDG_RUNTIME_DIR/" NK_WIRE_SOCKET_NAME ", else\n"
+          "                     /tmp/ndiskit-<uid>/" NK_WIRE_SOCKET_NAME "); clients use the same\n"
+          "                     variable.  The path must be yours, in a directory only you\n"
+          "                     (or root, sticky) control\n"
           "  --fatal            abort at the first verifier finding (for a debugger)\n"
           "  --verbose          show the driver's DbgPrint output\n"
           "  Exit status: 0 clean; 1 the driver failed to load or a setup step failed;\n"
@@ -380,6 +402,7 @@ void host_usage(FILE *out)
 static int Run(int argc, char **argv)
 {
     const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
+    char defaultSock[sizeof(((struct sockaddr_un *)0)->sun_path)];
     ADAPTER_ARG adapters[MAX_ADAPTERS];
     ULONG nAdapters = 0;
     BOOLEAN fatal = FALSE;
@@ -393,8 +416,8 @@ static int Run(int argc, char **argv)
     BOOLEAN acceptFailing = FALSE;
     SIZE_T leaks, findings;
 
-    if (sock == NULL || *sock == '\0')
-        sock = NK_WIRE_SOCKET_DEFAULT;
+    if (sock != NULL && *sock == '\0')
+        sock = NULL;
     for (int i = 0; i < argc; i++) {
         if ((strcmp(argv[i], "--adapter") == 0 || strcmp(argv[i], "--loopback") == 0) && i + 1 < argc) {
             if (nAdapters == MAX_ADAPTERS) {
@@ -424,6 +447,16 @@ static int Run(int argc, char **argv)
     }
     if (Verbose)
         setenv("NDISKIT_HOST_DBGPRINT", "1", 1);
+    if (sock == NULL) {
+        int e = NkWireDefaultSocketPath(defaultSock, sizeof(defaultSock), 1);
+        if (e != 0) {
+            fprintf(stderr, "ndiskit host: no private directory for the socket (%s): %s%s\n",
+                    NK_WIRE_SOCKET_DEFAULT_TEXT, strerror(e),
+                    e == EPERM ? " - it belongs to another user or is open to others; use --socket" : "");
+            return 1;
+        }
+        sock = defaultSock;
+    }
 
     NkHostReset();
     if (!fatal)
