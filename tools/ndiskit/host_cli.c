@@ -344,16 +344,24 @@ static int Listen(const char *Path)
         return -1;
     }
     close(fd);
-    unlink(Path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
+    /* Bound under a temporary name and renamed into place once listening:
+     * whoever sees the path may connect at once (between bind and listen a
+     * connect is refused).  A path too long for the suffix is bound as is. */
+    BOOLEAN staged = snprintf(a.sun_path, sizeof(a.sun_path), "%s.%d", Path, (int)getpid()) < (int)sizeof(a.sun_path);
+    if (!staged)
+        strcpy(a.sun_path, Path);
+    unlink(a.sun_path);
     /* Only this user may open the driver's devices (the SDDL's job on Windows). */
     mode_t old = umask(0077);
     int rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
     umask(old);
-    if (rc != 0 || listen(fd, 64) != 0) {
+    if (rc != 0 || listen(fd, 64) != 0 || (staged && rename(a.sun_path, Path) != 0)) {
         fprintf(stderr, "ndiskit host: cannot listen on %s: %s\n", Path, strerror(errno));
+        if (rc == 0)
+            unlink(a.sun_path);
         close(fd);
         return -1;
     }
