@@ -383,6 +383,115 @@ static NTSTATUS AddAdapter(ADAPTER_ARG *a, ULONG Index)
     }
 }
 
+/* ---- loading the driver ------------------------------------------------------------- */
+
+/* Names the kernel's DDIs start with: an unresolved one of these is the
+ * host kernel's gap, anything else most likely the driver's own. */
+static BOOLEAN LooksLikeDdi(const char *Symbol)
+{
+    static const char *const prefixes[] = {"Ke", "Ex", "Io", "Mm", "Rtl", "Ob", "Ps", "Zw", "Nt", "Po", "Se",
+                                           "Ndis", "Wdf", "Dbg", "Kd", "Hal", "Wmi", "Interlocked", "Fx", "Etw"};
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(Symbol, prefixes[i], n) == 0 && Symbol[n] >= 'A' && Symbol[n] <= 'Z')
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* What dlopen's error means for Driver, in terms of who lacks what. */
+static void ExplainLoadError(const char *Driver, const char *Why)
+{
+    static const char undefinedText[] = ": undefined symbol: ";
+    static const char noLibraryText[] = ": cannot open shared object file";
+    const char *u = strstr(Why, undefinedText), *l = strstr(Why, noLibraryText);
+    const char *base = strrchr(Driver, '/');
+
+    base = base != NULL ? base + 1 : Driver;
+    fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, Why);
+    if (u != NULL) {
+        const char *sym = u + sizeof(undefinedText) - 1;
+        int modLength = (int)(u - Why), symLength = (int)strcspn(sym, ", \n");
+        const char *modBase = memrchr(Why, '/', (size_t)modLength);
+        int own;
+
+        modBase = modBase != NULL ? modBase + 1 : Why;
+        own = (int)(u - modBase) == (int)strlen(base) && strncmp(modBase, base, strlen(base)) == 0;
+        if (!own)
+            fprintf(stderr, "ndiskit host: %.*s, a library %s needs, uses %.*s, which nothing loaded defines\n",
+                    modLength, Why, Driver, symLength, sym);
+        else if (LooksLikeDdi(sym))
+            fprintf(stderr, "ndiskit host: the driver imports %.*s, which the host kernel does not implement "
+                            "(README: \"Host kernel\" lists what it has)\n", symLength, sym);
+        else
+            fprintf(stderr, "ndiskit host: the driver uses %.*s, which neither the driver nor the host kernel "
+                            "defines (a source file or library missing from the driver's build?)\n",
+                    symLength, sym);
+    } else if (l != NULL) {
+        fprintf(stderr, "ndiskit host: the driver needs the library %.*s, which the dynamic linker does not find "
+                        "(ldd %s)\n", (int)(l - Why), Why, Driver);
+    }
+}
+
+/* Loads Driver, saying precisely what is wrong when it cannot be. */
+static void *LoadDriver(const char *Driver)
+{
+    char path[4096];
+    unsigned char h[20];
+    struct stat st;
+    ssize_t n;
+    void *so;
+    int fd;
+
+    /* A name without a slash is a file here, as for any command: dlopen
+     * would search the library path for it instead. */
+    if (snprintf(path, sizeof(path), "%s%s", strchr(Driver, '/') == NULL ? "./" : "", Driver) >=
+        (int)sizeof(path)) {
+        fprintf(stderr, "ndiskit host: path too long: %s\n", Driver);
+        return NULL;
+    }
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, strerror(errno));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "ndiskit host: cannot load %s: it is a directory, not a driver's .so\n", Driver);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "ndiskit host: cannot load %s: not a regular file\n", Driver);
+        return NULL;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, strerror(errno));
+        return NULL;
+    }
+    n = pread(fd, h, sizeof(h), 0);
+    close(fd);
+    if (n == 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: the file is empty\n", Driver);
+        return NULL;
+    }
+    if (n < 4 || memcmp(h, "\x7f" "ELF", 4) != 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: not an ELF shared object%s\n", Driver,
+                n >= 2 && h[0] == 'M' && h[1] == 'Z'
+                    ? " but a Windows image (the host kernel runs the host build, build/bin/drivers/NAME.so)"
+                    : "");
+        return NULL;
+    }
+    /* e_type (ET_DYN = 3) at offset 16, little-endian as on this host. */
+    if (n == (ssize_t)sizeof(h) && (h[16] | h[17] << 8) != 3) {
+        fprintf(stderr, "ndiskit host: cannot load %s: an ELF file but not a shared object (a driver's host "
+                        "build is a MODULE library: ndiskit_add_driver)\n", Driver);
+        return NULL;
+    }
+    so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (so == NULL)
+        ExplainLoadError(path, dlerror());
+    return so;
+}
+
 void host_usage(FILE *out)
 {
     fputs("usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
@@ -470,15 +579,9 @@ static int Run(int argc, char **argv)
     if (!fatal)
         NkHostExpectViolations(); /* report every finding, stop at none */
 
-    so = dlopen(driver, RTLD_NOW | RTLD_LOCAL);
-    if (so == NULL) {
-        const char *why = dlerror();
-        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", driver, why);
-        if (strstr(why, "undefined symbol") != NULL)
-            fprintf(stderr, "ndiskit host: the driver calls a DDI the host kernel does not implement "
-                            "(README: \"Host kernel\" lists what it has)\n");
+    so = LoadDriver(driver);
+    if (so == NULL)
         return 1;
-    }
     /* A KMDF driver enters through our stub (it binds to the framework
      * first); a WDM driver through DriverEntry. */
     entry = (ENTRY_FN *)dlsym(so, "FxDriverEntry");
