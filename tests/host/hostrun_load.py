@@ -68,7 +68,7 @@ def main():
             f.write(image)
         refused(ndiskit, tmp, tmp, "is a directory")
         refused(ndiskit, empty, tmp, "the file is empty")
-        refused(ndiskit, text, tmp, "not an ELF shared object")
+        refused(ndiskit, text, tmp, "not an ELF shared object but a text file")
         refused(ndiskit, pe, tmp, "a Windows image")
         refused(ndiskit, rel, tmp, "not a shared object")
         refused(ndiskit, os.path.join(tmp, "absent.so"), tmp, "No such file or directory")

@@ -158,7 +158,7 @@ static NTSTATUS MapShared(int Conn, int Fd, uint32_t Length, PUCHAR *Base, size_
     int have;
 
     if (Fd == -2)
-        why = "more than one descriptor passed";
+        why = "more than one descriptor passed, or some the server could not take";
     else if (Fd < 0)
         why = "no descriptor passed";
     else if (Length == 0 || Length > NK_WIRE_MAX_BUFFER)
@@ -469,15 +469,24 @@ static void *LoadDriver(const char *Driver)
     }
     n = pread(fd, h, sizeof(h), 0);
     close(fd);
+    if (n < 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, strerror(errno));
+        return NULL;
+    }
     if (n == 0) {
         fprintf(stderr, "ndiskit host: cannot load %s: the file is empty\n", Driver);
         return NULL;
     }
     if (n < 4 || memcmp(h, "\x7f" "ELF", 4) != 0) {
+        BOOLEAN text = TRUE;
+        for (ssize_t i = 0; i < n; i++)
+            if ((h[i] < 0x20 || h[i] >= 0x7F) && h[i] != '\n' && h[i] != '\r' && h[i] != '\t')
+                text = FALSE;
         fprintf(stderr, "ndiskit host: cannot load %s: not an ELF shared object%s\n", Driver,
                 n >= 2 && h[0] == 'M' && h[1] == 'Z'
                     ? " but a Windows image (the host kernel runs the host build, build/bin/drivers/NAME.so)"
-                    : "");
+                : text ? " but a text file"
+                       : "");
         return NULL;
     }
     /* e_type (ET_DYN = 3) at offset 16, little-endian as on this host. */
