@@ -13,6 +13,7 @@
 
 #include "host_cli.h"
 #include "nkwire.h"
+#include "util.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -525,6 +526,10 @@ void host_usage(FILE *out)
           out);
 }
 
+static const char ShortUsage[] =
+    "usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
+    "                        [--socket PATH] [--fatal] [--verbose]\n";
+
 static int Run(int argc, char **argv)
 {
     const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
@@ -544,33 +549,39 @@ static int Run(int argc, char **argv)
 
     if (sock != NULL && *sock == '\0')
         sock = NULL;
-    for (int i = 0; i < argc; i++) {
-        if ((strcmp(argv[i], "--adapter") == 0 || strcmp(argv[i], "--loopback") == 0) && i + 1 < argc) {
-            if (nAdapters == MAX_ADAPTERS) {
-                fprintf(stderr, "ndiskit host: at most %d adapters\n", MAX_ADAPTERS);
+    struct cli c = cli_start("ndiskit host run", ShortUsage, "host", argc, argv);
+    const char *name;
+    int r;
+    while (cli_next(&c)) {
+        if (cli_help(&c)) {
+            host_usage(stdout);
+            return 0;
+        } else if ((r = cli_value(&c, NULL, "--adapter", &name)) != 0 ||
+                   (r = cli_value(&c, NULL, "--loopback", &name)) != 0) {
+            if (r < 0)
                 return 2;
-            }
-            adapters[nAdapters].Loopback = strcmp(argv[i], "--loopback") == 0;
-            adapters[nAdapters].Name = argv[++i];
+            if (nAdapters == MAX_ADAPTERS)
+                return cli_error(&c, "at most %d adapters", MAX_ADAPTERS);
+            adapters[nAdapters].Loopback = strncmp(c.arg, "--loopback", 10) == 0;
+            adapters[nAdapters].Name = name;
             adapters[nAdapters++].Adapter = NULL;
-        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-            sock = argv[++i];
-        } else if (strcmp(argv[i], "--fatal") == 0) {
+        } else if ((r = cli_value(&c, NULL, "--socket", &sock)) != 0) {
+            if (r < 0)
+                return 2;
+        } else if (cli_flag(&c, NULL, "--fatal")) {
             fatal = TRUE;
-        } else if (strcmp(argv[i], "--verbose") == 0) {
+        } else if (cli_flag(&c, NULL, "--verbose")) {
             Verbose = TRUE;
-        } else if (argv[i][0] != '-' && driver == NULL) {
-            driver = argv[i];
+        } else if (cli_option(&c)) {
+            return cli_unknown_option(&c);
+        } else if (driver == NULL) {
+            driver = c.arg;
         } else {
-            fprintf(stderr, "ndiskit host run: unexpected argument '%s'\n", argv[i]);
-            host_usage(stderr);
-            return 2;
+            return cli_error(&c, "unexpected argument '%s' (one DRIVER.so only)", c.arg);
         }
     }
-    if (driver == NULL) {
-        host_usage(stderr);
-        return 2;
-    }
+    if (driver == NULL)
+        return cli_error(&c, "no DRIVER.so given");
     if (Verbose)
         setenv("NDISKIT_HOST_DBGPRINT", "1", 1);
     if (sock == NULL) {
@@ -751,8 +762,14 @@ out_adapters:
 
 int host_command(int argc, char **argv)
 {
-    if (argc >= 1 && strcmp(argv[0], "run") == 0)
-        return Run(argc - 1, argv + 1);
-    host_usage(stderr);
-    return 2;
+    struct cli c = cli_start("ndiskit host", ShortUsage, "host", argc, argv);
+    if (!cli_next(&c))
+        return cli_error(&c, "missing command (run)");
+    if (cli_help(&c) || strcmp(c.arg, "help") == 0) {
+        host_usage(stdout);
+        return 0;
+    }
+    if (strcmp(c.arg, "run") == 0)
+        return Run(argc - c.next, argv + c.next);
+    return cli_option(&c) ? cli_unknown_option(&c) : cli_unknown_command(&c);
 }
