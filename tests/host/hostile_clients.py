@@ -71,6 +71,9 @@ def wait_for(what, cond, deadline=DEADLINE):
         delay = min(delay * 2, 0.05)
 
 
+SERVERS = []   # every server started, killed at exit if a failure left it running
+
+
 class Server:
     def __init__(self, ndiskit, so, sock, nofile=None, env=None, default_socket=False):
         """Serves nkecho on sock (--socket sock, or the default path: sock must be it)."""
@@ -80,6 +83,7 @@ class Server:
         args = [] if default_socket else ["--socket", sock]
         self.p = subprocess.Popen([ndiskit, "host", "run", so, *args], stdout=self.log,
                                   stderr=subprocess.STDOUT, preexec_fn=limit, env=env)
+        SERVERS.append(self.p)
         wait_for("the server's socket", lambda: self.p.poll() is not None or os.path.exists(sock))
         if self.p.poll() is not None:
             raise AssertionError(f"server exited {self.p.returncode}: {self.output()}")
@@ -483,11 +487,17 @@ def test_default_socket(ndiskit, so, tmp):
 def main():
     ndiskit, so = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="ndiskit-hostile-") as tmp:
-        run_attacks(ndiskit, so, tmp)
-        test_descriptor_limit(ndiskit, so, tmp)
-        test_stop_with_a_client_not_reading(ndiskit, so, tmp)
-        test_socket_of_another_user(ndiskit, so, tmp)
-        test_default_socket(ndiskit, so, tmp)
+        try:
+            run_attacks(ndiskit, so, tmp)
+            test_descriptor_limit(ndiskit, so, tmp)
+            test_stop_with_a_client_not_reading(ndiskit, so, tmp)
+            test_socket_of_another_user(ndiskit, so, tmp)
+            test_default_socket(ndiskit, so, tmp)
+        finally:
+            for p in SERVERS:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
     print("hostile_clients: all passed")
     return 0
 

@@ -44,12 +44,17 @@ def main():
         log = tempfile.TemporaryFile(mode="w+")
         p = subprocess.Popen([ndiskit, "host", "run", "nkecho.so", "--socket", sock], cwd=tmp, stdout=log,
                              stderr=subprocess.STDOUT)
-        end = time.monotonic() + DEADLINE
-        while not os.path.exists(sock) and p.poll() is None and time.monotonic() < end:
-            time.sleep(0.01)
-        assert os.path.exists(sock), "nkecho.so by its bare name did not load"
-        p.send_signal(signal.SIGTERM)
-        assert p.wait(timeout=DEADLINE) == 0
+        try:
+            end = time.monotonic() + DEADLINE
+            while not os.path.exists(sock) and p.poll() is None and time.monotonic() < end:
+                time.sleep(0.01)
+            assert os.path.exists(sock), "nkecho.so by its bare name did not load"
+            p.send_signal(signal.SIGTERM)
+            assert p.wait(timeout=DEADLINE) == 0
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         print("ok: a bare name loads from the current directory")
 
         empty = os.path.join(tmp, "empty.so")
