@@ -17,9 +17,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -105,9 +105,9 @@ static inline int NkWireRecvAll(int Fd, void *Data, size_t Length)
     return 0;
 }
 
-/* 0 when Path's directory is the caller's own runtime directory: a real
- * directory (not a symbolic link), owned by the caller, that no one else
- * may write to.  EPERM (someone else's, or open to others), ENOTDIR, or
+/* 0 when Dir can be the caller's own runtime directory: a real directory
+ * (not a symbolic link), owned by the caller, that no one else may write
+ * to.  EPERM (someone else's, or open to others), ENOTDIR, or
  * what lstat failed with. */
 static inline int NkWireCheckPrivateDir(const char *Dir)
 {
