@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """`ndiskit host run` loading drivers: what works, and what it says when it cannot.
 
-    hostrun_load.py NDISKIT NKECHO_SO HELLO_SO MISSING_HELPER_SO
+    hostrun_load.py NDISKIT NKECHO_SO HELLO_SO MISSING_HELPER_SO MISSING_LIBRARY_SO
 
 A bare file name is a file in the current directory (not a search of the
 library path); a directory, an empty file, a text file, a Windows image and
 an ELF file that is not a shared object are each named for what they are;
 an unresolved import is blamed on the host kernel only when it is a DDI,
-otherwise on the driver's build.  Exit 0 passed, 1 failed.
+otherwise on the driver's build; a library the driver needs and the
+dynamic linker cannot find is named.  Exit 0 passed, 1 failed.
 """
 import os
 import shutil
@@ -35,7 +36,7 @@ def refused(ndiskit, driver, tmp, *expected):
 
 
 def main():
-    ndiskit, nkecho, hello, missing = sys.argv[1:5]
+    ndiskit, nkecho, hello, missing, missing_library = sys.argv[1:6]
     ndiskit = os.path.abspath(ndiskit)
     with tempfile.TemporaryDirectory(prefix="ndiskit-load-") as tmp:
         # A bare name, run from the directory holding it.
@@ -82,6 +83,9 @@ def main():
         # The driver's own function, left out of its build.
         refused(ndiskit, missing, tmp, "the driver uses NkTestHelperLeftOut",
                 "neither the driver nor the host kernel defines")
+        # A library it was linked against, not to be found.
+        refused(ndiskit, missing_library, tmp, "the driver needs the library libnkgone.so",
+                "the dynamic linker does not find")
     print("hostrun_load: all passed")
     return 0
 
