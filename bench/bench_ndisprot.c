@@ -46,7 +46,10 @@
 
 #define NEAR "nkbench0"
 #define FAR "nkbench1"
-#define SOCKET_PATH "/tmp/ndiskit-bench-ndisprot.sock"
+/* The server's socket, in a directory of our own (a fixed name in /tmp is
+ * anyone's to take first). */
+static char SocketDir[] = "/tmp/ndiskit-bench-XXXXXX";
+static char SocketPath[64];
 #define BATCH 256
 #define ETHERTYPE 0x88B5 /* IEEE local experimental: nothing else on the wire uses it */
 
@@ -92,6 +95,10 @@ static void Teardown(void)
     if (Server > 0) {
         kill(Server, SIGTERM);
         waitpid(Server, NULL, 0);
+    }
+    if (SocketPath[0] != '\0') {
+        unlink(SocketPath);
+        rmdir(SocketDir);
     }
     Sh("ip link del " NEAR " >/dev/null 2>&1");
 }
@@ -563,17 +570,21 @@ int main(int argc, char **argv)
        "ip link set $d mtu 1500; ip link set $d up; done");
     ReadMac(NEAR, NearMac);
     ReadMac(FAR, FarMac);
-    unlink(SOCKET_PATH);
+    if (mkdtemp(SocketDir) == NULL) {
+        perror("bench_ndisprot: mkdtemp");
+        return 1;
+    }
+    snprintf(SocketPath, sizeof(SocketPath), "%s/host.sock", SocketDir);
     Server = fork();
     if (Server == 0) {
         int null = open("/dev/null", 1);
         dup2(null, 1);
-        execl(argv[1], argv[1], "host", "run", argv[2], "--adapter", NEAR, "--socket", SOCKET_PATH, (char *)NULL);
+        execl(argv[1], argv[1], "host", "run", argv[2], "--adapter", NEAR, "--socket", SocketPath, (char *)NULL);
         _exit(127);
     }
-    for (int i = 0; i < 200 && access(SOCKET_PATH, F_OK) != 0; i++)
+    for (int i = 0; i < 200 && access(SocketPath, F_OK) != 0; i++)
         usleep(25000);
-    setenv("NDISKIT_HOST_SOCKET", SOCKET_PATH, 1);
+    setenv("NDISKIT_HOST_SOCKET", SocketPath, 1);
     if (!OpenDevice()) {
         fprintf(stderr, "bench_ndisprot: cannot open ndisprot on " NEAR ": error %lu\n", (unsigned long)GetLastError());
         return 1;
