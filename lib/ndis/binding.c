@@ -358,7 +358,11 @@ VOID NkBindingReturn(PNK_BINDING Binding, PNET_BUFFER_LIST NetBufferLists, ULONG
 
     NdisReturnNetBufferLists(Binding->Handle, NetBufferLists, ReturnFlags & ~NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
     KeAcquireSpinLock(&Binding->Lock, &irql);
-    Binding->ReceivesHeld -= n;
+    /* Atomic even under the lock: ReceiveNetBufferLists adds without it (the
+     * receive path takes no lock), so a plain read-modify-write here could
+     * lose a concurrent add and leave the count short - an unbind would then
+     * wait for a receive that was already returned. */
+    InterlockedAdd(&Binding->ReceivesHeld, -n);
     CheckDrainedLocked(Binding);
     KeReleaseSpinLock(&Binding->Lock, irql);
 }

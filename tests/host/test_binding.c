@@ -88,12 +88,46 @@ static VOID MyUnbinding(PNK_BINDING Binding)
     InterlockedExchange(&m->Unbound, 2);
 }
 
+/* Receives handed to another thread, which returns them while more are
+ * indicated (test_returns_race_receives). */
+#define HANDOFF_SLOTS 64
+static BOOLEAN HandOffReceives;
+static KSPIN_LOCK HandOffLock;
+static PNET_BUFFER_LIST HandOff[HANDOFF_SLOTS];
+static ULONG HandOffHead, HandOffTail;
+
+static BOOLEAN HandOffPush(PNET_BUFFER_LIST Nbls)
+{
+    BOOLEAN pushed = FALSE;
+    KIRQL irql;
+    KeAcquireSpinLock(&HandOffLock, &irql);
+    if (HandOffTail - HandOffHead < HANDOFF_SLOTS) {
+        HandOff[HandOffTail++ % HANDOFF_SLOTS] = Nbls;
+        pushed = TRUE;
+    }
+    KeReleaseSpinLock(&HandOffLock, irql);
+    return pushed;
+}
+
+static PNET_BUFFER_LIST HandOffPop(void)
+{
+    PNET_BUFFER_LIST nbls = NULL;
+    KIRQL irql;
+    KeAcquireSpinLock(&HandOffLock, &irql);
+    if (HandOffHead != HandOffTail)
+        nbls = HandOff[HandOffHead++ % HANDOFF_SLOTS];
+    KeReleaseSpinLock(&HandOffLock, irql);
+    return nbls;
+}
+
 static VOID MyReceive(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Count, ULONG Flags)
 {
     MY_BINDING *m = NkBindingContext(Binding);
     InterlockedAdd(&m->Received, (LONG)Count);
     if (NDIS_TEST_RECEIVE_CANNOT_PEND(Flags))
         return;
+    if (HandOffReceives && HandOffPush(Nbls))
+        return; /* returned by the test's main thread */
     if (HoldReceives && InterlockedCompareExchangePointer((PVOID volatile *)&m->Held, Nbls, NULL) == NULL)
         return; /* kept: the unbind must wait for it */
     NkBindingReturn(Binding, Nbls, 0);
@@ -172,6 +206,9 @@ static int Setup(void **state)
     NkHostReset();
     Bound = NULL;
     HoldReceives = FALSE;
+    HandOffReceives = FALSE;
+    HandOffHead = HandOffTail = 0;
+    KeInitializeSpinLock(&HandOffLock);
     LateCallbacks = 0;
     return 0;
 }
@@ -567,11 +604,66 @@ static void test_explored(void **state)
     printf("%llu interleavings of sends, pause/restart, receives and status explored\n", (unsigned long long)runs);
 }
 
+/* ---- returns on one thread while receives are indicated on another ------------------------- */
+
+#define RACE_FRAMES 20000
+static volatile LONG InjectorDone;
+
+static VOID NTAPI InjectThread(PVOID Context)
+{
+    UCHAR frame[60];
+    (void)Context;
+    memset(frame, 0, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    for (int i = 0; i < RACE_FRAMES; i++)
+        NkHostAdapterInject(Adapter, frame, sizeof(frame), FALSE);
+    InterlockedExchange(&InjectorDone, 1);
+}
+
+/* A driver returns receives whenever it is done with them, typically on
+ * its reader's thread while NDIS indicates more on another: the count of
+ * held receives must stay exact, or an unbind waits forever for one that
+ * was returned (ndiskit host run hung at unload this way, held count -1). */
+static void test_returns_race_receives(void **state)
+{
+    DEVICE_OBJECT device;
+    NK_THREAD t;
+    PNK_BINDING b;
+    MY_BINDING *m;
+    (void)state;
+
+    memset(&device, 0, sizeof(device));
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-BINDING}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(NkProtocolWaitBindsComplete(&Protocol, 1000), STATUS_SUCCESS);
+    b = Bound;
+    m = NkBindingContext(b);
+    HandOffReceives = TRUE;
+    InjectorDone = 0;
+    assert_int_equal(NkThreadStart(&t, &device, InjectThread, NULL), STATUS_SUCCESS);
+    for (;;) {
+        BOOLEAN done = ReadAcquire(&InjectorDone) != 0; /* read before the last pop */
+        PNET_BUFFER_LIST nbls = HandOffPop();
+        if (nbls != NULL)
+            NkBindingReturn(b, nbls, 0);
+        else if (done)
+            break;
+    }
+    assert_int_equal(NkThreadStopAndJoin(&t, NK_WAIT_FOREVER), STATUS_SUCCESS);
+    assert_int_equal(m->Received, RACE_FRAMES);
+    assert_int_equal(b->ReceivesHeld, 0);
+    Deregister();
+    NkHostRemoveAdapter(Adapter);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bind_send_pause_unbind, Setup),
         cmocka_unit_test_setup(test_unbind_waits_for_receives_and_oids, Setup),
+        cmocka_unit_test_setup(test_returns_race_receives, Setup),
         cmocka_unit_test_setup(test_pended_oids_and_cancel, Setup),
         cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
         cmocka_unit_test_setup(test_explored, Setup),
