@@ -20,6 +20,11 @@
  *
  * A and W forms: A works on char strings, W on WCHAR (UTF-16) strings;
  * Cb sizes of W routines are byte counts and an odd byte is not used.
+ * RtlUnicodeString{Init,Validate,Copy,CopyString,Cat,CatString,Printf,
+ * VPrintf} work on UNICODE_STRINGs (counted, not NUL-terminated, at most
+ * NTSTRSAFE_UNICODE_STRING_MAX_CCH characters) and
+ * RtlStringC{ch,b}CopyUnicodeString copy one into a terminated buffer.
+ * Not provided: the ...Ex forms and the remaining UNICODE_STRING ones.
  *
  * All routines are inline (no library to link, on either target), take
  * no locks, allocate nothing and may run at any IRQL when their buffers
@@ -279,16 +284,21 @@ NTSTRSAFEWORKER void NtStrSafePutNumber(NTSTRSAFE_SINK *s, ULONGLONG v, int nega
 }
 
 /* Formats fmt (of width fmtWide; the result has the same width) into
- * dest of cch characters.  The caller has checked dest and cch. */
+ * dest of cch characters, the NUL included; the caller has checked dest
+ * and cch.  Without Terminate (a UNICODE_STRING result) the last of the
+ * cch characters is never written and no NUL is stored; *Written gets the
+ * characters produced either way. */
 NTSTRSAFEWORKER NTSTATUS NtStrSafeVPrintfWorker(void *dest, int wide, size_t cch, const void *fmt,
-                                                va_list ap)
+                                                va_list ap, int Terminate, size_t *Written)
 {
     NTSTRSAFE_SINK s = {dest, cch, 0, wide, 0};
     size_t i = 0;
     unsigned ch;
 
+    *Written = 0;
     if (fmt == NULL) {
-        NtStrSafeSet(dest, wide, 0, 0);
+        if (Terminate)
+            NtStrSafeSet(dest, wide, 0, 0);
         return STATUS_INVALID_PARAMETER;
     }
     while ((ch = NtStrSafeAt(fmt, wide, i++)) != 0 && !s.Full) {
@@ -482,11 +492,14 @@ NTSTRSAFEWORKER NTSTATUS NtStrSafeVPrintfWorker(void *dest, int wide, size_t cch
         default:
             /* %n, floating point, an unknown type or a format that ends
              * inside a conversion. */
-            NtStrSafeSet(dest, wide, 0, 0);
+            if (Terminate)
+                NtStrSafeSet(dest, wide, 0, 0);
             return STATUS_INVALID_PARAMETER;
         }
     }
-    NtStrSafeSet(dest, wide, s.Len, 0);
+    if (Terminate)
+        NtStrSafeSet(dest, wide, s.Len, 0);
+    *Written = s.Len;
     return s.Full ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
 }
 
@@ -494,14 +507,20 @@ NTSTRSAFEWORKER NTSTATUS NtStrSafeVPrintf(void *dest, int wide, size_t cch, cons
                                           va_list ap)
 {
     NTSTATUS status = NtStrSafeCheckDest(dest, wide, cch);
+    size_t written;
     if (!NT_SUCCESS(status))
         return status;
-    return NtStrSafeVPrintfWorker(dest, wide, cch, fmt, ap);
+    return NtStrSafeVPrintfWorker(dest, wide, cch, fmt, ap, 1, &written);
 }
 
-/* Byte counts to character counts; a count too large stays too large. */
-#define NTSTRSAFE_CB_TO_CCH_A(cb) ((size_t)(cb))
-#define NTSTRSAFE_CB_TO_CCH_W(cb) ((size_t)(cb) / sizeof(WCHAR))
+/* A byte count of WCHARs as characters; above the limit stays above it. */
+NTSTRSAFEWORKER size_t NtStrSafeCbW(size_t cb)
+{
+    return cb > (size_t)NTSTRSAFE_MAX_CCH * sizeof(WCHAR) ? (size_t)NTSTRSAFE_MAX_CCH + 1
+                                                          : cb / sizeof(WCHAR);
+}
+
+
 
 /* ------------------------------------------------------------------------
  * Character-counted routines.
@@ -610,13 +629,6 @@ NTSTRSAFEDDI RtlStringCchLengthW(_In_reads_or_z_(cchMax) NTSTRSAFE_PCWSTR psz, _
  */
 #ifndef NTSTRSAFE_NO_CB_FUNCTIONS
 
-NTSTRSAFEWORKER size_t NtStrSafeCbW(size_t cb)
-{
-    /* Above the limit stays above it after the division. */
-    return cb > (size_t)NTSTRSAFE_MAX_CCH * sizeof(WCHAR) ? (size_t)NTSTRSAFE_MAX_CCH + 1
-                                                          : cb / sizeof(WCHAR);
-}
-
 NTSTRSAFEDDI RtlStringCbCopyA(_Out_writes_bytes_(cbDest) NTSTRSAFE_PSTR pszDest, _In_ size_t cbDest,
                               _In_ NTSTRSAFE_PCSTR pszSrc)
 {
@@ -711,5 +723,156 @@ NTSTRSAFEDDI RtlStringCbLengthW(_In_reads_or_z_(cbMax) NTSTRSAFE_PCWSTR psz, _In
 }
 
 #endif /* NTSTRSAFE_NO_CB_FUNCTIONS */
+
+/* ------------------------------------------------------------------------
+ * UNICODE_STRING routines.  A UNICODE_STRING is valid when Length and
+ * MaximumLength are even, Length <= MaximumLength <= 2 *
+ * NTSTRSAFE_UNICODE_STRING_MAX_CCH and Buffer is non-NULL unless
+ * MaximumLength is 0.  Results in a UNICODE_STRING are counted (Length),
+ * not NUL-terminated, and never exceed MaximumLength; a refused call
+ * (STATUS_INVALID_PARAMETER) leaves the destination as it was.
+ */
+#ifndef NTSTRSAFE_NO_UNICODE_STRING_FUNCTIONS
+
+NTSTRSAFEWORKER int NtStrSafeUnicodeValid(PCUNICODE_STRING s)
+{
+    return s != NULL && (s->Length & 1) == 0 && (s->MaximumLength & 1) == 0 &&
+           s->Length <= s->MaximumLength &&
+           s->MaximumLength <= NTSTRSAFE_UNICODE_STRING_MAX_CCH * sizeof(WCHAR) &&
+           (s->Buffer != NULL || s->MaximumLength == 0);
+}
+
+/* Stores n characters of src after the first `at` characters of dest. */
+NTSTRSAFEWORKER NTSTATUS NtStrSafeUnicodePut(PUNICODE_STRING dest, size_t at, const WCHAR *src,
+                                             size_t n)
+{
+    size_t cap = dest->MaximumLength / sizeof(WCHAR);
+    size_t fit;
+    if (n > 0 && at >= cap)
+        return STATUS_INVALID_PARAMETER;    /* no room at all: the destination is full */
+    fit = n < cap - at ? n : cap - at;
+    for (size_t i = 0; i < fit; i++)        /* element-wise: src may be unaligned for memcpy's sake */
+        dest->Buffer[at + i] = src[i];
+    dest->Length = (USHORT)((at + fit) * sizeof(WCHAR));
+    return fit < n ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+}
+
+/* DestinationString describes SourceString (NULL: an empty string). */
+NTSTRSAFEDDI RtlUnicodeStringInit(_Out_ PUNICODE_STRING DestinationString, _In_opt_ NTSTRSAFE_PCWSTR pszSrc)
+{
+    size_t n = 0;
+    if (DestinationString == NULL)
+        return STATUS_INVALID_PARAMETER;
+    DestinationString->Length = 0;
+    DestinationString->MaximumLength = 0;
+    DestinationString->Buffer = NULL;
+    if (pszSrc == NULL)
+        return STATUS_SUCCESS;
+    n = NtStrSafeLen(pszSrc, 1, NTSTRSAFE_UNICODE_STRING_MAX_CCH);
+    if (n >= NTSTRSAFE_UNICODE_STRING_MAX_CCH)
+        return STATUS_INVALID_PARAMETER;    /* the NUL must fit as well */
+    DestinationString->Length = (USHORT)(n * sizeof(WCHAR));
+    DestinationString->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+    DestinationString->Buffer = (PWCH)pszSrc;
+    return STATUS_SUCCESS;
+}
+
+NTSTRSAFEDDI RtlUnicodeStringValidate(_In_ PCUNICODE_STRING SourceString)
+{
+    return NtStrSafeUnicodeValid(SourceString) ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+NTSTRSAFEDDI RtlUnicodeStringCopy(_Inout_ PUNICODE_STRING DestinationString, _In_ PCUNICODE_STRING SourceString)
+{
+    if (!NtStrSafeUnicodeValid(DestinationString) || !NtStrSafeUnicodeValid(SourceString))
+        return STATUS_INVALID_PARAMETER;
+    return NtStrSafeUnicodePut(DestinationString, 0, SourceString->Buffer,
+                               SourceString->Length / sizeof(WCHAR));
+}
+
+NTSTRSAFEDDI RtlUnicodeStringCopyString(_Inout_ PUNICODE_STRING DestinationString, _In_ NTSTRSAFE_PCWSTR pszSrc)
+{
+    size_t n;
+    if (!NtStrSafeUnicodeValid(DestinationString) || pszSrc == NULL)
+        return STATUS_INVALID_PARAMETER;
+    /* Past the limit, the rest could never fit anyway. */
+    n = NtStrSafeLen(pszSrc, 1, NTSTRSAFE_UNICODE_STRING_MAX_CCH + 1);
+    return NtStrSafeUnicodePut(DestinationString, 0, pszSrc, n);
+}
+
+NTSTRSAFEDDI RtlUnicodeStringCat(_Inout_ PUNICODE_STRING DestinationString, _In_ PCUNICODE_STRING SourceString)
+{
+    if (!NtStrSafeUnicodeValid(DestinationString) || !NtStrSafeUnicodeValid(SourceString))
+        return STATUS_INVALID_PARAMETER;
+    return NtStrSafeUnicodePut(DestinationString, DestinationString->Length / sizeof(WCHAR),
+                               SourceString->Buffer, SourceString->Length / sizeof(WCHAR));
+}
+
+NTSTRSAFEDDI RtlUnicodeStringCatString(_Inout_ PUNICODE_STRING DestinationString, _In_ NTSTRSAFE_PCWSTR pszSrc)
+{
+    size_t n;
+    if (!NtStrSafeUnicodeValid(DestinationString) || pszSrc == NULL)
+        return STATUS_INVALID_PARAMETER;
+    n = NtStrSafeLen(pszSrc, 1, NTSTRSAFE_UNICODE_STRING_MAX_CCH + 1);
+    return NtStrSafeUnicodePut(DestinationString, DestinationString->Length / sizeof(WCHAR), pszSrc, n);
+}
+
+NTSTRSAFEDDI RtlUnicodeStringVPrintf(_Inout_ PUNICODE_STRING DestinationString,
+                                     _In_ _Printf_format_string_ NTSTRSAFE_PCWSTR pszFormat, _In_ va_list argList)
+{
+    size_t written = 0;
+    NTSTATUS status;
+    if (!NtStrSafeUnicodeValid(DestinationString) || pszFormat == NULL)
+        return STATUS_INVALID_PARAMETER;
+    /* Capacity plus one for the NUL the worker would reserve but, told
+     * not to terminate, never writes. */
+    status = NtStrSafeVPrintfWorker(DestinationString->Buffer, 1,
+                                    DestinationString->MaximumLength / sizeof(WCHAR) + 1, pszFormat,
+                                    argList, 0, &written);
+    if (status == STATUS_INVALID_PARAMETER)
+        return status;
+    DestinationString->Length = (USHORT)(written * sizeof(WCHAR));
+    return status;
+}
+
+static __inline__ __attribute__((unused)) NTSTATUS __cdecl
+RtlUnicodeStringPrintf(_Inout_ PUNICODE_STRING DestinationString,
+                       _In_ _Printf_format_string_ NTSTRSAFE_PCWSTR pszFormat, ...)
+{
+    va_list ap;
+    NTSTATUS status;
+    va_start(ap, pszFormat);
+    status = RtlUnicodeStringVPrintf(DestinationString, pszFormat, ap);
+    va_end(ap);
+    return status;
+}
+
+/* A UNICODE_STRING into a NUL-terminated buffer (at most
+ * NTSTRSAFE_UNICODE_STRING_MAX_CCH characters). */
+NTSTRSAFEDDI RtlStringCchCopyUnicodeString(_Out_writes_(cchDest) NTSTRSAFE_PWSTR pszDest, _In_ size_t cchDest,
+                                           _In_ PCUNICODE_STRING SourceString)
+{
+    size_t n, fit;
+    if (pszDest == NULL || cchDest == 0)
+        return STATUS_INVALID_PARAMETER;
+    if (cchDest > NTSTRSAFE_UNICODE_STRING_MAX_CCH || !NtStrSafeUnicodeValid(SourceString)) {
+        pszDest[0] = 0;
+        return STATUS_INVALID_PARAMETER;
+    }
+    n = SourceString->Length / sizeof(WCHAR);
+    fit = n < cchDest - 1 ? n : cchDest - 1;
+    for (size_t i = 0; i < fit; i++)
+        pszDest[i] = SourceString->Buffer[i];
+    pszDest[fit] = 0;
+    return fit < n ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+}
+
+NTSTRSAFEDDI RtlStringCbCopyUnicodeString(_Out_writes_bytes_(cbDest) NTSTRSAFE_PWSTR pszDest, _In_ size_t cbDest,
+                                          _In_ PCUNICODE_STRING SourceString)
+{
+    return RtlStringCchCopyUnicodeString(pszDest, NtStrSafeCbW(cbDest), SourceString);
+}
+
+#endif /* NTSTRSAFE_NO_UNICODE_STRING_FUNCTIONS */
 
 #endif /* NDISKIT_NTSTRSAFE_H */

@@ -489,6 +489,99 @@ static void test_printf_entry_points(void **state)
     free(a);
 }
 
+/* ------------------------------------------------------------------------
+ * UNICODE_STRING routines: counted results, never past MaximumLength.
+ */
+static UNICODE_STRING NewU(USHORT maxChars)
+{
+    UNICODE_STRING u = {0, (USHORT)(maxChars * sizeof(WCHAR)), maxChars ? NewW(maxChars) : NULL};
+    return u;
+}
+
+static void AssertU(const UNICODE_STRING *u, const WCHAR *want)
+{
+    size_t n = WLen(want);
+    assert_int_equal(u->Length, n * sizeof(WCHAR));
+    assert_memory_equal(u->Buffer, want, n * sizeof(WCHAR));
+}
+
+static void test_unicode_string(void **state)
+{
+    (void)state;
+    UNICODE_STRING d = NewU(5), src;
+    assert_int_equal(RtlUnicodeStringInit(&src, L"abc"), STATUS_SUCCESS);
+    assert_int_equal(src.Length, 6);
+    assert_int_equal(src.MaximumLength, 8);
+    assert_int_equal(RtlUnicodeStringInit(&src, NULL), STATUS_SUCCESS);
+    assert_int_equal(src.Length, 0);
+    assert_null(src.Buffer);
+
+    assert_int_equal(RtlUnicodeStringCopyString(&d, L"abc"), STATUS_SUCCESS);
+    AssertU(&d, L"abc");
+    assert_int_equal(d.Buffer[3], L'X');      /* not NUL-terminated */
+    assert_int_equal(RtlUnicodeStringCatString(&d, L"de"), STATUS_SUCCESS); /* exact fit */
+    AssertU(&d, L"abcde");
+    /* Full: refused, unchanged. */
+    assert_int_equal(RtlUnicodeStringCatString(&d, L"f"), STATUS_INVALID_PARAMETER);
+    AssertU(&d, L"abcde");
+    assert_int_equal(RtlUnicodeStringCatString(&d, L""), STATUS_SUCCESS);
+    assert_int_equal(RtlUnicodeStringCopyString(&d, L"123456"), STATUS_BUFFER_OVERFLOW);
+    AssertU(&d, L"12345");
+    assert_int_equal(RtlUnicodeStringCopyString(&d, L"xy"), STATUS_SUCCESS);
+    assert_int_equal(RtlUnicodeStringCatString(&d, L"zzzz"), STATUS_BUFFER_OVERFLOW);
+    AssertU(&d, L"xyzzz");
+
+    /* Counted sources may hold no NUL at all. */
+    WCHAR raw[3] = {L'p', L'q', L'r'};
+    UNICODE_STRING s3 = {sizeof(raw), sizeof(raw), raw};
+    assert_int_equal(RtlUnicodeStringCopy(&d, &s3), STATUS_SUCCESS);
+    AssertU(&d, L"pqr");
+    assert_int_equal(RtlUnicodeStringCat(&d, &s3), STATUS_BUFFER_OVERFLOW);
+    AssertU(&d, L"pqrpq");
+
+    /* Invalid strings: odd lengths, Length > MaximumLength, NULL buffer. */
+    UNICODE_STRING odd = {3, 8, raw}, over = {8, 6, raw}, nobuf = {0, 4, NULL};
+    assert_int_equal(RtlUnicodeStringValidate(&odd), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringValidate(&over), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringValidate(&nobuf), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringValidate(&s3), STATUS_SUCCESS);
+    assert_int_equal(RtlUnicodeStringCopy(&d, &odd), STATUS_INVALID_PARAMETER);
+    AssertU(&d, L"pqrpq");
+    assert_int_equal(RtlUnicodeStringCopy(&over, &s3), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringCopyString(&d, NULL), STATUS_INVALID_PARAMETER);
+    UNICODE_STRING empty = {0, 0, NULL};
+    assert_int_equal(RtlUnicodeStringCopyString(&empty, L"a"), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringCopyString(&empty, L""), STATUS_SUCCESS);
+
+    /* Printf: counted, truncated at MaximumLength, no NUL written. */
+    d.Length = 0;
+    for (int i = 0; i < 5; i++)
+        d.Buffer[i] = L'X';
+    assert_int_equal(RtlUnicodeStringPrintf(&d, L"%d-%s", 12, L"a"), STATUS_SUCCESS);
+    AssertU(&d, L"12-a");
+    assert_int_equal(d.Buffer[4], L'X');
+    assert_int_equal(RtlUnicodeStringPrintf(&d, L"%05d", 42), STATUS_SUCCESS); /* exact fit */
+    AssertU(&d, L"00042");
+    assert_int_equal(RtlUnicodeStringPrintf(&d, L"%wZ%wZ", &s3, &s3), STATUS_BUFFER_OVERFLOW);
+    AssertU(&d, L"pqrpq");
+    assert_int_equal(RtlUnicodeStringPrintf(&d, L"%n", (int *)NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringPrintf(&empty, L"x"), STATUS_BUFFER_OVERFLOW);
+    assert_int_equal(empty.Length, 0);
+
+    /* Into a terminated buffer. */
+    WCHAR *w = NewW(4);
+    assert_int_equal(RtlStringCchCopyUnicodeString(w, 4, &s3), STATUS_SUCCESS);
+    AssertWEqual(w, L"pqr");
+    assert_int_equal(RtlStringCbCopyUnicodeString(w, 6, &s3), STATUS_BUFFER_OVERFLOW);
+    AssertWEqual(w, L"pq");
+    assert_int_equal(RtlStringCchCopyUnicodeString(w, NTSTRSAFE_UNICODE_STRING_MAX_CCH + 1, &s3),
+                     STATUS_INVALID_PARAMETER);
+    assert_int_equal(w[0], 0);
+    assert_int_equal(RtlStringCchCopyUnicodeString(w, 4, &odd), STATUS_INVALID_PARAMETER);
+    free(w);
+    free(d.Buffer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_printf_truncation),
         cmocka_unit_test(test_printf_wide),
         cmocka_unit_test(test_printf_entry_points),
+        cmocka_unit_test(test_unicode_string),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
