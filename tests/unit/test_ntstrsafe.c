@@ -582,6 +582,154 @@ static void test_unicode_string(void **state)
     free(d.Buffer);
 }
 
+/* ------------------------------------------------------------------------
+ * Random formats against the host's snprintf: C-standard conversions with
+ * random flags, widths, precisions (literal or *) and values, formatted
+ * into destinations of random size.  A result must be snprintf's output
+ * cut to the destination, with STATUS_BUFFER_OVERFLOW exactly when it did
+ * not fit.  The seed is printed; NDISKIT_TEST_SEED replays one.
+ */
+static unsigned long long Rng;
+
+static unsigned long long Next(void)
+{
+    Rng ^= Rng << 13;
+    Rng ^= Rng >> 7;
+    Rng ^= Rng << 17;
+    return Rng;
+}
+
+static unsigned long long SeedFromEnv(void)
+{
+    const char *e = getenv("NDISKIT_TEST_SEED");
+    return e ? strtoull(e, NULL, 0) : 0x5DEECE66Dull;
+}
+
+static int PrintSeed(void **state)
+{
+    (void)state;
+    fprintf(stderr, "test_ntstrsafe: random seed 0x%llx (set NDISKIT_TEST_SEED to replay)\n",
+            SeedFromEnv());
+    return 0;
+}
+
+static NTSTATUS CallA(char *d, size_t cch, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = RtlStringCchVPrintfA(d, cch, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static void test_printf_random_vs_snprintf(void **state)
+{
+    (void)state;
+    static const char conv[] = "diuxXocs";
+    static const char *const sizes[] = {"", "h", "hh", "ll"};
+    static const char *const strs[] = {"", "a", "hello", "a longer string of text"};
+    Rng = SeedFromEnv() | 1;
+    for (int iter = 0; iter < 20000; iter++) {
+        char fmt[64], want[512];
+        size_t f = 0;
+        char c = conv[Next() % (sizeof(conv) - 1)];
+        int starW = 0, starP = 0, w = 0, p = -1;
+        f += (size_t)snprintf(fmt + f, sizeof(fmt) - f, "<%%");
+        for (int k = 0; k < 5; k++)
+            if (Next() % 3 == 0)
+                fmt[f++] = "-+ #0"[k];
+        if (Next() % 2) {
+            if (Next() % 4 == 0) {
+                starW = 1;
+                w = (int)(Next() % 41) - 20;
+                fmt[f++] = '*';
+            } else {
+                w = (int)(Next() % 20);
+                f += (size_t)snprintf(fmt + f, sizeof(fmt) - f, "%d", w);
+            }
+        }
+        if (Next() % 2) {
+            if (Next() % 4 == 0) {
+                starP = 1;
+                p = (int)(Next() % 31) - 10;
+                f += (size_t)snprintf(fmt + f, sizeof(fmt) - f, ".*");
+            } else {
+                p = (int)(Next() % 20);
+                f += (size_t)snprintf(fmt + f, sizeof(fmt) - f, ".%d", p);
+            }
+        }
+        /* '#' and '0' with c and s, and '+'/' ' with them, are undefined in
+         * C: keep those conversions to '-' only. */
+        if (c == 'c' || c == 's') {
+            size_t start = 2;
+            size_t o = start;
+            for (size_t i = start; i < f; i++)
+                if (fmt[i] != '+' && fmt[i] != ' ' && fmt[i] != '#' && fmt[i] != '0')
+                    fmt[o++] = fmt[i];
+            f = o;
+            if (c == 'c') {                 /* precision is undefined for %c */
+                char *dot = memchr(fmt, '.', f);
+                if (dot != NULL) {
+                    f = (size_t)(dot - fmt);
+                    starP = 0;
+                }
+            }
+        } else if (c != 'c' && c != 's') {
+            f += (size_t)snprintf(fmt + f, sizeof(fmt) - f, "%s", sizes[Next() % 4]);
+        }
+        fmt[f++] = c;
+        fmt[f++] = '>';
+        fmt[f] = 0;
+
+        long long iv = (long long)Next();
+        switch (Next() % 4) {
+        case 0: iv = (int)(iv % 1000); break;
+        case 1: iv = (int)iv; break;
+        case 2: break;
+        default: iv = 0; break;
+        }
+        const char *sv = strs[Next() % 4];
+        int isLL = strstr(fmt, "ll") != NULL;
+        size_t cch = 1 + Next() % 48;
+        char *d = NewA(cch);
+        NTSTATUS st;
+        int n;
+#define RUN(...)                                                     \
+    do {                                                             \
+        n = snprintf(want, sizeof(want), fmt, __VA_ARGS__);          \
+        st = CallA(d, cch, fmt, __VA_ARGS__);                        \
+    } while (0)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        if (c == 's') {
+            if (starW && starP) RUN(w, p, sv);
+            else if (starW) RUN(w, sv);
+            else if (starP) RUN(p, sv);
+            else RUN(sv);
+        } else if (isLL) {
+            if (starW && starP) RUN(w, p, iv);
+            else if (starW) RUN(w, iv);
+            else if (starP) RUN(p, iv);
+            else RUN(iv);
+        } else {
+            int v = c == 'c' ? 'A' + (int)(Next() % 26) : (int)iv;
+            if (starW && starP) RUN(w, p, v);
+            else if (starW) RUN(w, v);
+            else if (starP) RUN(p, v);
+            else RUN(v);
+        }
+#pragma GCC diagnostic pop
+#undef RUN
+        assert_true(n >= 0);
+        NTSTATUS expect = (size_t)n < cch ? STATUS_SUCCESS : STATUS_BUFFER_OVERFLOW;
+        size_t keep = (size_t)n < cch ? (size_t)n : cch - 1;
+        if (st != expect || strlen(d) != keep || memcmp(d, want, keep) != 0)
+            fail_msg("seed 0x%llx iteration %d: format \"%s\" into %zu: got 0x%08x \"%s\", "
+                     "snprintf \"%s\"", SeedFromEnv(), iter, fmt, cch, (unsigned)st, d, want);
+        free(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_printf_wide),
         cmocka_unit_test(test_printf_entry_points),
         cmocka_unit_test(test_unicode_string),
+        cmocka_unit_test_setup(test_printf_random_vs_snprintf, PrintSeed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
