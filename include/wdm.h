@@ -966,6 +966,9 @@ NTKERNELAPI VOID NTAPI KeLeaveCriticalRegion(VOID);
 /* TRUE inside a critical or guarded region (or at APC_LEVEL and above). */
 NTKERNELAPI BOOLEAN NTAPI KeAreApcsDisabled(VOID);
 
+/* Inline, as the WDK compiles it for x64 with WIN9X_COMPAT_SPINLOCK (which
+ * Microsoft's samples define): ntoskrnl.exe exports it only from Windows 8
+ * on, and the inline form loads on every version. */
 FORCEINLINE VOID KeInitializeSpinLock(_Out_ PKSPIN_LOCK SpinLock)
 {
     *SpinLock = 0;
