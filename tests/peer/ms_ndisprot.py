@@ -103,7 +103,9 @@ def run(cmd, what):
 
 def symbol_section(clang, obj, symbol):
     """The COFF section a defined symbol lives in, from llvm-objdump's table."""
-    objdump = clang.replace("clang", "llvm-objdump")
+    # llvm-objdump of the same LLVM as clang: clang-19 -> llvm-objdump-19.
+    objdump = os.path.join(os.path.dirname(clang),
+                           os.path.basename(clang).replace("clang", "llvm-objdump", 1))
     hdrs = run([objdump, "-h", obj], f"llvm-objdump -h {obj}")
     names = {}
     for ln in hdrs.splitlines():
