@@ -285,6 +285,9 @@ typedef struct _OBJECT_ATTRIBUTES {
 #endif
 #define UNALIGNED64 UNALIGNED
 
+/* A read-only NUL-terminated char string (RtlInitAnsiString). */
+typedef const char *PCSZ;
+
 /* min/max as the WDK's ntdef.h has them (both arguments may be evaluated
  * twice); NOMINMAX keeps them out, as with the WDK. */
 #ifndef NOMINMAX

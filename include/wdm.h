@@ -1420,6 +1420,60 @@ _IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI ExNotifyCallback(_In_ PVOID CallbackObject, _In_opt_ PVOID Argument1,
                                         _In_opt_ PVOID Argument2);
 
+/*
+ * More ntoskrnl.exe exports typical WDM/KMDF drivers call (issue 14):
+ * string conversions, GUID strings, IRPs sent down a stack, object
+ * references.  Declared so such sources build and link; the host kernel
+ * implements only what its README lists.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTSYSAPI VOID NTAPI RtlInitAnsiString(_Out_ PANSI_STRING DestinationString, _In_opt_z_ PCSZ SourceString);
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTSYSAPI VOID NTAPI RtlInitString(_Out_ PSTRING DestinationString, _In_opt_z_ PCSZ SourceString);
+/* Frees a Buffer that an Rtl routine allocated (AllocateDestinationString). */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI VOID NTAPI RtlFreeUnicodeString(_Inout_ PUNICODE_STRING UnicodeString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI VOID NTAPI RtlFreeAnsiString(_Inout_ PANSI_STRING AnsiString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlAnsiStringToUnicodeString(_Inout_ PUNICODE_STRING DestinationString,
+                                                     _In_ PCANSI_STRING SourceString,
+                                                     _In_ BOOLEAN AllocateDestinationString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToAnsiString(_Inout_ PANSI_STRING DestinationString,
+                                                     _In_ PCUNICODE_STRING SourceString,
+                                                     _In_ BOOLEAN AllocateDestinationString);
+/* Base 0 means 10 for RtlIntegerToUnicodeString; for RtlUnicodeStringToInteger
+ * it means "from the 0x/0o/0b prefix, else 10". */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlIntegerToUnicodeString(_In_ ULONG Value, _In_opt_ ULONG Base,
+                                                  _Inout_ PUNICODE_STRING String);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToInteger(_In_ PCUNICODE_STRING String, _In_opt_ ULONG Base,
+                                                  _Out_ PULONG Value);
+NTSYSAPI WCHAR NTAPI RtlUpcaseUnicodeChar(_In_ WCHAR SourceCharacter);
+/* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}", allocated: free with RtlFreeUnicodeString. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlStringFromGUID(_In_ const GUID *Guid, _Out_ PUNICODE_STRING GuidString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlGUIDFromString(_In_ PCUNICODE_STRING GuidString, _Out_ GUID *Guid);
+
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI PIRP NTAPI IoAllocateIrp(_In_ CCHAR StackSize, _In_ BOOLEAN ChargeQuota);
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI VOID NTAPI IoFreeIrp(_In_ PIRP Irp);
+/* Passes Irp to the driver of DeviceObject (the next stack location). */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI NTSTATUS FASTCALL IofCallDriver(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp);
+#define IoCallDriver(a, b) IofCallDriver(a, b)
+
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByPointer(_In_ PVOID Object, _In_ ACCESS_MASK DesiredAccess,
+                                                      _In_opt_ POBJECT_TYPE ObjectType,
+                                                      _In_ KPROCESSOR_MODE AccessMode);
+/* The interval timer's increment, in 100 ns units. */
+NTKERNELAPI ULONG NTAPI KeQueryTimeIncrement(VOID);
+
 #ifdef __cplusplus
 }
 #endif
