@@ -17,8 +17,15 @@
 #undef DEFINE_GUID
 #endif
 #ifdef INITGUID
+/* A C file-scope const has external linkage without `extern` (which, with
+ * an initializer, compilers warn about); C++ needs extern "C". */
+#ifdef __cplusplus
+#define NDISKIT_GUID_LINKAGE extern "C"
+#else
+#define NDISKIT_GUID_LINKAGE
+#endif
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
-    EXTERN_C DECLSPEC_SELECTANY const GUID name =                    \
+    NDISKIT_GUID_LINKAGE DECLSPEC_SELECTANY const GUID name =        \
         {l, w1, w2, {b1, b2, b3, b4, b5, b6, b7, b8}}
 #else
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
