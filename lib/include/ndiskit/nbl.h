@@ -22,7 +22,9 @@
 #ifndef NDISKIT_NBL_H
 #define NDISKIT_NBL_H
 
-#ifndef NDISKIT_NDIS_H
+/* NET_BUFFER_LIST_NEXT_NBL is a documented ndis.h macro: present with the
+ * WDK's ndis.h as with ndiskit's. */
+#ifndef NET_BUFFER_LIST_NEXT_NBL
 #error "include <ndis.h> before <ndiskit/nbl.h>"
 #endif
 
