@@ -24,7 +24,13 @@ NDISAPI PVOID NdisAllocateMemoryWithTagPriority(
     _In_ NDIS_HANDLE NdisHandle, _In_ UINT Length, _In_ ULONG Tag,
     _In_ EX_POOL_PRIORITY Priority);
 
-/* MemoryFlags is 0 for memory from NdisAllocateMemoryWithTagPriority. */
+/* The NDIS 5 allocator, still exported by ndis.sys: non-paged pool under
+ * Tag; NDIS_STATUS_FAILURE (and *VirtualAddress NULL) if there is none. */
+_Must_inspect_result_ _IRQL_requires_max_(DISPATCH_LEVEL)
+NDISAPI NDIS_STATUS NdisAllocateMemoryWithTag(_Outptr_result_bytebuffer_(Length) PVOID *VirtualAddress,
+                                              _In_ UINT Length, _In_ ULONG Tag);
+
+/* MemoryFlags is 0 for memory from NdisAllocateMemoryWithTag[Priority]. */
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NDISAPI VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
 

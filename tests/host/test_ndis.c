@@ -269,7 +269,7 @@ static int Scenario(void)
     UCHAR frame[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     int bound;
 
-    if (RegisterEx(TRUE) != NDIS_STATUS_SUCCESS)
+    if (RegisterEx(TRUE, TRUE) != NDIS_STATUS_SUCCESS)
         return 0;
     if (!NT_SUCCESS(NkHostAddAdapter(L"\\DEVICE\\{NK-SWEEP}", Mac, 1500, &a))) {
         NdisDeregisterProtocolDriver(Protocol);
