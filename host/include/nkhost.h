@@ -211,6 +211,21 @@ ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
  * NkHostReset empties it. */
 NTSTATUS NkHostSetConfigurationInteger(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_ ULONG Value);
 NTSTATUS NkHostSetConfigurationString(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_z_ PCWSTR Value);
+/* ---- loading drivers --------------------------------------------------------
+ *
+ * Before dlopen: every function the driver .so imports (its undefined,
+ * non-weak dynamic symbols) that this process does not export, reported
+ * once each through Callback, sorted by module ("ntoskrnl.exe", "hal.dll",
+ * "ndis.sys", "wdfldr.sys" from the lib/imports .def files; "(unknown)" for a name
+ * in none of them) and then by name.  Returns STATUS_SUCCESS if nothing is
+ * missing, STATUS_PROCEDURE_NOT_FOUND (with *MissingCount) if something
+ * is, STATUS_OBJECT_NAME_NOT_FOUND / STATUS_INVALID_IMAGE_FORMAT if the
+ * file is absent or not an x86-64 ELF shared object.  The look-up is
+ * dlsym(RTLD_DEFAULT): the caller must export the host kernel (as
+ * `ndiskit` does: whole archive, -rdynamic). */
+typedef VOID NK_HOST_MISSING_IMPORT(_In_z_ const char *Module, _In_z_ const char *Name, _In_opt_ PVOID Context);
+NTSTATUS NkHostListMissingImports(_In_z_ const char *SoPath, _In_opt_ NK_HOST_MISSING_IMPORT *Callback,
+                                  _In_opt_ PVOID Context, _Out_opt_ ULONG *MissingCount);
 /* ---- log ----------------------------------------------------------------- */
 
 /* DbgPrint/DbgPrintEx output goes to the log (and to stderr when the
