@@ -204,6 +204,9 @@ VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter)
 VOID NkHostWaitBinds(VOID)
 {
     BOOLEAN controlled = NkSchedControlled();
+    /* A schedule point even with nothing queued: an explorer action may
+     * call this in a loop waiting for a registration to queue binds. */
+    NkSchedPoint();
     for (;;) {
         BOOLEAN busy;
         if (controlled && RunOneJob(TRUE))
