@@ -863,11 +863,8 @@ SIZE_T NkNdisReportLeaks(VOID)
 }
 
 /* NkHostReset: forget protocols, adapters and bindings without callbacks. */
-VOID NkNdisReset(VOID)
+VOID NkNdisDrainBinds(VOID)
 {
-    NkNdisConfigReset();
-    NkNdisSupportReset();
-    NkNdisNblReset();
     /* Binds still queued are forgotten; one being delivered finishes first. */
     for (;;) {
         BOOLEAN running;
@@ -880,6 +877,14 @@ VOID NkNdisReset(VOID)
             break;
         NkSchedPoll();
     }
+}
+
+VOID NkNdisReset(VOID)
+{
+    NkNdisDrainBinds();
+    NkNdisConfigReset();
+    NkNdisSupportReset();
+    NkNdisNblReset();
     /* Receiver threads first, without the lock: they take it to indicate. */
     for (PLIST_ENTRY e = NkAdapters.Flink; e != &NkAdapters; e = e->Flink) {
         NK_ADAPTER *a = CONTAINING_RECORD(e, NK_ADAPTER, Link);
