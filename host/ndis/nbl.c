@@ -34,7 +34,9 @@ typedef struct _NK_NBL_HEADER {
     ULONG64 Magic;
     NK_NBL_POOL *Pool;
     BOOLEAN Free;
+    BOOLEAN Clone;                  /* NdisAllocateCloneNetBufferList made it */
     USHORT ContextSize;
+    ULONG CloneFlags;
 } __attribute__((aligned(16))) NK_NBL_HEADER;
 
 /* In front of each NB from a NET_BUFFER pool: [header][NB][MDL][data]. */
@@ -210,6 +212,8 @@ static NK_NBL_HEADER *NblHeaderOf(PNET_BUFFER_LIST NetBufferList, const char *Dd
     return h;
 }
 
+static VOID FreeNbl(NK_NBL_HEADER *h, PNET_BUFFER_LIST NetBufferList);
+
 /* Frees the NBL, its own NB and the context blocks added to it; NBs the
  * caller chained from a NET_BUFFER pool are the caller's to free. */
 VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
@@ -220,6 +224,16 @@ VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
     h = NblHeaderOf(NetBufferList, "NdisFreeNetBufferList");
     if (h == NULL)
         return;
+    if (h->Clone) {
+        NkHostViolation("ndis.free-clone", "NdisFreeNetBufferList(%p) on a clone: use NdisFreeCloneNetBufferList",
+                        (void *)NetBufferList);
+        return;
+    }
+    FreeNbl(h, NetBufferList);
+}
+
+static VOID FreeNbl(NK_NBL_HEADER *h, PNET_BUFFER_LIST NetBufferList)
+{
     /* Context blocks NdisAllocateNetBufferListContext added and the caller
      * did not free: NDIS frees them with the NBL. */
     while (NetBufferList->Context != NULL &&
@@ -597,6 +611,134 @@ NDIS_STATUS NdisRetreatNetBufferListDataStart(PNET_BUFFER_LIST NetBufferList, UL
         }
     }
     return NDIS_STATUS_SUCCESS;
+}
+
+/* ---- clones and NBL information ------------------------------------------------------ */
+
+/* The pools NDIS uses when the caller gives none (never freed). */
+static NK_NBL_POOL CloneNblPool = {NK_POOL_MAGIC, {{NDIS_OBJECT_TYPE_DEFAULT, 1, 0}, 0, FALSE, 0, 0, 0}, 0};
+static NK_NB_POOL CloneNbPool = {NK_NB_POOL_MAGIC, {{NDIS_OBJECT_TYPE_DEFAULT, 1, 0}, 0, 0}, 0};
+
+/* Frees a clone's NB and, if NDIS made them, the MDLs it describes. */
+static VOID FreeCloneNb(PNET_BUFFER nb, BOOLEAN OwnMdls)
+{
+    if (OwnMdls) {
+        while (nb->MdlChain != NULL) {
+            PMDL next = nb->MdlChain->Next;
+            IoFreeMdl(nb->MdlChain);
+            nb->MdlChain = next;
+        }
+    }
+    NdisFreeNetBuffer(nb);
+}
+
+/* One NB per original NB, each describing the original's used data only
+ * (from CurrentMdl/CurrentMdlOffset, DataLength bytes). */
+PNET_BUFFER_LIST NdisAllocateCloneNetBufferList(PNET_BUFFER_LIST OriginalNetBufferList,
+                                                NDIS_HANDLE NetBufferListPoolHandle, NDIS_HANDLE NetBufferPoolHandle,
+                                                ULONG AllocateCloneFlags)
+{
+    BOOLEAN original = (AllocateCloneFlags & NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS) != 0;
+    NDIS_HANDLE nbPool = NetBufferPoolHandle != NULL ? NetBufferPoolHandle : (NDIS_HANDLE)&CloneNbPool;
+    PNET_BUFFER_LIST clone;
+    PNET_BUFFER *tail;
+
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisAllocateCloneNetBufferList") ||
+        NblHeaderOf(OriginalNetBufferList, "NdisAllocateCloneNetBufferList") == NULL)
+        return NULL;
+    clone = AllocateNbl(NetBufferListPoolHandle != NULL ? NetBufferListPoolHandle : (NDIS_HANDLE)&CloneNblPool, 0, 0,
+                        FALSE, "NdisAllocateCloneNetBufferList");
+    if (clone == NULL)
+        return NULL;
+    ((NK_NBL_HEADER *)clone - 1)->Clone = TRUE;
+    ((NK_NBL_HEADER *)clone - 1)->CloneFlags = AllocateCloneFlags;
+    clone->SourceHandle = OriginalNetBufferList->SourceHandle;
+    tail = &clone->FirstNetBuffer;
+    for (PNET_BUFFER o = OriginalNetBufferList->FirstNetBuffer; o != NULL; o = o->Next) {
+        PNET_BUFFER nb;
+        if (original) {
+            nb = NdisAllocateNetBuffer(nbPool, o->CurrentMdl, o->CurrentMdlOffset, o->DataLength);
+        } else {
+            /* New MDLs over the same bytes, the first starting at the data. */
+            PMDL first = NULL, *link = &first;
+            ULONG left = o->DataLength, offset = o->CurrentMdlOffset;
+            BOOLEAN failed = FALSE;
+            for (PMDL m = o->CurrentMdl; m != NULL && left != 0 && !failed; m = m->Next, offset = 0) {
+                ULONG avail = MmGetMdlByteCount(m) > offset ? MmGetMdlByteCount(m) - offset : 0;
+                ULONG take = avail < left ? avail : left;
+                PMDL copy;
+                if (take == 0)
+                    continue;
+                copy = IoAllocateMdl((PUCHAR)MmGetMdlVirtualAddress(m) + offset, take, FALSE, FALSE, NULL);
+                if (copy == NULL) {
+                    failed = TRUE;
+                    break;
+                }
+                MmBuildMdlForNonPagedPool(copy);
+                *link = copy;
+                link = &copy->Next;
+                left -= take;
+            }
+            nb = failed ? NULL : NdisAllocateNetBuffer(nbPool, first, 0, o->DataLength - left);
+            if (nb == NULL) {
+                while (first != NULL) {
+                    PMDL next = first->Next;
+                    IoFreeMdl(first);
+                    first = next;
+                }
+            }
+        }
+        if (nb == NULL) {
+            NdisFreeCloneNetBufferList(clone, AllocateCloneFlags);
+            return NULL;
+        }
+        *tail = nb;
+        tail = &nb->Next;
+    }
+    return clone;
+}
+
+VOID NdisFreeCloneNetBufferList(PNET_BUFFER_LIST CloneNetBufferList, ULONG FreeCloneFlags)
+{
+    NK_NBL_HEADER *h;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisFreeCloneNetBufferList") ||
+        (h = NblHeaderOf(CloneNetBufferList, "NdisFreeCloneNetBufferList")) == NULL)
+        return;
+    if (!h->Clone) {
+        NkHostViolation("ndis.free-clone", "NdisFreeCloneNetBufferList(%p): not a clone", (void *)CloneNetBufferList);
+        return;
+    }
+    if ((FreeCloneFlags & NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS) != (h->CloneFlags & NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS))
+        NkHostViolation("ndis.free-clone", "NdisFreeCloneNetBufferList with flags 0x%lx, allocated with 0x%lx: they "
+                        "must be the same", (unsigned long)FreeCloneFlags, (unsigned long)h->CloneFlags);
+    while (CloneNetBufferList->FirstNetBuffer != NULL) {
+        PNET_BUFFER nb = CloneNetBufferList->FirstNetBuffer;
+        CloneNetBufferList->FirstNetBuffer = nb->Next;
+        FreeCloneNb(nb, (h->CloneFlags & NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS) == 0);
+    }
+    FreeNbl(h, CloneNetBufferList);
+}
+
+/* Both NBLs are NDIS's (6.80-sized): every information entry is copied,
+ * except the cancel ID, which belongs to the NBL's own sender. */
+static NDIS_STATUS CopyInfo(PNET_BUFFER_LIST Dest, PNET_BUFFER_LIST Src, const char *Ddi)
+{
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, Ddi) || NblHeaderOf(Dest, Ddi) == NULL || NblHeaderOf(Src, Ddi) == NULL)
+        return NDIS_STATUS_FAILURE;
+    for (ULONG i = 0; i < MaxNetBufferListInfo; i++)
+        if (i != NetBufferListCancelId)
+            Dest->NetBufferListInfo[i] = Src->NetBufferListInfo[i];
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS NdisCopySendNetBufferListInfo(PNET_BUFFER_LIST DestNetBufferList, PNET_BUFFER_LIST SrcNetBufferList)
+{
+    return CopyInfo(DestNetBufferList, SrcNetBufferList, "NdisCopySendNetBufferListInfo");
+}
+
+NDIS_STATUS NdisCopyReceiveNetBufferListInfo(PNET_BUFFER_LIST DestNetBufferList, PNET_BUFFER_LIST SrcNetBufferList)
+{
+    return CopyInfo(DestNetBufferList, SrcNetBufferList, "NdisCopyReceiveNetBufferListInfo");
 }
 
 /* The pages the NB's data spans, MDL by MDL. */

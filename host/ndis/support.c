@@ -444,3 +444,30 @@ VOID __cdecl NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CO
     va_end(ap);
     DbgPrintEx(0, 0, "%s\n", line);
 }
+
+/* One log line: the code, the unique value, the strings, the data size. */
+NDIS_STATUS NdisWriteEventLogEntry(PVOID LogHandle, NDIS_STATUS EventCode, ULONG UniqueEventValue,
+                                   USHORT NumStrings, PVOID StringsList, ULONG DataSize, PVOID Data)
+{
+    char line[512];
+    PCWSTR s = StringsList;
+    int n;
+
+    (void)Data;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisWriteEventLogEntry"))
+        return NDIS_STATUS_FAILURE;
+    if (NumStrings != 0 && StringsList == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    n = snprintf(line, sizeof(line), "NDIS event log: %p event 0x%08lx unique 0x%08lx data %lu bytes", LogHandle,
+                 (unsigned long)(ULONG)EventCode, (unsigned long)UniqueEventValue, (unsigned long)DataSize);
+    for (USHORT i = 0; i < NumStrings && n > 0 && (size_t)n < sizeof(line) - 4; i++) {
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " \"");
+        for (; *s != 0; s++)
+            if ((size_t)n < sizeof(line) - 3)
+                line[n++] = *s < 0x80 ? (char)*s : '?';
+        s++; /* past the terminator: the next string */
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "\"");
+    }
+    DbgPrintEx(0, 0, "%s\n", line);
+    return NDIS_STATUS_SUCCESS;
+}

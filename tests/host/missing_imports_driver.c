@@ -12,7 +12,7 @@ typedef long NTSTATUS;
 extern NTSTATUS NdisOpenAdapterEx(void *, void *, void *, void *, void **);
 extern NTSTATUS IoCreateDevice(void *, unsigned long, void *, unsigned long, unsigned long, unsigned char, void **);
 extern void IoDeleteDevice(void *);
-extern void *NdisAllocateCloneNetBufferList(void *, void *, void *, unsigned long);
+extern void *NdisAllocateFragmentNetBufferList(void *, void *, void *, unsigned long);
 extern void *memcpy(void *, const void *, size_t);
 extern void NkOptionalHook(void) __attribute__((weak));
 
@@ -25,7 +25,7 @@ NTSTATUS DriverEntry(void *DriverObject, void *RegistryPath)
     if (NkOptionalHook != NULL)
         NkOptionalHook();
     if (DriverObject == NULL)
-        return NdisOpenAdapterEx(NULL, NULL, NULL, NULL, NULL) + (NTSTATUS)(size_t)NdisAllocateCloneNetBufferList(NULL, NULL, NULL, 0);
+        return NdisOpenAdapterEx(NULL, NULL, NULL, NULL, NULL) + (NTSTATUS)(size_t)NdisAllocateFragmentNetBufferList(NULL, NULL, NULL, 0);
     if (IoCreateDevice(DriverObject, 0, NULL, 0, 0, 0, &device) == 0)
         IoDeleteDevice(device);
     return b[0];

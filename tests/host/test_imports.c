@@ -41,7 +41,7 @@ static void test_missing_imports_listed_by_module(void **state)
     assert_int_equal(missing, 3);
     assert_int_equal(s.Count, 3);
     /* Sorted by module, then name; the weak import and what exists are not listed. */
-    assert_string_equal(s.Lines[0], "(unknown)!NdisAllocateCloneNetBufferList");
+    assert_string_equal(s.Lines[0], "(unknown)!NdisAllocateFragmentNetBufferList");
     assert_string_equal(s.Lines[1], "ntoskrnl.exe!IoCreateDevice");
     assert_string_equal(s.Lines[2], "ntoskrnl.exe!IoDeleteDevice");
 }

@@ -506,6 +506,65 @@ static void test_net_buffer_misuse(void **state)
     NdisFreeNetBufferPool(pool);
 }
 
+/* Clones describe the original's used data (with its MDLs or new ones
+ * over the same bytes); the send information copies across. */
+static void test_clones_and_nbl_info(void **state)
+{
+    UCHAR a[8], b[8], got[12];
+    PMDL ma, mb;
+    NDIS_HANDLE nblPool;
+    PNET_BUFFER_LIST orig, clone;
+    (void)state;
+    Begin();
+    for (int i = 0; i < 8; i++) {
+        a[i] = (UCHAR)i;
+        b[i] = (UCHAR)(8 + i);
+    }
+    ma = NdisAllocateMdl(NULL, a, sizeof(a));
+    mb = NdisAllocateMdl(NULL, b, sizeof(b));
+    ma->Next = mb;
+    {
+        NET_BUFFER_LIST_POOL_PARAMETERS p;
+        memset(&p, 0, sizeof(p));
+        p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+        p.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+        p.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+        p.fAllocateNetBuffer = TRUE;
+        nblPool = NdisAllocateNetBufferListPool(NULL, &p);
+    }
+    orig = NdisAllocateNetBufferAndNetBufferList(nblPool, 0, 0, ma, 2, 12); /* bytes 2..13 */
+    assert_non_null(orig);
+    NET_BUFFER_LIST_INFO(orig, Ieee8021QNetBufferListInfo) = (PVOID)(ULONG_PTR)0x1234;
+    for (ULONG flags = 0; flags <= NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS; flags += NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS) {
+        PNET_BUFFER nb;
+        clone = NdisAllocateCloneNetBufferList(orig, NULL, NULL, flags);
+        assert_non_null(clone);
+        nb = NET_BUFFER_LIST_FIRST_NB(clone);
+        assert_non_null(nb);
+        assert_null(nb->Next);
+        assert_int_equal(NET_BUFFER_DATA_LENGTH(nb), 12);
+        assert_ptr_equal(NdisGetDataBuffer(nb, 12, got, 1, 0), got);
+        for (int i = 0; i < 12; i++)
+            assert_int_equal(got[i], 2 + i);
+        if (flags & NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS)
+            assert_ptr_equal(NET_BUFFER_CURRENT_MDL(nb), ma);
+        else
+            assert_true(NET_BUFFER_FIRST_MDL(nb) != ma && NET_BUFFER_FIRST_MDL(nb) != mb);
+        assert_int_equal(NdisCopySendNetBufferListInfo(clone, orig), NDIS_STATUS_SUCCESS);
+        assert_ptr_equal(NET_BUFFER_LIST_INFO(clone, Ieee8021QNetBufferListInfo), (PVOID)(ULONG_PTR)0x1234);
+        NdisFreeCloneNetBufferList(clone, flags);
+    }
+    assert_int_equal(NdisWriteEventLogEntry(NULL, 0xC0002222, 5, 2, L"first\0second", 0, NULL),
+                     NDIS_STATUS_SUCCESS);
+    assert_true(NkHostLogContains("event 0xc0002222 unique 0x00000005 data 0 bytes \"first\" \"second\""));
+    NdisFreeNetBufferList(orig);
+    NdisFreeNetBufferListPool(nblPool);
+    ma->Next = NULL;
+    NdisFreeMdl(ma);
+    NdisFreeMdl(mb);
+    End();
+}
+
 /* ---- the edges the host does not have ------------------------------------------------ */
 
 static void test_unimplemented_edges_fail_cleanly(void **state)
@@ -547,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_configuration_handle_leak),
         cmocka_unit_test(test_net_buffers),
         cmocka_unit_test(test_net_buffer_misuse),
+        cmocka_unit_test(test_clones_and_nbl_info),
         cmocka_unit_test(test_unimplemented_edges_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
