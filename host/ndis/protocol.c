@@ -204,6 +204,8 @@ VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter)
 VOID NkHostWaitBinds(VOID)
 {
     BOOLEAN controlled = NkSchedControlled();
+    if (OnBindThread)
+        return; /* from a callback the bind thread is delivering: it would wait for itself */
     /* A schedule point even with nothing queued: an explorer action may
      * call this in a loop waiting for a registration to queue binds. */
     NkSchedPoint();
@@ -563,11 +565,16 @@ VOID NkHostSetAdapterPendOpens(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
     ((NK_ADAPTER *)Adapter)->PendOpens = Pend;
 }
 
+static const NK_NDIS_REVISION OpenRevisions[] = {
+    {NDIS_OPEN_PARAMETERS_REVISION_1, NDIS_SIZEOF_OPEN_PARAMETERS_REVISION_1},
+};
+
 NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE ProtocolBindingContext,
                               PNDIS_OPEN_PARAMETERS OpenParameters, NDIS_HANDLE BindContext,
                               PNDIS_HANDLE NdisBindingHandle)
 {
     NK_BINDING *b = (NK_BINDING *)BindContext;
+    NDIS_OPEN_PARAMETERS op;
     BOOLEAN ether = FALSE;
 
     *NdisBindingHandle = NULL;
@@ -576,9 +583,16 @@ NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE Protoc
                         "with its BindContext");
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    for (UINT i = 0; i < OpenParameters->MediumArraySize; i++) {
-        if (OpenParameters->MediumArray[i] == NdisMedium802_3) {
-            *OpenParameters->SelectedMediumIndex = i;
+    if (!NkNdisTakeObject(OpenParameters ? &OpenParameters->Header : NULL, NDIS_OBJECT_TYPE_OPEN_PARAMETERS,
+                          OpenRevisions, RTL_NUMBER_OF(OpenRevisions), &op, sizeof(op), "NdisOpenAdapterEx"))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (op.MediumArray == NULL || op.SelectedMediumIndex == NULL) {
+        NkHostViolation("ndis.bad-open-parameters", "NdisOpenAdapterEx: no MediumArray or SelectedMediumIndex");
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    for (UINT i = 0; i < op.MediumArraySize; i++) {
+        if (op.MediumArray[i] == NdisMedium802_3) {
+            *op.SelectedMediumIndex = i;
             ether = TRUE;
         }
     }
