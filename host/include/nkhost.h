@@ -222,7 +222,9 @@ NTSTATUS NkHostSetConfigurationString(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name,
  * is, STATUS_OBJECT_NAME_NOT_FOUND / STATUS_INVALID_IMAGE_FORMAT if the
  * file is absent or not an x86-64 ELF shared object.  The look-up is
  * dlsym(RTLD_DEFAULT): the caller must export the host kernel (as
- * `ndiskit` does: whole archive, -rdynamic). */
+ * `ndiskit` does: whole archive, -rdynamic).  Module is a static string;
+ * Name is valid only during the callback (copy it to keep it).  To print a
+ * heading first, call once with a NULL Callback for the count. */
 typedef VOID NK_HOST_MISSING_IMPORT(_In_z_ const char *Module, _In_z_ const char *Name, _In_opt_ PVOID Context);
 NTSTATUS NkHostListMissingImports(_In_z_ const char *SoPath, _In_opt_ NK_HOST_MISSING_IMPORT *Callback,
                                   _In_opt_ PVOID Context, _Out_opt_ ULONG *MissingCount);
