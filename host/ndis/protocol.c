@@ -439,6 +439,7 @@ static VOID SetPaused(NK_BINDING *b, BOOLEAN Paused)
 }
 
 static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code);
+static NDIS_STATUS SendPause(NK_BINDING *b, ULONG Reason);
 static VOID DrainAsync(NK_BINDING *b);
 
 VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
@@ -648,7 +649,7 @@ VOID NkNdisUnbind(NK_BINDING *b)
      * no more receives or PnP events to it from then on; status
      * indications may still come until NdisCloseAdapterEx. */
     if (b->Open && !b->Paused)
-        SendPnp(b, NetEventPause);
+        SendPause(b, NDIS_PAUSE_UNBIND_PROTOCOL);
     pthread_mutex_lock(&NkNdisLock);
     b->Unbinding = TRUE;
     pthread_mutex_unlock(&NkNdisLock);
@@ -787,6 +788,19 @@ static VOID InitRestart(NK_RESTART *r, NK_ADAPTER *a)
     g->MaxLookaheadSizeAccessed = (ULONG)NDIS_MAX_LOOKAHEAD_SIZE_ACCESSED_UNDEFINED;
 }
 
+/* NetEventPause carries NDIS_PROTOCOL_PAUSE_PARAMETERS: why (for drivers
+ * of NDIS 6.40 and later the reason is always NDIS_PAUSE_NDIS_INTERNAL). */
+static NDIS_STATUS SendPause(NK_BINDING *b, ULONG Reason)
+{
+    NDIS_PROTOCOL_PAUSE_PARAMETERS p;
+    memset(&p, 0, sizeof(p));
+    p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    p.Header.Revision = NDIS_PROTOCOL_PAUSE_PARAMETERS_REVISION_1;
+    p.Header.Size = NDIS_SIZEOF_PROTOCOL_PAUSE_PARAMETERS_REVISION_1;
+    p.PauseReason = b->Protocol->Chars.MinorNdisVersion >= 40 ? NDIS_PAUSE_NDIS_INTERNAL : Reason;
+    return SendPnpEx(b, NetEventPause, &p, sizeof(p));
+}
+
 static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
 {
     if (Code == NetEventRestart) {
@@ -794,6 +808,8 @@ static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
         InitRestart(&r, b->Adapter);
         return SendPnpEx(b, Code, &r.Parameters, sizeof(r.Parameters));
     }
+    if (Code == NetEventPause)
+        return SendPause(b, NDIS_PAUSE_NDIS_INTERNAL);
     return SendPnpEx(b, Code, NULL, 0);
 }
 

@@ -24,7 +24,8 @@ static const UCHAR Mac[6] = {0x02, 0x6e, 0x6b, 0x00, 0x60, 0x01};
 static NDIS_HANDLE Protocol, Binding;
 static NDIS_MEDIUM Medium = NdisMedium802_3;
 static UINT SelectedMedium;
-static volatile LONG Restarts, RestartsWithParameters;
+static volatile LONG Restarts, RestartsWithParameters, Pauses;
+static ULONG LastPauseReason;
 static NDIS_PROTOCOL_RESTART_PARAMETERS LastRestart;
 static NDIS_RESTART_GENERAL_ATTRIBUTES LastGeneral;
 static BOOLEAN LastGeneralSeen;
@@ -67,6 +68,15 @@ static VOID CloseComplete(NDIS_HANDLE c)
 static NDIS_STATUS PnpEvent(NDIS_HANDLE Ctx, PNET_PNP_EVENT_NOTIFICATION n)
 {
     (void)Ctx;
+    if (n->NetPnPEvent.NetEvent == NetEventPause) {
+        PNDIS_PROTOCOL_PAUSE_PARAMETERS p = n->NetPnPEvent.Buffer;
+        assert_non_null(p);
+        assert_int_equal(n->NetPnPEvent.BufferLength, sizeof(*p));
+        assert_int_equal(p->Header.Type, NDIS_OBJECT_TYPE_DEFAULT);
+        assert_int_equal(p->Header.Revision, NDIS_PROTOCOL_PAUSE_PARAMETERS_REVISION_1);
+        LastPauseReason = p->PauseReason;
+        InterlockedIncrement(&Pauses);
+    }
     if (n->NetPnPEvent.NetEvent == NetEventRestart) {
         PNDIS_PROTOCOL_RESTART_PARAMETERS r = n->NetPnPEvent.Buffer;
         InterlockedIncrement(&Restarts);
@@ -159,7 +169,7 @@ static void test_ndis60_protocol_lifecycle(void **state)
     (void)state;
 
     NkHostReset();
-    Restarts = RestartsWithParameters = 0;
+    Restarts = RestartsWithParameters = Pauses = 0;
     LastGeneralSeen = FALSE;
     assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-NDIS60}", Mac, 1500, &a), STATUS_SUCCESS);
     assert_int_equal(NdisRegisterProtocolDriver(NULL, c, &Protocol), NDIS_STATUS_SUCCESS);
@@ -180,6 +190,8 @@ static void test_ndis60_protocol_lifecycle(void **state)
     assert_int_equal(NkHostPauseAdapter(a), STATUS_SUCCESS);
     assert_int_equal(NkHostRestartAdapter(a), STATUS_SUCCESS);
     assert_int_equal(RestartsWithParameters, 2);
+    assert_int_equal(Pauses, 1);
+    assert_int_equal(LastPauseReason, NDIS_PAUSE_NDIS_INTERNAL);
 
     pp = malloc(NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1);
     assert_non_null(pp);
@@ -209,6 +221,8 @@ static void test_ndis60_protocol_lifecycle(void **state)
 
     NdisDeregisterProtocolDriver(Protocol);
     assert_null(Binding);
+    assert_int_equal(Pauses, 2);                       /* paused before the unbind, */
+    assert_int_equal(LastPauseReason, NDIS_PAUSE_UNBIND_PROTOCOL); /* saying why (a 6.0 driver) */
     NkHostRemoveAdapter(a);
     assert_int_equal(NkHostCheckLeaks(), 0);
     assert_int_equal(NkHostViolationCount(), 0);
