@@ -312,10 +312,17 @@ static void test_ndis_bind_interleaved(void **state)
  * Both orders must occur over the seeds and each end bound and running. */
 static volatile LONG BoundBeforeReturn, BoundAfterReturn;
 
+/* A DriverEntry: registers, then goes on with its set-up (one more
+ * spin-locked step: a schedule point on each side). */
 static VOID NTAPI RegisterOnly(PVOID Context)
 {
+    KSPIN_LOCK lock;
+    KIRQL irql;
     (void)Context;
     (void)RegisterEx(FALSE, FALSE);
+    KeInitializeSpinLock(&lock);
+    KeAcquireSpinLock(&lock, &irql);
+    KeReleaseSpinLock(&lock, irql);
     if (__atomic_load_n(&Open, __ATOMIC_ACQUIRE) != NULL)
         InterlockedIncrement(&BoundBeforeReturn);
     else
@@ -352,7 +359,7 @@ static void test_register_races_first_bind(void **state)
         assert_int_equal(NkHostViolationCount(), 0);
         runs++;
     }
-    printf("%llu interleavings of registration and the first bind: %ld bound before it returned, %ld after\n",
+    printf("%llu interleavings of registration and the first bind: %ld bound before the entry returned, %ld after\n",
            (unsigned long long)runs, (long)BoundBeforeReturn, (long)BoundAfterReturn);
     if (runs >= 16) {
         assert_true(BoundBeforeReturn > 0);
