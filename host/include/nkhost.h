@@ -131,8 +131,9 @@ VOID NkHostCancelIo(_In_ NK_HOST_IO *Io);
 
 /* ---- NDIS: in-memory Ethernet adapters ------------------------------------
  *
- * Adding an adapter binds every registered protocol to it (and a protocol
- * registered later binds to every adapter).  What protocols send on it is
+ * Adding an adapter binds every registered protocol to it before it
+ * returns (and a protocol registered later is bound to every adapter from
+ * a host thread: NkHostWaitBinds).  What protocols send on it is
  * captured, oldest first, for NkHostAdapterCapture; NkHostAdapterInject
  * indicates a received frame to every open, running binding (with
  * Resources, NDIS_RECEIVE_FLAGS_RESOURCES: the protocol must copy it
@@ -159,6 +160,15 @@ NTSTATUS NkHostConnectAdapters(_In_ NK_HOST_ADAPTER *A, _In_ NK_HOST_ADAPTER *B)
 VOID NkHostWaitWire(_In_ NK_HOST_ADAPTER *Adapter);
 /* Copies the oldest captured frame into Buffer; returns its length (0: none). */
 ULONG NkHostAdapterCapture(_In_ NK_HOST_ADAPTER *Adapter, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
+/* Binds are delivered as on Windows: NdisRegisterProtocolDriver queues a
+ * bind to every adapter (then NetEventBindsComplete) for a host thread,
+ * and may return before or after they run.  NkHostWaitBinds waits until
+ * every queued bind has been delivered (a bind the protocol pended
+ * included).  Called from an interleaving-explorer action, it delivers
+ * the binds that actions queued on the calling thread: so a scenario puts
+ * NkHostWaitBinds in its own action to explore registration racing the
+ * first bind.  (NkHostAddAdapter binds before it returns.) */
+VOID NkHostWaitBinds(VOID);
 NTSTATUS NkHostPauseAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostRestartAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostBindsComplete(_In_ NK_HOST_ADAPTER *Adapter);
@@ -192,6 +202,32 @@ VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCod
 /* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
 ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
 
+/* ---- NDIS: configuration (the in-memory registry) ---------------------------
+ *
+ * What NdisOpenConfigurationEx / NdisReadConfiguration read: values under
+ * Key, a path below the configuration root (L"" or NULL: the root itself;
+ * L"Sub\\Deeper" for sub-keys opened by name or index).  Names are
+ * case-insensitive; a string is converted when read as an integer.
+ * NkHostReset empties it. */
+NTSTATUS NkHostSetConfigurationInteger(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_ ULONG Value);
+NTSTATUS NkHostSetConfigurationString(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_z_ PCWSTR Value);
+/* ---- loading drivers --------------------------------------------------------
+ *
+ * Before dlopen: every function the driver .so imports (its undefined,
+ * non-weak dynamic symbols) that this process does not export, reported
+ * once each through Callback, sorted by module ("ntoskrnl.exe", "hal.dll",
+ * "ndis.sys", "wdfldr.sys" from the lib/imports .def files; "(unknown)" for a name
+ * in none of them) and then by name.  Returns STATUS_SUCCESS if nothing is
+ * missing, STATUS_PROCEDURE_NOT_FOUND (with *MissingCount) if something
+ * is, STATUS_OBJECT_NAME_NOT_FOUND / STATUS_INVALID_IMAGE_FORMAT if the
+ * file is absent or not an x86-64 ELF shared object.  The look-up is
+ * dlsym(RTLD_DEFAULT): the caller must export the host kernel (as
+ * `ndiskit` does: whole archive, -rdynamic).  Module is a static string;
+ * Name is valid only during the callback (copy it to keep it).  To print a
+ * heading first, call once with a NULL Callback for the count. */
+typedef VOID NK_HOST_MISSING_IMPORT(_In_z_ const char *Module, _In_z_ const char *Name, _In_opt_ PVOID Context);
+NTSTATUS NkHostListMissingImports(_In_z_ const char *SoPath, _In_opt_ NK_HOST_MISSING_IMPORT *Callback,
+                                  _In_opt_ PVOID Context, _Out_opt_ ULONG *MissingCount);
 /* ---- log ----------------------------------------------------------------- */
 
 /* DbgPrint/DbgPrintEx output goes to the log (and to stderr when the

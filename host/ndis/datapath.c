@@ -78,6 +78,10 @@ NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socke
     RtlInitUnicodeString(&a->NameString, a->Name);
     memcpy(a->Mac, Mac, 6);
     a->Mtu = Mtu;
+    {
+        static volatile LONG lastIfIndex;
+        a->IfIndexNdis = (NET_IFINDEX)InterlockedIncrement(&lastIfIndex);
+    }
     InitializeListHead(&a->Bindings);
     pthread_mutex_lock(&NkNdisLock);
     InsertTailList(&NkAdapters, &a->Link);
@@ -121,6 +125,7 @@ VOID NkHostRemoveAdapter(NK_HOST_ADAPTER *Adapter)
     if (a->Socket >= 0)
         NkNdisStopPacketAdapter(a); /* no more receives from the wire */
     CutWires(a);
+    NkNdisCancelAdapterBinds(a); /* no bind still to come or in progress */
     while (!IsListEmpty(&a->Bindings))
         NkNdisUnbind(CONTAINING_RECORD(a->Bindings.Flink, NK_BINDING, Link));
     pthread_mutex_lock(&NkNdisLock);
@@ -799,6 +804,14 @@ VOID NdisReturnNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST Ne
 
 static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest);
 
+/* NDIS_OID_REQUEST revisions: a request is the caller's and NDIS writes
+ * results into it, so it is validated in place, never copied.  Revision 2
+ * (NDIS 6.50) adds Flags, which NDIS reads only from such requests. */
+static const NK_NDIS_REVISION OidRevisions[] = {
+    {NDIS_OID_REQUEST_REVISION_1, NDIS_SIZEOF_OID_REQUEST_REVISION_1},
+    {NDIS_OID_REQUEST_REVISION_2, NDIS_SIZEOF_OID_REQUEST_REVISION_2},
+};
+
 /* In pend-OIDs mode every request returns NDIS_STATUS_PENDING and waits
  * for NkHostCompleteOids (or NdisCancelOidRequest), as a slow miniport
  * makes it wait: protocols must handle both paths. */
@@ -810,10 +823,9 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
     NkSchedPoint();
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisOidRequest"))
         return NDIS_STATUS_FAILURE;
-    if (OidRequest->Header.Type != NDIS_OBJECT_TYPE_OID_REQUEST) {
-        NkHostViolation("ndis.bad-oid-request", "NDIS_OID_REQUEST header type 0x%x", OidRequest->Header.Type);
+    if (!NkNdisCheckObject(OidRequest ? &OidRequest->Header : NULL, NDIS_OBJECT_TYPE_OID_REQUEST, OidRevisions,
+                           RTL_NUMBER_OF(OidRevisions), NULL, "NdisOidRequest"))
         return NDIS_STATUS_INVALID_PARAMETER;
-    }
     if (__atomic_load_n(&b->Adapter->PendOids, __ATOMIC_ACQUIRE)) {
         pthread_mutex_lock(&NkNdisLock);
         if (b->PendingOidCount == RTL_NUMBER_OF(b->PendingOids)) {
@@ -825,6 +837,32 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
         return NDIS_STATUS_PENDING;
     }
     return OidNow(b, OidRequest);
+}
+
+/* A direct OID request: the miniport's direct path completes it inline
+ * (pend-OIDs mode applies to NdisOidRequest only), so it never pends and
+ * ProtocolDirectOidRequestComplete is not called. */
+NDIS_STATUS NdisDirectOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidRequest)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisDirectOidRequest");
+    if (b == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    NkSchedPoint();
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisDirectOidRequest"))
+        return NDIS_STATUS_FAILURE;
+    if (!NkNdisCheckObject(OidRequest ? &OidRequest->Header : NULL, NDIS_OBJECT_TYPE_OID_REQUEST, OidRevisions,
+                           RTL_NUMBER_OF(OidRevisions), NULL, "NdisDirectOidRequest"))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    return OidNow(b, OidRequest);
+}
+
+/* Direct requests never pend here: there is nothing to cancel. */
+VOID NdisCancelDirectOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
+{
+    (void)RequestId;
+    if (NkNdisBindingOf(NdisBindingHandle, "NdisCancelDirectOidRequest") == NULL)
+        return;
+    (void)NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisCancelDirectOidRequest");
 }
 
 /* Takes the pended OID at index i off b (NkNdisLock held). */

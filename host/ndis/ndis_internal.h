@@ -83,6 +83,7 @@ struct _NK_ADAPTER {
     /* Backed by a Linux interface (packet.c): -1 for in-memory adapters. */
     int Socket;
     int IfIndex;
+    NET_IFINDEX IfIndexNdis;        /* the NDIS interface index (restart parameters, 1, 2, ...) */
     pthread_t Receiver;
     volatile BOOLEAN Stopping;
     BOOLEAN PendOids;               /* NkHostSetAdapterPendOids */
@@ -106,6 +107,9 @@ struct _NK_ADAPTER {
 /* datapath.c: the adapter object both kinds share. */
 NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter);
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
+/* protocol.c: drops binds queued for Adapter and waits for one being
+ * delivered to it (before the adapter's bindings are unbound). */
+VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter);
 /* Waits until no receive indication is being delivered to b (Users == 0). */
 VOID NkNdisDrainUsers(NK_BINDING *b);
 /* The adapter's filter: the union of its opens' (with NkNdisLock held). */
@@ -129,10 +133,35 @@ ULONG64 NkNdisReceiveDiscards(NK_ADAPTER *Adapter);
 extern pthread_mutex_t NkNdisLock;
 extern LIST_ENTRY NkProtocols, NkAdapters;
 
+/* object.c: NDIS objects taken from a caller, read by Header.Revision.
+ * Revisions is ascending: each revision and NDIS_SIZEOF_..._REVISION_n. */
+typedef struct _NK_NDIS_REVISION {
+    UCHAR Revision;
+    USHORT Size;
+} NK_NDIS_REVISION;
+/* Validates Type, Revision and Size (a verifier finding "ndis.bad-object-header"
+ * and FALSE if wrong); *Size: the bytes the caller's revision defines. */
+BOOLEAN NkNdisCheckObject(const NDIS_OBJECT_HEADER *Header, UCHAR Type, const NK_NDIS_REVISION *Revisions,
+                          ULONG Count, USHORT *Size, const char *Ddi);
+/* Validates, then copies only the caller's revision's bytes into Out and
+ * zeroes the rest of Out (OutSize bytes, the host's newest structure). */
+BOOLEAN NkNdisTakeObject(const NDIS_OBJECT_HEADER *Header, UCHAR Type, const NK_NDIS_REVISION *Revisions,
+                         ULONG Count, PVOID Out, SIZE_T OutSize, const char *Ddi);
+
+/* A finding "ndis.unimplemented: Name" for an NDIS routine whose edge the
+ * host does not have (miniport, filter, IM); the caller then fails. */
+VOID NkNdisUnimplemented(const char *Name);
+
 NK_BINDING *NkNdisBindingOf(NDIS_HANDLE Handle, const char *Ddi);
 VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter);
 VOID NkNdisUnbind(NK_BINDING *Binding);
 SIZE_T NkNdisReportLeaks(VOID);
 VOID NkNdisReset(VOID);
+/* config.c: forgets the in-memory registry. */
+VOID NkNdisConfigReset(VOID);
+/* support.c: forgets the live generic objects. */
+VOID NkNdisSupportReset(VOID);
+/* nbl.c: forgets the live NET_BUFFERs. */
+VOID NkNdisNblReset(VOID);
 
 #endif

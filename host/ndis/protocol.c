@@ -68,24 +68,242 @@ static NDIS_STATUS SendBindsComplete(NK_PROTOCOL *p)
     return p->Chars.NetPnPEventHandler(NULL, &n);
 }
 
+/* ---- the bind queue ------------------------------------------------------------ */
+
+/* Binds NDIS starts for a newly registered protocol do not run inside
+ * NdisRegisterProtocolDriver: NDIS queues them to a system thread, so they
+ * may run before or after the registration returns ("Drivers that call
+ * NdisRegisterProtocolDriver must be prepared for an immediate call to any
+ * of their ProtocolXxx functions").  The host does the same: one bind
+ * thread takes the queue in order, one job at a time (NDIS serialises
+ * binds).  The protocol handle is written before any job is queued, so a
+ * bind handler can use it.
+ *
+ * Under the interleaving explorer a host thread would not be scheduled, so
+ * jobs queued by an explorer action are "manual": no thread takes them
+ * until NkHostWaitBinds is called, and an action calling it delivers them
+ * on its own thread - a scenario decides where the binds race.
+ */
+typedef struct _NK_BIND_JOB {
+    LIST_ENTRY Link;
+    NK_PROTOCOL *Protocol;
+    NK_ADAPTER *Adapter;            /* NULL: NetEventBindsComplete to Protocol */
+    NK_BINDING *Binding;            /* non-NULL: unbind it (NdisUnbindAdapter) */
+    BOOLEAN Manual;
+} NK_BIND_JOB;
+
+static LIST_ENTRY BindQueue = {&BindQueue, &BindQueue};
+static NK_BIND_JOB *BindRunning;    /* the job being delivered (NkNdisLock) */
+static KEVENT BindQueued;           /* a synchronization event: wakes the bind thread */
+static BOOLEAN BindThreadStarted;
+static _Thread_local BOOLEAN OnBindThread;
+
+static VOID RunJob(NK_BIND_JOB *Job)
+{
+    if (Job->Binding != NULL)
+        NkNdisUnbind(Job->Binding);
+    else if (Job->Adapter != NULL)
+        NkNdisBind(Job->Protocol, Job->Adapter);
+    else
+        SendBindsComplete(Job->Protocol);
+}
+
+/* With NkNdisLock: the first job the caller may take (manual ones only on
+ * an explorer action). */
+static NK_BIND_JOB *FirstJobLocked(BOOLEAN TakeManual)
+{
+    for (PLIST_ENTRY e = BindQueue.Flink; e != &BindQueue; e = e->Flink) {
+        NK_BIND_JOB *j = CONTAINING_RECORD(e, NK_BIND_JOB, Link);
+        if (TakeManual || !j->Manual)
+            return j;
+    }
+    return NULL;
+}
+
+/* Takes the next job and delivers it on this thread; FALSE if none. */
+static BOOLEAN RunOneJob(BOOLEAN TakeManual)
+{
+    NK_BIND_JOB *job;
+    pthread_mutex_lock(&NkNdisLock);
+    job = BindRunning == NULL ? FirstJobLocked(TakeManual) : NULL;
+    if (job != NULL) {
+        RemoveEntryList(&job->Link);
+        BindRunning = job;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    if (job == NULL)
+        return FALSE;
+    RunJob(job);
+    pthread_mutex_lock(&NkNdisLock);
+    BindRunning = NULL;
+    pthread_mutex_unlock(&NkNdisLock);
+    free(job);
+    return TRUE;
+}
+
+static void *BindThreadMain(void *Arg)
+{
+    (void)Arg;
+    OnBindThread = TRUE;
+    for (;;) {
+        KeWaitForSingleObject(&BindQueued, Executive, KernelMode, FALSE, NULL);
+        while (RunOneJob(FALSE))
+            ;
+    }
+    return NULL;
+}
+
+/* With NkNdisLock held: the bind thread, started on first use (it lives
+ * as long as the process, like NDIS's own worker). */
+static BOOLEAN StartBindThreadLocked(VOID)
+{
+    pthread_t t;
+    if (BindThreadStarted)
+        return TRUE;
+    KeInitializeEvent(&BindQueued, SynchronizationEvent, FALSE);
+    if (pthread_create(&t, NULL, BindThreadMain, NULL) != 0)
+        return FALSE;
+    pthread_detach(t);
+    BindThreadStarted = TRUE;
+    return TRUE;
+}
+
+/* Drops the queued jobs of Protocol (or of Adapter), then waits until the
+ * job being delivered is none of theirs: what deregistration and adapter
+ * removal need before they unbind. */
+static VOID CancelJobs(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
+{
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = BindQueue.Flink; e != &BindQueue;) {
+        NK_BIND_JOB *j = CONTAINING_RECORD(e, NK_BIND_JOB, Link);
+        e = e->Flink;
+        if ((Protocol != NULL && j->Protocol == Protocol) || (Adapter != NULL && j->Adapter == Adapter)) {
+            RemoveEntryList(&j->Link);
+            free(j);
+        }
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    for (;;) {
+        BOOLEAN busy;
+        pthread_mutex_lock(&NkNdisLock);
+        busy = BindRunning != NULL && !OnBindThread &&
+               ((Protocol != NULL && BindRunning->Protocol == Protocol) ||
+                (Adapter != NULL && BindRunning->Adapter == Adapter));
+        pthread_mutex_unlock(&NkNdisLock);
+        if (!busy)
+            return;
+        NkSchedPoll();
+    }
+}
+
+VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter)
+{
+    CancelJobs(NULL, Adapter);
+}
+
+VOID NkHostWaitBinds(VOID)
+{
+    BOOLEAN controlled = NkSchedControlled();
+    if (OnBindThread)
+        return; /* from a callback the bind thread is delivering: it would wait for itself */
+    /* A schedule point even with nothing queued: an explorer action may
+     * call this in a loop waiting for a registration to queue binds. */
+    NkSchedPoint();
+    for (;;) {
+        BOOLEAN busy;
+        if (controlled && RunOneJob(TRUE))
+            continue;
+        pthread_mutex_lock(&NkNdisLock);
+        if (!controlled) {
+            /* Jobs an explorer action queued and left: the bind thread takes them now. */
+            BOOLEAN handed = FALSE;
+            for (PLIST_ENTRY e = BindQueue.Flink; e != &BindQueue; e = e->Flink) {
+                NK_BIND_JOB *j = CONTAINING_RECORD(e, NK_BIND_JOB, Link);
+                handed |= j->Manual;
+                j->Manual = FALSE;
+            }
+            if (handed && StartBindThreadLocked())
+                KeSetEvent(&BindQueued, IO_NO_INCREMENT, FALSE);
+        }
+        busy = !IsListEmpty(&BindQueue) || BindRunning != NULL;
+        pthread_mutex_unlock(&NkNdisLock);
+        if (!busy)
+            return;
+        NkSchedPoll();
+    }
+}
+
+/* Queues a bind to every adapter there is, each once (a failed bind is
+ * not retried), then NetEventBindsComplete, all behind the jobs already
+ * queued (unless !BindsComplete: a re-enumeration).  FALSE if the jobs
+ * could not be allocated (nothing queued). */
+static BOOLEAN QueueInitialBinds(NK_PROTOCOL *p, BOOLEAN BindsComplete)
+{
+    LIST_ENTRY jobs;
+    BOOLEAN manual = NkSchedControlled(), ok = TRUE;
+    InitializeListHead(&jobs);
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY a = NkAdapters.Flink; ok; a = a->Flink) {
+        NK_BIND_JOB *j;
+        if (a == &NkAdapters && !BindsComplete)
+            break;
+        j = calloc(1, sizeof(*j));
+        if (j == NULL) {
+            ok = FALSE;
+            break;
+        }
+        j->Protocol = p;
+        j->Adapter = a == &NkAdapters ? NULL : CONTAINING_RECORD(a, NK_ADAPTER, Link);
+        j->Manual = manual;
+        InsertTailList(&jobs, &j->Link);
+        if (a == &NkAdapters)
+            break; /* the BindsComplete job is last */
+    }
+    if (ok && !manual && !StartBindThreadLocked())
+        ok = FALSE;
+    if (ok) {
+        while (!IsListEmpty(&jobs))
+            InsertTailList(&BindQueue, RemoveHeadList(&jobs));
+        if (!manual)
+            KeSetEvent(&BindQueued, IO_NO_INCREMENT, FALSE);
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    while (!IsListEmpty(&jobs))
+        free(CONTAINING_RECORD(RemoveHeadList(&jobs), NK_BIND_JOB, Link));
+    return ok;
+}
+
+/* The revisions of NDIS_PROTOCOL_DRIVER_CHARACTERISTICS: 6.0 drivers pass
+ * revision 1 (through SendNetBufferListsCompleteHandler), 6.1 and later
+ * revision 2 (adds DirectOidRequestCompleteHandler). */
+static const NK_NDIS_REVISION ProtocolCharsRevisions[] = {
+    {NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1, NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1},
+    {NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_2, NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_2},
+};
+
 NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
                                        PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Chars, PNDIS_HANDLE NdisProtocolHandle)
 {
+    NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c;
     NK_PROTOCOL *p;
 
     *NdisProtocolHandle = NULL;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisRegisterProtocolDriver"))
         return NDIS_STATUS_FAILURE;
-    if (Chars->Header.Type != NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS ||
-        Chars->Header.Size < NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1 ||
-        Chars->MajorNdisVersion != 6) {
-        NkHostViolation("ndis.bad-characteristics", "protocol characteristics header or version is wrong");
+    /* Read by the caller's revision: never more bytes than it passed. */
+    if (!NkNdisTakeObject(Chars ? &Chars->Header : NULL, NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS,
+                          ProtocolCharsRevisions, RTL_NUMBER_OF(ProtocolCharsRevisions), &c, sizeof(c),
+                          "NdisRegisterProtocolDriver"))
+        return NDIS_STATUS_BAD_VERSION;
+    if (c.MajorNdisVersion != 6) {
+        NkHostViolation("ndis.bad-characteristics", "protocol characteristics: NDIS major version %u, not 6",
+                        (unsigned)c.MajorNdisVersion);
         return NDIS_STATUS_BAD_VERSION;
     }
-    if (!Chars->BindAdapterHandlerEx || !Chars->UnbindAdapterHandlerEx || !Chars->OpenAdapterCompleteHandlerEx ||
-        !Chars->CloseAdapterCompleteHandlerEx || !Chars->NetPnPEventHandler || !Chars->OidRequestCompleteHandler ||
-        !Chars->StatusHandlerEx || !Chars->ReceiveNetBufferListsHandler ||
-        !Chars->SendNetBufferListsCompleteHandler || Chars->Name.Length == 0) {
+    if (!c.BindAdapterHandlerEx || !c.UnbindAdapterHandlerEx || !c.OpenAdapterCompleteHandlerEx ||
+        !c.CloseAdapterCompleteHandlerEx || !c.NetPnPEventHandler || !c.OidRequestCompleteHandler ||
+        !c.StatusHandlerEx || !c.ReceiveNetBufferListsHandler || !c.SendNetBufferListsCompleteHandler ||
+        c.Name.Length == 0) {
         NkHostViolation("ndis.bad-characteristics", "a required protocol handler or the name is missing");
         return NDIS_STATUS_BAD_CHARACTERISTICS;
     }
@@ -95,27 +313,24 @@ NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
     if (p == NULL)
         return NDIS_STATUS_RESOURCES;
     p->Magic = NK_PROTOCOL_MAGIC;
-    p->Chars = *Chars;
+    p->Chars = c;
     p->Context = ProtocolDriverContext;
+    /* The handle is the caller's before any bind can start. */
+    *NdisProtocolHandle = (NDIS_HANDLE)p;
     pthread_mutex_lock(&NkNdisLock);
     InsertTailList(&NkProtocols, &p->Link);
     pthread_mutex_unlock(&NkNdisLock);
-    *NdisProtocolHandle = (NDIS_HANDLE)p;
-
-    /* Offer every adapter there is, each once (a failed bind is not
-     * retried). */
-    {
-        NK_ADAPTER *todo[32];
-        ULONG n = 0;
+    if (!QueueInitialBinds(p, TRUE)) {
         pthread_mutex_lock(&NkNdisLock);
-        for (PLIST_ENTRY a = NkAdapters.Flink; a != &NkAdapters && n < RTL_NUMBER_OF(todo); a = a->Flink)
-            todo[n++] = CONTAINING_RECORD(a, NK_ADAPTER, Link);
+        RemoveEntryList(&p->Link);
         pthread_mutex_unlock(&NkNdisLock);
-        for (ULONG i = 0; i < n; i++)
-            NkNdisBind(p, todo[i]);
+        p->Magic = 0;
+        free(p);
+        *NdisProtocolHandle = NULL;
+        return NDIS_STATUS_RESOURCES;
     }
-    /* The initial binds are done: say so, protocol-wide (NULL context). */
-    SendBindsComplete(p);
+    /* The binds may run from here on, before this returns or after. */
+    NkSchedPoint();
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -126,7 +341,9 @@ VOID NdisDeregisterProtocolDriver(NDIS_HANDLE NdisProtocolHandle)
         NkHostViolation("ndis.invalid-protocol", "NdisDeregisterProtocolDriver(%p)", NdisProtocolHandle);
         return;
     }
-    /* NDIS unbinds every binding first, waiting for each. */
+    /* Binds not yet delivered are dropped, one being delivered finishes;
+     * then NDIS unbinds every binding, waiting for each. */
+    CancelJobs(p, NULL);
     for (;;) {
         NK_BINDING *b = NULL;
         pthread_mutex_lock(&NkNdisLock);
@@ -150,6 +367,59 @@ VOID NdisDeregisterProtocolDriver(NDIS_HANDLE NdisProtocolHandle)
     free(p);
 }
 
+/* The protocol asks to be unbound: NDIS calls ProtocolUnbindAdapterEx
+ * later, from its own thread (the bind thread here), never inside this
+ * call; the binding's jobs are dropped if it goes another way first. */
+NDIS_STATUS NdisUnbindAdapter(NDIS_HANDLE NdisBindingHandle)
+{
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisUnbindAdapter");
+    NK_BIND_JOB *j;
+    BOOLEAN queued = FALSE;
+
+    if (b == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisUnbindAdapter"))
+        return NDIS_STATUS_FAILURE;
+    j = calloc(1, sizeof(*j));
+    if (j == NULL)
+        return NDIS_STATUS_RESOURCES;
+    j->Protocol = b->Protocol;
+    j->Adapter = b->Adapter;
+    j->Binding = b;
+    j->Manual = NkSchedControlled();
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = BindQueue.Flink; e != &BindQueue; e = e->Flink)
+        queued |= CONTAINING_RECORD(e, NK_BIND_JOB, Link)->Binding == b;
+    queued |= b->Unbinding || (BindRunning != NULL && BindRunning->Binding == b);
+    if (!queued && (j->Manual || StartBindThreadLocked())) {
+        InsertTailList(&BindQueue, &j->Link);
+        if (!j->Manual)
+            KeSetEvent(&BindQueued, IO_NO_INCREMENT, FALSE);
+        j = NULL;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    if (j != NULL) {
+        free(j);
+        if (!queued)
+            return NDIS_STATUS_RESOURCES;
+    }
+    return NDIS_STATUS_PENDING; /* the unbind comes later, whatever asked for it */
+}
+
+/* NDIS offers the protocol every adapter it is not bound to (again, a
+ * failed bind included), from the bind thread. */
+VOID NdisReEnumerateProtocolBindings(NDIS_HANDLE NdisProtocolHandle)
+{
+    NK_PROTOCOL *p = (NK_PROTOCOL *)NdisProtocolHandle;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisReEnumerateProtocolBindings"))
+        return;
+    if (p == NULL || p->Magic != NK_PROTOCOL_MAGIC) {
+        NkHostViolation("ndis.invalid-protocol", "NdisReEnumerateProtocolBindings(%p)", NdisProtocolHandle);
+        return;
+    }
+    (void)QueueInitialBinds(p, FALSE); /* bound pairs are skipped by NkNdisBind */
+}
+
 /* ---- bind ----------------------------------------------------------------------- */
 
 /* Open and Paused are read under NkNdisLock by the indication paths on
@@ -169,14 +439,17 @@ static VOID SetPaused(NK_BINDING *b, BOOLEAN Paused)
 }
 
 static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code);
+static NDIS_STATUS SendPause(NK_BINDING *b, ULONG Reason);
 static VOID DrainAsync(NK_BINDING *b);
 
 VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
 {
-    NK_BINDING *b = calloc(1, sizeof(*b));
+    NK_BINDING *b;
     NDIS_BIND_PARAMETERS bp;
     NDIS_STATUS status;
+    BOOLEAN bound = FALSE;
 
+    b = calloc(1, sizeof(*b));
     if (b == NULL)
         return;
     b->Magic = NK_BINDING_MAGIC;
@@ -185,9 +458,18 @@ VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
     KeInitializeEvent(&b->BindDone, NotificationEvent, FALSE);
     KeInitializeEvent(&b->UnbindDone, NotificationEvent, FALSE);
     KeInitializeEvent(&b->PnpDone, NotificationEvent, FALSE);
+    /* A registration and an adapter arrival racing may both offer the
+     * pair: NDIS binds a protocol to an adapter once. */
     pthread_mutex_lock(&NkNdisLock);
-    InsertTailList(&Adapter->Bindings, &b->Link);
+    for (PLIST_ENTRY e = Adapter->Bindings.Flink; e != &Adapter->Bindings; e = e->Flink)
+        bound |= CONTAINING_RECORD(e, NK_BINDING, Link)->Protocol == Protocol;
+    if (!bound)
+        InsertTailList(&Adapter->Bindings, &b->Link);
     pthread_mutex_unlock(&NkNdisLock);
+    if (bound) {
+        free(b);
+        return;
+    }
 
     memset(&bp, 0, sizeof(bp));
     bp.Header.Type = NDIS_OBJECT_TYPE_BIND_PARAMETERS;
@@ -284,11 +566,16 @@ VOID NkHostSetAdapterPendOpens(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
     ((NK_ADAPTER *)Adapter)->PendOpens = Pend;
 }
 
+static const NK_NDIS_REVISION OpenRevisions[] = {
+    {NDIS_OPEN_PARAMETERS_REVISION_1, NDIS_SIZEOF_OPEN_PARAMETERS_REVISION_1},
+};
+
 NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE ProtocolBindingContext,
                               PNDIS_OPEN_PARAMETERS OpenParameters, NDIS_HANDLE BindContext,
                               PNDIS_HANDLE NdisBindingHandle)
 {
     NK_BINDING *b = (NK_BINDING *)BindContext;
+    NDIS_OPEN_PARAMETERS op;
     BOOLEAN ether = FALSE;
 
     *NdisBindingHandle = NULL;
@@ -297,9 +584,16 @@ NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE Protoc
                         "with its BindContext");
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    for (UINT i = 0; i < OpenParameters->MediumArraySize; i++) {
-        if (OpenParameters->MediumArray[i] == NdisMedium802_3) {
-            *OpenParameters->SelectedMediumIndex = i;
+    if (!NkNdisTakeObject(OpenParameters ? &OpenParameters->Header : NULL, NDIS_OBJECT_TYPE_OPEN_PARAMETERS,
+                          OpenRevisions, RTL_NUMBER_OF(OpenRevisions), &op, sizeof(op), "NdisOpenAdapterEx"))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (op.MediumArray == NULL || op.SelectedMediumIndex == NULL) {
+        NkHostViolation("ndis.bad-open-parameters", "NdisOpenAdapterEx: no MediumArray or SelectedMediumIndex");
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    for (UINT i = 0; i < op.MediumArraySize; i++) {
+        if (op.MediumArray[i] == NdisMedium802_3) {
+            *op.SelectedMediumIndex = i;
             ether = TRUE;
         }
     }
@@ -355,7 +649,7 @@ VOID NkNdisUnbind(NK_BINDING *b)
      * no more receives or PnP events to it from then on; status
      * indications may still come until NdisCloseAdapterEx. */
     if (b->Open && !b->Paused)
-        SendPnp(b, NetEventPause);
+        SendPause(b, NDIS_PAUSE_UNBIND_PROTOCOL);
     pthread_mutex_lock(&NkNdisLock);
     b->Unbinding = TRUE;
     pthread_mutex_unlock(&NkNdisLock);
@@ -451,8 +745,71 @@ static NDIS_STATUS SendPnpEx(NK_BINDING *b, NET_PNP_EVENT_CODE Code, PVOID Buffe
     return status;
 }
 
+/* What NDIS passes with NetEventRestart: NDIS_PROTOCOL_RESTART_PARAMETERS
+ * with no filter modules under the protocol (an empty name list), the
+ * adapter's interface as the bound interface, and a restart attribute
+ * chain of one OID_GEN_MINIPORT_RESTART_ATTRIBUTES entry describing the
+ * adapter (what may have changed while the binding was paused). */
+typedef struct _NK_RESTART {
+    NDIS_PROTOCOL_RESTART_PARAMETERS Parameters;
+    union {
+        NDIS_RESTART_ATTRIBUTES Attributes;
+        UCHAR Space[FIELD_OFFSET(NDIS_RESTART_ATTRIBUTES, Data) + sizeof(NDIS_RESTART_GENERAL_ATTRIBUTES)];
+    } DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) Chain;
+} NK_RESTART;
+
+static VOID InitRestart(NK_RESTART *r, NK_ADAPTER *a)
+{
+    PNDIS_RESTART_GENERAL_ATTRIBUTES g = (PNDIS_RESTART_GENERAL_ATTRIBUTES)r->Chain.Attributes.Data;
+
+    memset(r, 0, sizeof(*r));
+    r->Parameters.Header.Type = NDIS_OBJECT_TYPE_PROTOCOL_RESTART_PARAMETERS;
+    r->Parameters.Header.Revision = NDIS_PROTOCOL_RESTART_PARAMETERS_REVISION_1;
+    r->Parameters.Header.Size = NDIS_SIZEOF_PROTOCOL_RESTART_PARAMETERS_REVISION_1;
+    r->Parameters.FilterModuleNameBuffer = NULL; /* no filter modules: an empty list */
+    r->Parameters.FilterModuleNameBufferLength = 0;
+    r->Parameters.RestartAttributes = &r->Chain.Attributes;
+    r->Parameters.BoundIfIndex = a->IfIndexNdis;
+    r->Parameters.BoundIfNetluid.Info.IfType = 6; /* IF_TYPE_ETHERNET_CSMACD */
+    r->Parameters.BoundIfNetluid.Info.NetLuidIndex = a->IfIndexNdis;
+    r->Chain.Attributes.Next = NULL;
+    r->Chain.Attributes.Oid = OID_GEN_MINIPORT_RESTART_ATTRIBUTES;
+    r->Chain.Attributes.DataLength = sizeof(*g);
+    g->Header.Type = NDIS_OBJECT_TYPE_RESTART_GENERAL_ATTRIBUTES;
+    g->Header.Revision = NDIS_RESTART_GENERAL_ATTRIBUTES_REVISION_2;
+    g->Header.Size = NDIS_SIZEOF_RESTART_GENERAL_ATTRIBUTES_REVISION_2;
+    g->MtuSize = a->Mtu;
+    g->MaxXmitLinkSpeed = g->MaxRcvLinkSpeed = 10000000000ull;
+    g->LookaheadSize = a->Mtu;
+    g->SupportedPacketFilters = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST |
+                                NDIS_PACKET_TYPE_ALL_MULTICAST | NDIS_PACKET_TYPE_BROADCAST |
+                                NDIS_PACKET_TYPE_PROMISCUOUS;
+    g->MaxMulticastListSize = NK_MAX_MULTICAST;
+    g->MaxLookaheadSizeAccessed = (ULONG)NDIS_MAX_LOOKAHEAD_SIZE_ACCESSED_UNDEFINED;
+}
+
+/* NetEventPause carries NDIS_PROTOCOL_PAUSE_PARAMETERS: why (for drivers
+ * of NDIS 6.40 and later the reason is always NDIS_PAUSE_NDIS_INTERNAL). */
+static NDIS_STATUS SendPause(NK_BINDING *b, ULONG Reason)
+{
+    NDIS_PROTOCOL_PAUSE_PARAMETERS p;
+    memset(&p, 0, sizeof(p));
+    p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    p.Header.Revision = NDIS_PROTOCOL_PAUSE_PARAMETERS_REVISION_1;
+    p.Header.Size = NDIS_SIZEOF_PROTOCOL_PAUSE_PARAMETERS_REVISION_1;
+    p.PauseReason = b->Protocol->Chars.MinorNdisVersion >= 40 ? NDIS_PAUSE_NDIS_INTERNAL : Reason;
+    return SendPnpEx(b, NetEventPause, &p, sizeof(p));
+}
+
 static NDIS_STATUS SendPnp(NK_BINDING *b, NET_PNP_EVENT_CODE Code)
 {
+    if (Code == NetEventRestart) {
+        NK_RESTART r;
+        InitRestart(&r, b->Adapter);
+        return SendPnpEx(b, Code, &r.Parameters, sizeof(r.Parameters));
+    }
+    if (Code == NetEventPause)
+        return SendPause(b, NDIS_PAUSE_NDIS_INTERNAL);
     return SendPnpEx(b, Code, NULL, 0);
 }
 
@@ -477,7 +834,7 @@ static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code, PVOID Buffe
         NDIS_STATUS s;
         if (!b->Bound)
             continue; /* still binding: NDIS serializes PnP events after the bind */
-        s = SendPnpEx(b, Code, Buffer, Length);
+        s = Buffer == NULL ? SendPnp(b, Code) : SendPnpEx(b, Code, Buffer, Length);
         if (s != NDIS_STATUS_SUCCESS)
             worst = s;
     }
@@ -536,8 +893,28 @@ SIZE_T NkNdisReportLeaks(VOID)
 }
 
 /* NkHostReset: forget protocols, adapters and bindings without callbacks. */
+VOID NkNdisDrainBinds(VOID)
+{
+    /* Binds still queued are forgotten; one being delivered finishes first. */
+    for (;;) {
+        BOOLEAN running;
+        pthread_mutex_lock(&NkNdisLock);
+        while (!IsListEmpty(&BindQueue))
+            free(CONTAINING_RECORD(RemoveHeadList(&BindQueue), NK_BIND_JOB, Link));
+        running = BindRunning != NULL;
+        pthread_mutex_unlock(&NkNdisLock);
+        if (!running)
+            break;
+        NkSchedPoll();
+    }
+}
+
 VOID NkNdisReset(VOID)
 {
+    NkNdisDrainBinds();
+    NkNdisConfigReset();
+    NkNdisSupportReset();
+    NkNdisNblReset();
     /* Receiver threads first, without the lock: they take it to indicate. */
     for (PLIST_ENTRY e = NkAdapters.Flink; e != &NkAdapters; e = e->Flink) {
         NK_ADAPTER *a = CONTAINING_RECORD(e, NK_ADAPTER, Link);

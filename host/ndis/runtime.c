@@ -53,12 +53,19 @@ NDIS_STATUS NdisQueryAdapterInstanceName(PNDIS_STRING pAdapterInstanceName, NDIS
     return NDIS_STATUS_SUCCESS;
 }
 
-/* Memory NDIS allocated for the caller (NdisQueryAdapterInstanceName, ...). */
+/* Memory NDIS allocated: for the caller (NdisQueryAdapterInstanceName,
+ * ...) or by the caller (NdisAllocateMemoryWithTag[Priority]) under any
+ * tag - NdisFreeMemory does not know the tag, so it does not check it.
+ * The pool still reports a pointer it never gave out, or a double free. */
 VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 {
     (void)Length;
-    (void)MemoryFlags;
-    ExFreePoolWithTag(VirtualAddress, NK_NDIS_MEMORY_TAG);
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisFreeMemory"))
+        return;
+    if (MemoryFlags != 0)
+        NkHostViolation("ndis.bad-memory-flags", "NdisFreeMemory with MemoryFlags 0x%x: memory from "
+                        "NdisAllocateMemoryWithTag[Priority] is freed with 0", MemoryFlags);
+    ExFreePool(VirtualAddress);
 }
 
 /* One byte per caller, as NDIS hands out: 1, 2, ... (0 is never given, so

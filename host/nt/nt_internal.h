@@ -59,6 +59,9 @@ VOID NkWdfReset(VOID);
 /* The NDIS part's (ndis/). */
 SIZE_T NkNdisReportLeaks(VOID);
 VOID NkNdisReset(VOID);
+/* NDIS's bind thread quiet (queued binds dropped, one in progress
+ * finished): first in NkHostReset, before the driver's objects go. */
+VOID NkNdisDrainBinds(VOID);
 
 /* The interleaving explorer (sched.c).  NkSchedPoint: a place where the
  * running action may hand over to another - call it only where the host

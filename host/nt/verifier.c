@@ -100,6 +100,7 @@ VOID NkHostReset(VOID)
     LastRule[0] = '\0';
     RuleCount = 0;
     pthread_mutex_unlock(&VerifierLock);
+    NkNdisDrainBinds(); /* no bind may run into a driver being forgotten */
     NkWdfReset();
     NkNdisReset();
     NkTimersReset();

@@ -631,6 +631,32 @@ NDISAPI NDIS_STATUS NdisRetreatNetBufferListDataStart(
     _In_opt_ NET_BUFFER_ALLOCATE_MDL_HANDLER AllocateMdlHandler,
     _In_opt_ NET_BUFFER_FREE_MDL_HANDLER FreeMdlHandler);
 
+/* Clones: a new NBL (and NBs) describing the original's used data, for
+ * sending the same data down another path.  With USE_ORIGINAL_MDLS the
+ * clone's NBs point into the original MDL chain; otherwise NDIS allocates
+ * MDLs for the same buffers.  Free with the same flags.  The driver sets
+ * ParentNetBufferList and ChildRefCount if it wants them. */
+#define NDIS_CLONE_FLAGS_RESERVED           0x00000001
+#define NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS  0x00000002
+
+_Must_inspect_result_ _IRQL_requires_max_(DISPATCH_LEVEL)
+NDISAPI PNET_BUFFER_LIST NdisAllocateCloneNetBufferList(
+    _In_ PNET_BUFFER_LIST OriginalNetBufferList, _In_opt_ NDIS_HANDLE NetBufferListPoolHandle,
+    _In_opt_ NDIS_HANDLE NetBufferPoolHandle, _In_ ULONG AllocateCloneFlags);
+
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NDISAPI VOID NdisFreeCloneNetBufferList(_In_ PNET_BUFFER_LIST CloneNetBufferList, _In_ ULONG FreeCloneFlags);
+
+/* The per-NBL send (checksum, LSO, IPsec, 802.1Q, ...) or receive
+ * information of Source copied to Destination. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NDISAPI NDIS_STATUS NdisCopySendNetBufferListInfo(_In_ PNET_BUFFER_LIST DestNetBufferList,
+                                                  _In_ PNET_BUFFER_LIST SrcNetBufferList);
+
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NDISAPI NDIS_STATUS NdisCopyReceiveNetBufferListInfo(_In_ PNET_BUFFER_LIST DestNetBufferList,
+                                                     _In_ PNET_BUFFER_LIST SrcNetBufferList);
+
 /* Number of physical pages the NB's data spans. */
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NDISAPI ULONG NdisQueryNetBufferPhysicalCount(_In_ PNET_BUFFER NetBuffer);

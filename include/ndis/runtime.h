@@ -32,7 +32,7 @@ NDISAPI NDIS_STATUS NdisAllocateMemoryWithTag(_At_(*VirtualAddress, __drv_alloca
                                               _Outptr_result_bytebuffer_(Length) PVOID *VirtualAddress,
                                               _In_ UINT Length, _In_ ULONG Tag);
 
-/* MemoryFlags is 0 for memory from NdisAllocateMemoryWithTagPriority. */
+/* MemoryFlags is 0 for memory from NdisAllocateMemoryWithTag[Priority]. */
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NDISAPI VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
 
@@ -225,6 +225,16 @@ _IRQL_requires_max_(DISPATCH_LEVEL)
 NDISAPI VOID __cdecl NdisWriteErrorLogEntry(_In_ NDIS_HANDLE NdisAdapterHandle,
                                             _In_ NDIS_ERROR_CODE ErrorCode,
                                             _In_ ULONG NumberOfErrorValues, ...);
+
+/* An entry in the system event log: EventCode (an NDIS_STATUS or the
+ * driver's message ID), NumStrings NUL-terminated WCHAR strings one after
+ * another in StringsList, DataSize bytes of binary data.  LogHandle is the
+ * driver object or a miniport adapter handle. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NDISAPI NDIS_STATUS NdisWriteEventLogEntry(_In_ PVOID LogHandle, _In_ NDIS_STATUS EventCode,
+                                           _In_ ULONG UniqueEventValue, _In_ USHORT NumStrings,
+                                           _In_opt_ PVOID StringsList, _In_ ULONG DataSize,
+                                           _In_reads_bytes_opt_(DataSize) PVOID Data);
 
 /* The running NDIS version: major in the high word (see NDIS_RUNTIME_VERSION_*). */
 _IRQL_requires_max_(DISPATCH_LEVEL)

@@ -543,6 +543,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size)
         abort();
     if (FxDriverEntry(&driver, &path) != STATUS_SUCCESS)
         abort();
+    /* NDIS binds from its own thread: the bind is done before the inputs
+     * start (an explored burst must not race a host thread). */
+    NkHostWaitBinds();
     for (int i = 0; i < MAX_FILES; i++)
         if (NkHostCreateFile(L"\\\\.\\NdisProt", &Files[i]) != STATUS_SUCCESS)
             abort();

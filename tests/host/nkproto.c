@@ -2,6 +2,7 @@
  * nkproto.c - the shared test protocol (see nkproto.h).
  */
 #include "nkproto.h"
+#include <nkhost.h>
 
 #include <ndiskit/mdl.h>
 #include <ndiskit/nbl.h>
@@ -243,7 +244,7 @@ static VOID SendComplete(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST Ne
         NdisCompleteNetPnPEvent(o->Binding, pause, NDIS_STATUS_SUCCESS);
 }
 
-NDIS_STATUS RegisterEx(BOOLEAN MayFail)
+NDIS_STATUS RegisterEx(BOOLEAN MayFail, BOOLEAN WaitBinds)
 {
     NDIS_STATUS status;
     NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c;
@@ -266,6 +267,10 @@ NDIS_STATUS RegisterEx(BOOLEAN MayFail)
     status = NdisRegisterProtocolDriver(NULL, &c, &Protocol);
     if (!MayFail)
         assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    /* NDIS binds from its own thread, before or after the registration
+     * returns: these tests start once the binds are done. */
+    if (status == NDIS_STATUS_SUCCESS && WaitBinds)
+        NkHostWaitBinds();
     return status;
 }
 

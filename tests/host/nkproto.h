@@ -51,9 +51,11 @@ extern BOOLEAN PauseIgnoresSends;
 /* Set before Register(): the packet filter the bind sets. */
 extern ULONG ProtocolFilter;
 
-/* Registers the protocol; asserts success unless MayFail. */
-NDIS_STATUS RegisterEx(BOOLEAN MayFail);
-#define Register() ((void)RegisterEx(FALSE))
+/* Registers the protocol; asserts success unless MayFail.  With
+ * WaitBinds, returns once the binds NDIS started (on its own thread) are
+ * delivered (NkHostWaitBinds); without, they may still be to come. */
+NDIS_STATUS RegisterEx(BOOLEAN MayFail, BOOLEAN WaitBinds);
+#define Register() ((void)RegisterEx(FALSE, TRUE))
 /* Sends one frame; FALSE (nothing sent, nothing leaked) if an allocation
  * failed.  Send ignores the pause state (tests use it to provoke the
  * verifier); GatedSend is what a correct protocol does: it also returns

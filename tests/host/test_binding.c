@@ -314,6 +314,7 @@ static void test_unbind_waits_for_receives_and_oids(void **state)
     memcpy(frame, Mac, 6);
     assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-BINDING}", Mac, 1500, &Adapter), STATUS_SUCCESS);
     assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL), NDIS_STATUS_SUCCESS);
+    NkHostWaitBinds(); /* NDIS binds from its own thread */
     b = Bound;
     m = NkBindingContext(b);
     HoldReceives = TRUE;
@@ -355,6 +356,7 @@ static void test_pended_oids_and_cancel(void **state)
     assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-BINDING}", Mac, 1400, &Adapter), STATUS_SUCCESS);
     NkHostSetAdapterPendOpens(Adapter, TRUE);        /* the bind waits for the open */
     assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL), NDIS_STATUS_SUCCESS);
+    NkHostWaitBinds(); /* NDIS binds from its own thread */
     b = Bound;
     assert_non_null(b);
     assert_int_equal(b->Mtu, 1400);
@@ -402,6 +404,7 @@ static BOOLEAN SweepScenario(void)
         NkHostRemoveAdapter(Adapter);
         return FALSE;
     }
+    NkHostWaitBinds();
     bound = Bound != NULL;
     if (bound) {
         SendFrame(Bound, 0x11);
@@ -503,6 +506,7 @@ static void test_explored_status_during_unbind(void **state)
         assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
         assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL),
                          NDIS_STATUS_SUCCESS);
+        NkHostWaitBinds(); /* the scenario starts bound */
         NkHostRunInterleaved(seed, actions, NULL, 3, NULL);
         assert_null(Bound);
         assert_int_equal(Protocol.BindingCount, 0);
@@ -563,6 +567,7 @@ static void test_explored_unbind_with_two_oids(void **state)
         assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
         assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL),
                          NDIS_STATUS_SUCCESS);
+        NkHostWaitBinds(); /* the scenario starts bound */
         NkHostSetAdapterPendOids(Adapter, TRUE);
         for (int i = 0; i < 2; i++)
             assert_int_equal(NkBindingOidAsync(Bound, &TwoOids[i], NdisRequestQueryInformation,
@@ -592,6 +597,7 @@ static void test_explored(void **state)
         assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
         assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL),
                          NDIS_STATUS_SUCCESS);
+        NkHostWaitBinds(); /* the scenario starts bound */
         NkHostRunInterleaved(seed, actions, NULL, 4, NULL);
         assert_int_equal(NkBindingState(Bound), NkBindingRunning);
         assert_int_equal(Bound->SendsInFlight, 0);

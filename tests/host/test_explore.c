@@ -304,6 +304,69 @@ static void test_ndis_bind_interleaved(void **state)
            (unsigned long long)runs);
 }
 
+/* Registration racing the first bind: NDIS binds from its own thread, so
+ * the bind may run before NdisRegisterProtocolDriver returns (while the
+ * driver's entry is still in it) or after.  One action registers without
+ * waiting; another is NDIS's bind thread: it waits for the registration
+ * to have queued the binds and delivers them; frames arrive meanwhile.
+ * Both orders must occur over the seeds and each end bound and running. */
+static volatile LONG BoundBeforeReturn, BoundAfterReturn;
+
+/* A DriverEntry: registers, then goes on with its set-up (one more
+ * spin-locked step: a schedule point on each side). */
+static VOID NTAPI RegisterOnly(PVOID Context)
+{
+    KSPIN_LOCK lock;
+    KIRQL irql;
+    (void)Context;
+    (void)RegisterEx(FALSE, FALSE);
+    KeInitializeSpinLock(&lock);
+    KeAcquireSpinLock(&lock, &irql);
+    KeReleaseSpinLock(&lock, irql);
+    if (__atomic_load_n(&Open, __ATOMIC_ACQUIRE) != NULL)
+        InterlockedIncrement(&BoundBeforeReturn);
+    else
+        InterlockedIncrement(&BoundAfterReturn);
+}
+
+static VOID NTAPI BindThread(PVOID Context)
+{
+    (void)Context;
+    /* Each call is a schedule point: the registration gets its turns. */
+    while (__atomic_load_n(&Open, __ATOMIC_ACQUIRE) == NULL)
+        NkHostWaitBinds();
+}
+
+static void test_register_races_first_bind(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {RegisterOnly, BindThread, ReceiveSome};
+    ULONG64 runs = 0;
+    (void)state;
+    BoundBeforeReturn = BoundAfterReturn = 0;
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 48);) {
+        NkHostReset();
+        Open = NULL;
+        Protocol = NULL;
+        assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+        NkHostSetAdapterPendOpens(Adapter, (seed & 1) != 0);
+        NkHostRunInterleaved(seed, actions, NULL, 3, NULL);
+        NkHostWaitBinds();
+        assert_non_null(Open);
+        assert_false(Open->Paused);
+        NdisDeregisterProtocolDriver(Protocol);
+        NkHostRemoveAdapter(Adapter);
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+        runs++;
+    }
+    printf("%llu interleavings of registration and the first bind: %ld bound before the entry returned, %ld after\n",
+           (unsigned long long)runs, (long)BoundBeforeReturn, (long)BoundAfterReturn);
+    if (runs >= 16) {
+        assert_true(BoundBeforeReturn > 0);
+        assert_true(BoundAfterReturn > 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +376,7 @@ int main(void)
         cmocka_unit_test_setup(test_ndis_callbacks_interleaved, Setup),
         cmocka_unit_test_setup(test_ndis_callbacks_interleaved_with_unbind, Setup),
         cmocka_unit_test_setup(test_ndis_bind_interleaved, Setup),
+        cmocka_unit_test_setup(test_register_races_first_bind, Setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

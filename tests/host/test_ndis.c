@@ -49,6 +49,46 @@ static void test_bind_oids_unbind(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+/* NdisUnbindAdapter: the unbind comes later from NDIS's thread, never
+ * inside the call; NdisReEnumerateProtocolBindings binds again; a direct
+ * OID completes inline. */
+static void test_unbind_request_and_reenumerate(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    NDIS_OID_REQUEST r;
+    ULONG mtu = 0;
+    (void)state;
+
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-TEST-U}", Mac, 1500, &a), STATUS_SUCCESS);
+    Register();
+    assert_non_null(Open);
+    memset(&r, 0, sizeof(r));
+    r.Header.Type = NDIS_OBJECT_TYPE_OID_REQUEST;
+    r.Header.Revision = NDIS_OID_REQUEST_REVISION_1;
+    r.Header.Size = NDIS_SIZEOF_OID_REQUEST_REVISION_1;
+    r.RequestType = NdisRequestQueryInformation;
+    r.DATA.QUERY_INFORMATION.Oid = OID_GEN_MAXIMUM_FRAME_SIZE;
+    r.DATA.QUERY_INFORMATION.InformationBuffer = &mtu;
+    r.DATA.QUERY_INFORMATION.InformationBufferLength = sizeof(mtu);
+    assert_int_equal(NdisDirectOidRequest(Open->Binding, &r), NDIS_STATUS_SUCCESS);
+    assert_int_equal(mtu, 1500);
+    NdisCancelDirectOidRequest(Open->Binding, &r); /* nothing pending: nothing happens */
+
+    assert_int_equal(NdisUnbindAdapter(Open->Binding), NDIS_STATUS_PENDING);
+    NkHostWaitBinds();
+    assert_null(Open);
+    NdisReEnumerateProtocolBindings(Protocol);
+    NkHostWaitBinds();
+    assert_non_null(Open);
+    NdisReEnumerateProtocolBindings(Protocol);     /* bound already: nothing new */
+    NkHostWaitBinds();
+    NdisDeregisterProtocolDriver(Protocol);
+    assert_null(Open);
+    NkHostRemoveAdapter(a);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 /* Pended open and close: ProtocolOpenAdapterCompleteEx runs on another
  * thread while ProtocolBindAdapterEx waits for it (the design notes'
  * reason to think NDIS uses separate threads for the two), and the new
@@ -269,7 +309,7 @@ static int Scenario(void)
     UCHAR frame[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     int bound;
 
-    if (RegisterEx(TRUE) != NDIS_STATUS_SUCCESS)
+    if (RegisterEx(TRUE, TRUE) != NDIS_STATUS_SUCCESS)
         return 0;
     if (!NT_SUCCESS(NkHostAddAdapter(L"\\DEVICE\\{NK-SWEEP}", Mac, 1500, &a))) {
         NdisDeregisterProtocolDriver(Protocol);
@@ -338,6 +378,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bind_oids_unbind, Setup),
+        cmocka_unit_test_setup(test_unbind_request_and_reenumerate, Setup),
         cmocka_unit_test_setup(test_send_and_receive, Setup),
         cmocka_unit_test_setup(test_pended_open_and_close, Setup),
         cmocka_unit_test_setup(test_wires, Setup),
