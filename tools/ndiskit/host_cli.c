@@ -434,6 +434,41 @@ static void ExplainLoadError(const char *Driver, const char *Why)
     }
 }
 
+typedef struct {
+    const char *Module; /* of the last line printed */
+} MISSING_LIST;
+
+static VOID PrintMissingImport(const char *Module, const char *Name, PVOID Context)
+{
+    MISSING_LIST *list = Context;
+    if (list->Module == NULL || strcmp(list->Module, Module) != 0) {
+        if (strcmp(Module, "(unknown)") == 0)
+            fprintf(stderr, "  exported by no kernel module (the driver's own code, or a library missing from "
+                            "its build):\n");
+        else
+            fprintf(stderr, "  %s (the host kernel does not implement these yet):\n", Module);
+        list->Module = Module;
+    }
+    fprintf(stderr, "    %s\n", Name);
+}
+
+/* Lists, by module, every function Driver imports that nothing here
+ * defines; TRUE if there was any.  The complete list, not the first
+ * name dlopen trips over: a driver engineer porting a driver wants to
+ * see the whole gap at once. */
+static BOOLEAN ReportMissingImports(const char *Driver)
+{
+    MISSING_LIST list = {NULL};
+    ULONG count = 0;
+
+    if (NkHostListMissingImports(Driver, NULL, NULL, &count) != STATUS_PROCEDURE_NOT_FOUND)
+        return FALSE;
+    fprintf(stderr, "ndiskit host: cannot load %s: it imports %lu function(s) nothing here defines:\n", Driver,
+            (unsigned long)count);
+    NkHostListMissingImports(Driver, PrintMissingImport, &list, NULL);
+    return TRUE;
+}
+
 /* Loads Driver, saying precisely what is wrong when it cannot be. */
 static void *LoadDriver(const char *Driver)
 {
@@ -496,9 +531,21 @@ static void *LoadDriver(const char *Driver)
                         "build is a MODULE library: ndiskit_add_driver)\n", Driver);
         return NULL;
     }
-    so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (so == NULL)
-        ExplainLoadError(path, dlerror());
+    /* Lazy binding, so one missing function does not hide the others: the
+     * whole list is checked below, before any of the driver's code runs.
+     * A missing library (or data symbol) still fails here. */
+    so = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+    if (so == NULL) {
+        char why[1024];
+        snprintf(why, sizeof(why), "%s", dlerror());
+        if (strstr(why, ": undefined symbol: ") == NULL || !ReportMissingImports(path))
+            ExplainLoadError(path, why);
+        return NULL;
+    }
+    if (ReportMissingImports(path)) {
+        dlclose(so);
+        return NULL;
+    }
     return so;
 }
 
