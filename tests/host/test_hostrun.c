@@ -14,6 +14,7 @@
 
 #include "nkecho_ioctl.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -25,26 +26,83 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 static char SocketPath[108];
+static char ServerLog[] = "/tmp/ndiskit-test-hostrun-log-XXXXXX";
 static pid_t Server;
 
+static double Now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Occurrences of Needle in the file at Path. */
+static int CountInFile(const char *Path, const char *Needle)
+{
+    static char text[1 << 20];
+    FILE *f = fopen(Path, "r");
+    size_t n;
+    int count = 0;
+    if (f == NULL)
+        return 0;
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    for (const char *p = strstr(text, Needle); p != NULL; p = strstr(p + 1, Needle))
+        count++;
+    return count;
+}
+
+/* Waits (by the clock, up to 50 s: loaded machines are slow) until the file
+ * at Path holds Needle at least Count times. */
+static void WaitForText(const char *Path, const char *Needle, int Count)
+{
+    const struct timespec poll = {0, 1000000};
+    double deadline = Now() + 50;
+    while (CountInFile(Path, Needle) < Count) {
+        if (Now() > deadline)
+            fail_msg("%s: \"%s\" not seen %d time(s) within 50 s", Path, Needle, Count);
+        nanosleep(&poll, NULL);
+    }
+}
+
+/* Waits until Path exists (a server's socket) or the server exits. */
+static int WaitForSocket(const char *Path, pid_t Pid)
+{
+    const struct timespec poll = {0, 1000000};
+    double deadline = Now() + 50;
+    while (Now() < deadline) {
+        struct stat st;
+        if (stat(Path, &st) == 0)
+            return 1;
+        if (waitpid(Pid, NULL, WNOHANG) == Pid)
+            return 0;
+        nanosleep(&poll, NULL);
+    }
+    return 0;
+}
+
+/* The server's stderr (with --verbose, the driver's DbgPrint lines) goes to
+ * ServerLog, where tests wait for the driver to say what it did. */
 static pid_t StartServer(void)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, "--socket", SocketPath, (char *)NULL);
+        int fd = open(ServerLog, O_WRONLY | O_APPEND);
+        if (fd < 0 || dup2(fd, 2) < 0)
+            _exit(126);
+        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, "--verbose", "--socket", SocketPath,
+              (char *)NULL);
         _exit(127);
     }
     /* Ready when the socket exists (the driver is loaded by then). */
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-        if (stat(SocketPath, &st) == 0)
-            return pid;
-        usleep(10000);
-    }
+    if (WaitForSocket(SocketPath, pid))
+        return pid;
     kill(pid, SIGKILL);
     return -1;
 }
@@ -60,7 +118,12 @@ static int StopServer(pid_t pid)
 
 static int Setup(void **state)
 {
+    int fd;
     (void)state;
+    fd = mkstemp(ServerLog);
+    if (fd < 0)
+        return -1;
+    close(fd);
     snprintf(SocketPath, sizeof(SocketPath), "/tmp/ndiskit-test-%d.sock", (int)getpid());
     setenv("NDISKIT_HOST_SOCKET", SocketPath, 1);
     Server = StartServer();
@@ -159,21 +222,18 @@ static void test_blocking_read_completed_by_write(void **state)
     pthread_t t;
     HANDLE w = Open();
     DWORD n;
+    int queued;
     (void)state;
 
     memset(&r, 0, sizeof(r));
     r.Handle = Open();
     assert_ptr_not_equal(r.Handle, INVALID_HANDLE_VALUE);
+    queued = CountInFile(ServerLog, "nkecho: read queued");
     assert_int_equal(pthread_create(&t, NULL, Reader, &r), 0);
-    /* nkecho drops a write nobody is reading for: retry until the read is queued. */
-    for (int i = 0; i < 500; i++) {
-        struct timespec ts = {0, 2000000};
-        assert_true(WriteFile(w, "frame!", 6, &n, NULL));
-        assert_int_equal(n, 6);
-        nanosleep(&ts, NULL);
-        if (__atomic_load_n(&r.Bytes, __ATOMIC_ACQUIRE) != 0)
-            break;
-    }
+    /* nkecho drops a write nobody is reading for: write once the read is queued. */
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
+    assert_true(WriteFile(w, "frame!", 6, &n, NULL));
+    assert_int_equal(n, 6);
     pthread_join(t, NULL);
     assert_true(r.Ok);
     assert_int_equal(r.Bytes, 6);
@@ -185,7 +245,7 @@ static void test_blocking_read_completed_by_write(void **state)
 static void test_client_dies_with_a_read_pending(void **state)
 {
     pid_t child;
-    int status;
+    int status, queued = CountInFile(ServerLog, "nkecho: read queued");
     (void)state;
 
     child = fork();
@@ -198,7 +258,7 @@ static void test_client_dies_with_a_read_pending(void **state)
         ReadFile(h, b, sizeof(b), &n, NULL); /* blocks until killed */
         _exit(2);
     }
-    usleep(200000);
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
     kill(child, SIGKILL);
     waitpid(child, &status, 0);
     assert_true(WIFSIGNALED(status));
@@ -219,6 +279,7 @@ static void test_server_stops_under_an_open_handle(void **state)
     pthread_t t;
     char b[4];
     DWORD n;
+    int queued;
     (void)state;
 
     memset(&r, 0, sizeof(r));
@@ -226,8 +287,9 @@ static void test_server_stops_under_an_open_handle(void **state)
     assert_ptr_not_equal(idle, INVALID_HANDLE_VALUE);
     r.Handle = Open();
     assert_ptr_not_equal(r.Handle, INVALID_HANDLE_VALUE);
+    queued = CountInFile(ServerLog, "nkecho: read queued");
     assert_int_equal(pthread_create(&t, NULL, Reader, &r), 0);
-    usleep(200000);
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
     /* Stopping unloads the driver: the pending read is cancelled, and
      * nothing may leak (exit status 0). */
     assert_int_equal(StopServer(Server), 0);
@@ -265,13 +327,8 @@ static void test_driver_thread_joined_at_stop(void **state)
         execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", SAFESAMPLE_SO, "--verbose", "--socket", sock, (char *)NULL);
         _exit(127);
     }
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-        if (stat(sock, &st) == 0)
-            break;
-        usleep(10000);
-    }
-    usleep(50000);
+    assert_true(WaitForSocket(sock, pid));
+    WaitForText(log, "safesample: worker running", 1);
     kill(pid, SIGTERM);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
@@ -303,6 +360,7 @@ static int Teardown(void **state)
     if (Server > 0)
         assert_int_equal(StopServer(Server), 0);
     unlink(SocketPath);
+    unlink(ServerLog);
     return 0;
 }
 
