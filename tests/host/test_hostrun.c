@@ -59,38 +59,35 @@ static int CountInFile(const char *Path, const char *Needle)
 }
 
 /* Waits (by the clock, up to 50 s: loaded machines are slow) until the file
- * at Path holds Needle at least Count times. */
-static void WaitForText(const char *Path, const char *Needle, int Count)
+ * at Path holds Needle at least Count times; 0 on time-out, or as soon as
+ * process Pid (if not 0) has exited. */
+static int WaitFor(const char *Path, const char *Needle, int Count, pid_t Pid)
 {
     const struct timespec poll = {0, 1000000};
     double deadline = Now() + 50;
     while (CountInFile(Path, Needle) < Count) {
-        if (Now() > deadline)
-            fail_msg("%s: \"%s\" not seen %d time(s) within 50 s", Path, Needle, Count);
-        nanosleep(&poll, NULL);
-    }
-}
-
-/* Waits until Path exists (a server's socket) or the server exits. */
-static int WaitForSocket(const char *Path, pid_t Pid)
-{
-    const struct timespec poll = {0, 1000000};
-    double deadline = Now() + 50;
-    while (Now() < deadline) {
-        struct stat st;
-        if (stat(Path, &st) == 0)
-            return 1;
-        if (waitpid(Pid, NULL, WNOHANG) == Pid)
+        if (Now() > deadline || (Pid != 0 && waitpid(Pid, NULL, WNOHANG) == Pid))
             return 0;
         nanosleep(&poll, NULL);
     }
-    return 0;
+    return 1;
 }
+
+static void WaitForText(const char *Path, const char *Needle, int Count)
+{
+    if (!WaitFor(Path, Needle, Count, 0))
+        fail_msg("%s: \"%s\" not seen %d time(s) within 50 s", Path, Needle, Count);
+}
+
+/* `ndiskit host run` prints this once it listens and has its SIGTERM
+ * handler: its socket file exists a moment before it accepts connections. */
+#define SERVING "serving its devices on"
 
 /* The server's stderr (with --verbose, the driver's DbgPrint lines) goes to
  * ServerLog, where tests wait for the driver to say what it did. */
 static pid_t StartServer(void)
 {
+    int served = CountInFile(ServerLog, SERVING);
     pid_t pid = fork();
     if (pid == 0) {
         int fd = open(ServerLog, O_WRONLY | O_APPEND);
@@ -100,8 +97,7 @@ static pid_t StartServer(void)
               (char *)NULL);
         _exit(127);
     }
-    /* Ready when the socket exists (the driver is loaded by then). */
-    if (WaitForSocket(SocketPath, pid))
+    if (WaitFor(ServerLog, SERVING, served + 1, pid))
         return pid;
     kill(pid, SIGKILL);
     return -1;
@@ -327,7 +323,7 @@ static void test_driver_thread_joined_at_stop(void **state)
         execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", SAFESAMPLE_SO, "--verbose", "--socket", sock, (char *)NULL);
         _exit(127);
     }
-    assert_true(WaitForSocket(sock, pid));
+    assert_true(WaitFor(log, SERVING, 1, pid)); /* the worker started in DriverEntry, before */
     WaitForText(log, "safesample: worker running", 1);
     kill(pid, SIGTERM);
     assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -360,6 +356,15 @@ static int Teardown(void **state)
     if (Server > 0)
         assert_int_equal(StopServer(Server), 0);
     unlink(SocketPath);
+    {
+        /* The server's log, for a failure's diagnosis (ctest shows it only then). */
+        FILE *f = fopen(ServerLog, "r");
+        char line[512];
+        while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+            fprintf(stderr, "server: %s", line);
+        if (f != NULL)
+            fclose(f);
+    }
     unlink(ServerLog);
     return 0;
 }
