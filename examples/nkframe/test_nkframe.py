@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 
 def main():
@@ -21,19 +20,24 @@ def main():
         sock = os.path.join(tmp, "host.sock")
         server = subprocess.Popen([ndiskit, "host", "run", so, "--loopback", "wire0", "--socket", sock, "--verbose"],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        early = ""
         try:
-            deadline = time.monotonic() + 60
-            while not os.path.exists(sock):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    print("FAIL: ndiskit host run did not start serving")
-                    return 1
-                time.sleep(0.01)  # polling interval; the condition is the socket
+            # Ready once it says so: the line comes after listen() and after
+            # its SIGTERM handler is installed (the socket file exists before).
+            for line in server.stdout:
+                early += line
+                if "serving its devices on" in line:
+                    break
+            else:
+                print(early + "FAIL: ndiskit host run did not start serving")
+                return 1
             r = subprocess.run([tool], env=dict(os.environ, NDISKIT_HOST_SOCKET=sock), capture_output=True,
                                text=True, timeout=120)
             print(r.stdout + r.stderr, end="")
         finally:
             server.send_signal(signal.SIGTERM)
             log, _ = server.communicate(timeout=60)
+            log = early + log
             print(log, end="")
     ok = r.returncode == 0 and "read them back" in r.stdout
     clean = server.returncode == 0 and "0 leak(s), 0 verifier finding(s)" in log

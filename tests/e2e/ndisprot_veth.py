@@ -100,14 +100,14 @@ class Host:
         self.sock = sock
         self.p = subprocess.Popen([ndiskit, "host", "run", so, "--adapter", NEAR, "--socket", sock],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if os.path.exists(sock):
+        # Ready once it says so: it prints this line after listen() and after
+        # installing its SIGTERM handler (the socket file exists before both).
+        seen = ""
+        for line in self.p.stdout:
+            seen += line
+            if "serving its devices on" in line:
                 return
-            if self.p.poll() is not None:
-                raise RuntimeError("ndiskit host run exited: " + self.p.stdout.read())
-            time.sleep(0.025)  # polling interval; the condition is the socket
-        raise RuntimeError("ndiskit host run did not start serving within 60 s")
+        raise RuntimeError("ndiskit host run exited: " + seen + self.p.stdout.read())
 
     def stop(self):
         self.p.terminate()
