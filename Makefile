@@ -55,7 +55,7 @@ stress: host
 fuzz: host
 	$(PYTHON) tests/image/build_images.py tests/image build/fuzz/images
 	$(PYTHON) tests/fuzz/run_fuzz.py build/bin/fuzz_image build/fuzz/images build/fuzz/corpus \
-	    $(FUZZ_SECONDS)
+	    $(FUZZ_SECONDS) --max-len 1048576
 
 # Not part of make check: timings are reported, never asserted in CI.  A
 # third tree without sanitizers (the host tree's ASan/UBSan would be measured

@@ -34,7 +34,8 @@ set(NDISKIT_IMAGE_TOOL ${PROJECT_SOURCE_DIR}/build/bin/ndiskit CACHE FILEPATH
     "ndiskit host tool (built by the host tree)")
 
 # One import library per .def file, generated at build time so nothing from
-# mingw-w64's prebuilt libraries is needed.
+# mingw-w64's prebuilt libraries is needed.  IMPORTS may also name wdmsec:
+# the static library of SDDL strings lib/CMakeLists.txt builds next to them.
 function(ndiskit_import_library module)
     set(def ${PROJECT_SOURCE_DIR}/lib/imports/${module}.def)
     set(lib ${NDISKIT_IMPORT_LIB_DIR}/${module}.lib)

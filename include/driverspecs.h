@@ -67,6 +67,11 @@
 #define _Inexpressible_(e)
 #endif
 
+/* Used by ntstrsafe.h (issue 14). */
+#ifndef _In_reads_or_z_
+#define _In_reads_or_z_(n)
+#endif
+
 #ifndef _IRQL_requires_max_
 #define _IRQL_requires_max_(irql)
 #define _IRQL_requires_min_(irql)

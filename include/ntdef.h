@@ -268,4 +268,35 @@ typedef struct _OBJECT_ATTRIBUTES {
         (p)->SecurityQualityOfService = NULL;           \
     } while (0)
 
+/* ------------------------------------------------------------------------
+ * Names WDK sources take for granted from ntdef.h (issue 14: Microsoft's
+ * samples compile unchanged).
+ */
+
+/* A pointer through which data may sit at any address.  x64 loads and
+ * stores tolerate misalignment, so the qualifier only documents intent;
+ * the WDK spells it __unaligned for AMD64, which clang accepts with MS
+ * extensions.  Packed structures (pshpack1.h) are what actually makes the
+ * members byte-aligned, on both targets. */
+#if defined(NDISKIT_WINDOWS) && defined(_MSC_EXTENSIONS)
+#define UNALIGNED __unaligned
+#else
+#define UNALIGNED
+#endif
+#define UNALIGNED64 UNALIGNED
+
+/* A read-only NUL-terminated char string (RtlInitAnsiString). */
+typedef const char *PCSZ;
+
+/* min/max as the WDK's ntdef.h has them (both arguments may be evaluated
+ * twice); NOMINMAX keeps them out, as with the WDK. */
+#ifndef NOMINMAX
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#ifndef max
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#endif
+
 #endif /* NDISKIT_NTDEF_H */

@@ -966,6 +966,9 @@ NTKERNELAPI VOID NTAPI KeLeaveCriticalRegion(VOID);
 /* TRUE inside a critical or guarded region (or at APC_LEVEL and above). */
 NTKERNELAPI BOOLEAN NTAPI KeAreApcsDisabled(VOID);
 
+/* Inline, as the WDK compiles it for x64 with WIN9X_COMPAT_SPINLOCK (which
+ * Microsoft's samples define): ntoskrnl.exe exports it only from Windows 8
+ * on, and the inline form loads on every version. */
 FORCEINLINE VOID KeInitializeSpinLock(_Out_ PKSPIN_LOCK SpinLock)
 {
     *SpinLock = 0;
@@ -1299,6 +1302,177 @@ typedef struct _OSVERSIONINFOW {
 } OSVERSIONINFOW, *POSVERSIONINFOW, RTL_OSVERSIONINFOW, *PRTL_OSVERSIONINFOW;
 
 NTSYSAPI NTSTATUS NTAPI RtlGetVersion(_Out_ PRTL_OSVERSIONINFOW lpVersionInformation);
+
+/* ------------------------------------------------------------------------
+ * Checked-build support, code placement and callback objects (issue 14:
+ * names Microsoft's samples use; kept together here so merges stay easy).
+ */
+
+/* Reports a failed assertion: prints it and, with a debugger attached,
+ * breaks in (letting the debugger ignore or terminate).  Exported by
+ * ntoskrnl.exe; the ASSERT family below calls it only when DBG is set. */
+NTSYSAPI VOID NTAPI RtlAssert(_In_ PVOID VoidFailedAssertion, _In_ PVOID VoidFileName,
+                              _In_ ULONG LineNumber, _In_opt_ PSTR MutableMessage);
+
+/* Breaks into the kernel debugger; without one attached the system
+ * bugchecks, so drivers call it only in checked (DBG) code paths. */
+NTSYSAPI VOID NTAPI DbgBreakPoint(VOID);
+
+/*
+ * ASSERT(e), ASSERTMSG(msg, e), NT_ASSERT(e), NT_ASSERTMSG(msg, e): with
+ * DBG defined non-zero (the WDK's checked/debug configuration) a false e
+ * calls RtlAssert with the expression text, file, line and message, and
+ * the macro's value is FALSE (TRUE when e holds); without DBG they compile
+ * to nothing and e is not evaluated - so e must have no side effects.
+ * NT_VERIFY(e) / NT_VERIFYMSG(msg, e) always evaluate e and yield it as a
+ * BOOLEAN; only the report depends on DBG.
+ */
+#if defined(DBG) && DBG
+#define NDISKIT_ASSERT_REPORT(e, msg) \
+    ((!(e)) ? (RtlAssert((PVOID)#e, (PVOID)__FILE__, __LINE__, (PSTR)(msg)), FALSE) : TRUE)
+#define ASSERT(e)               ((VOID)NDISKIT_ASSERT_REPORT(e, NULL))
+#define ASSERTMSG(msg, e)       ((VOID)NDISKIT_ASSERT_REPORT(e, msg))
+#define NT_ASSERT(e)            ((VOID)NDISKIT_ASSERT_REPORT(e, NULL))
+#define NT_ASSERTMSG(msg, e)    ((VOID)NDISKIT_ASSERT_REPORT(e, msg))
+#define NT_VERIFY(e)            ((BOOLEAN)NDISKIT_ASSERT_REPORT(e, NULL))
+#define NT_VERIFYMSG(msg, e)    ((BOOLEAN)NDISKIT_ASSERT_REPORT(e, msg))
+#define KdPrint(args)           DbgPrint args
+#define KdPrintEx(args)         DbgPrintEx args
+#else
+#define ASSERT(e)               ((VOID)0)
+#define ASSERTMSG(msg, e)       ((VOID)0)
+#define NT_ASSERT(e)            ((VOID)0)
+#define NT_ASSERTMSG(msg, e)    ((VOID)0)
+#define NT_VERIFY(e)            ((BOOLEAN)((e) ? TRUE : FALSE))
+#define NT_VERIFYMSG(msg, e)    ((BOOLEAN)((e) ? TRUE : FALSE))
+#define KdPrint(args)           ((VOID)0)
+#define KdPrintEx(args)         ((VOID)0)
+#endif
+
+/*
+ * PAGED_CODE(): marks a routine that lives in a pageable section and so
+ * must run at IRQL <= APC_LEVEL.  DBG builds check it (a page fault at
+ * DISPATCH_LEVEL is a bugcheck, so catching the caller early is the
+ * point); other builds compile it to nothing.
+ */
+#if defined(DBG) && DBG
+#define PAGED_CODE()                                                                  \
+    {                                                                                 \
+        if (KeGetCurrentIrql() > APC_LEVEL)                                           \
+            RtlAssert((PVOID)"KeGetCurrentIrql() <= APC_LEVEL", (PVOID)__FILE__,      \
+                      __LINE__, (PSTR)"pageable code called above APC_LEVEL");        \
+    }
+#else
+#define PAGED_CODE()
+#endif
+#define PAGED_CODE_LOCKED()
+
+/*
+ * ALLOC_PRAGMA / ALLOC_DATA_PRAGMA: tell sources they may use
+ * #pragma alloc_text(INIT | PAGE..., Routine) and #pragma data_seg to place
+ * code and data, as the WDK does for AMD64.  clang honours alloc_text for
+ * the MSVC target (it puts the routine in that COFF section; `ndiskit image
+ * fix` then makes INIT discardable and leaves PAGE* pageable).  The host
+ * build is one Linux shared object with no pageable or discardable
+ * sections, so the macros stay undefined there and `#ifdef ALLOC_PRAGMA`
+ * blocks drop out, exactly as on WDK targets that do not define them.
+ * They are presence flags, tested with #ifdef as WDK sources do; they
+ * carry no value so nothing mistakes them for a constant both targets
+ * must share (tests/abi compares every valued #define across targets).
+ */
+#ifdef NDISKIT_WINDOWS
+#define ALLOC_PRAGMA
+#define ALLOC_DATA_PRAGMA
+#endif
+
+/* The thread the caller runs in.  ntoskrnl.exe exports it (the WDK inlines
+ * a read of the processor block instead; the export gives the same
+ * pointer and works under the host kernel as well). */
+NTKERNELAPI PKTHREAD NTAPI KeGetCurrentThread(VOID);
+
+/*
+ * Callback objects: named kernel objects (\Callback\...) that components
+ * create or open, register routines with, and notify.  The object is
+ * opaque; registration returns an opaque handle for ExUnregisterCallback.
+ */
+typedef struct _CALLBACK_OBJECT *PCALLBACK_OBJECT;
+
+typedef _Function_class_(CALLBACK_FUNCTION) _IRQL_requires_same_
+VOID NTAPI CALLBACK_FUNCTION(_In_opt_ PVOID CallbackContext, _In_opt_ PVOID Argument1,
+                             _In_opt_ PVOID Argument2);
+typedef CALLBACK_FUNCTION *PCALLBACK_FUNCTION;
+
+/* Opens \Callback\<name> (ObjectAttributes names it; unnamed objects fail
+ * with STATUS_UNSUCCESSFUL) or, with Create, creates it. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTKERNELAPI NTSTATUS NTAPI ExCreateCallback(_Outptr_ PCALLBACK_OBJECT *CallbackObject,
+                                            _In_ POBJECT_ATTRIBUTES ObjectAttributes,
+                                            _In_ BOOLEAN Create, _In_ BOOLEAN AllowMultipleCallbacks);
+/* NULL when the object allows one routine and already has it. */
+_IRQL_requires_max_(APC_LEVEL)
+NTKERNELAPI PVOID NTAPI ExRegisterCallback(_Inout_ PCALLBACK_OBJECT CallbackObject,
+                                           _In_ PCALLBACK_FUNCTION CallbackFunction,
+                                           _In_opt_ PVOID CallbackContext);
+_IRQL_requires_max_(APC_LEVEL)
+NTKERNELAPI VOID NTAPI ExUnregisterCallback(_Inout_ PVOID CallbackRegistration);
+/* Calls every registered routine with (its context, Argument1, Argument2). */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI VOID NTAPI ExNotifyCallback(_In_ PVOID CallbackObject, _In_opt_ PVOID Argument1,
+                                        _In_opt_ PVOID Argument2);
+
+/*
+ * More ntoskrnl.exe exports typical WDM/KMDF drivers call (issue 14):
+ * string conversions, GUID strings, IRPs sent down a stack, object
+ * references.  Declared so such sources build and link; the host kernel
+ * implements only what its README lists.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTSYSAPI VOID NTAPI RtlInitAnsiString(_Out_ PANSI_STRING DestinationString, _In_opt_z_ PCSZ SourceString);
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTSYSAPI VOID NTAPI RtlInitString(_Out_ PSTRING DestinationString, _In_opt_z_ PCSZ SourceString);
+/* Frees a Buffer that an Rtl routine allocated (AllocateDestinationString). */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI VOID NTAPI RtlFreeUnicodeString(_Inout_ PUNICODE_STRING UnicodeString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI VOID NTAPI RtlFreeAnsiString(_Inout_ PANSI_STRING AnsiString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlAnsiStringToUnicodeString(_Inout_ PUNICODE_STRING DestinationString,
+                                                     _In_ PCANSI_STRING SourceString,
+                                                     _In_ BOOLEAN AllocateDestinationString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToAnsiString(_Inout_ PANSI_STRING DestinationString,
+                                                     _In_ PCUNICODE_STRING SourceString,
+                                                     _In_ BOOLEAN AllocateDestinationString);
+/* Base 0 means 10 for RtlIntegerToUnicodeString; for RtlUnicodeStringToInteger
+ * it means "from the 0x/0o/0b prefix, else 10". */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlIntegerToUnicodeString(_In_ ULONG Value, _In_opt_ ULONG Base,
+                                                  _Inout_ PUNICODE_STRING String);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToInteger(_In_ PCUNICODE_STRING String, _In_opt_ ULONG Base,
+                                                  _Out_ PULONG Value);
+NTSYSAPI WCHAR NTAPI RtlUpcaseUnicodeChar(_In_ WCHAR SourceCharacter);
+/* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}", allocated: free with RtlFreeUnicodeString. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlStringFromGUID(_In_ const GUID *Guid, _Out_ PUNICODE_STRING GuidString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSYSAPI NTSTATUS NTAPI RtlGUIDFromString(_In_ PCUNICODE_STRING GuidString, _Out_ GUID *Guid);
+
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI PIRP NTAPI IoAllocateIrp(_In_ CCHAR StackSize, _In_ BOOLEAN ChargeQuota);
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI VOID NTAPI IoFreeIrp(_In_ PIRP Irp);
+/* Passes Irp to the driver of DeviceObject (the next stack location). */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI NTSTATUS FASTCALL IofCallDriver(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp);
+#define IoCallDriver(a, b) IofCallDriver(a, b)
+
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByPointer(_In_ PVOID Object, _In_ ACCESS_MASK DesiredAccess,
+                                                      _In_opt_ POBJECT_TYPE ObjectType,
+                                                      _In_ KPROCESSOR_MODE AccessMode);
+/* The interval timer's increment, in 100 ns units. */
+NTKERNELAPI ULONG NTAPI KeQueryTimeIncrement(VOID);
 
 #ifdef __cplusplus
 }

@@ -101,6 +101,8 @@ NTSTATUS NdisprotOpenDevice(NDISPROT_GLOBALS *Globals, WDFFILEOBJECT File, PCWCH
     PNDISPROT_OPEN open = NULL;
     UNICODE_STRING name;
     NTSTATUS status;
+    ULONG64 discards = 0;
+    BOOLEAN known;
     KIRQL irql;
 
     /* UTF-16, a trailing NUL optional (clients of the sample send either). */
@@ -142,7 +144,12 @@ unlock:
         return status;
 
     NdisprotResetSettings(open);
+    /* The adapter's discard counter is global; this open's statistics
+     * report what it discarded from now on. */
+    known = NdisprotQueryReceiveDiscards(open, &discards);
     KeAcquireSpinLock(&open->Lock, &irql);
+    open->DiscardsAtOpen = discards;
+    open->DiscardsKnown = known;
     open->Receiving = TRUE;
     KeReleaseSpinLock(&open->Lock, irql);
     status = NdisprotSetPacketFilter(open, NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST |
@@ -179,7 +186,14 @@ static VOID PurgeQueues(PNDISPROT_OPEN Open, BOOLEAN Restart)
 
 /* The last handle to File is closed: release its adapter, as the sample
  * does - pending reads and status requests cancelled, the packet filter
- * back to 0, queued frames freed, the settings back to their defaults. */
+ * back to 0, the multicast list the user joined emptied, queued frames
+ * freed, the settings back to their defaults.
+ *
+ * The adapter stays File's (open->File) until all of that is done: were it
+ * marked free first, another handle's OPEN_DEVICE could take it in the
+ * meantime and have its filter zeroed, its reads purged and its settings
+ * reset by this cleanup.  It gets STATUS_DEVICE_BUSY instead, as for any
+ * adapter in use. */
 VOID NdisprotFileCleanup(NDISPROT_GLOBALS *Globals, WDFFILEOBJECT File)
 {
     PNDISPROT_FILE file = NdisprotFileGet(File);
@@ -188,13 +202,14 @@ VOID NdisprotFileCleanup(NDISPROT_GLOBALS *Globals, WDFFILEOBJECT File)
 
     KeAcquireSpinLock(&Globals->Lock, &irql);
     open = file->Open;
-    file->Open = NULL;
+    file->Open = NULL; /* this handle's I/O fails from here */
     if (open != NULL) {
-        open->File = NULL;
-        if (open->Unbinding)
+        if (open->Unbinding) {
+            open->File = NULL;
             open = NULL; /* the unbind is doing it */
-        else
+        } else {
             open->IoRefs++;
+        }
     }
     KeReleaseSpinLock(&Globals->Lock, irql);
     if (open == NULL)
@@ -205,8 +220,16 @@ VOID NdisprotFileCleanup(NDISPROT_GLOBALS *Globals, WDFFILEOBJECT File)
     KeReleaseSpinLock(&open->Lock, irql);
     PurgeQueues(open, TRUE);
     (void)NdisprotSetPacketFilter(open, 0);
+    /* An empty list: NDIS keeps each open's, and the next user of this
+     * adapter must not inherit this one's groups. */
+    (void)NkBindingOid(open->Binding, NdisRequestSetInformation, OID_802_3_MULTICAST_LIST, NULL, 0, NULL);
     NdisprotFlushFrames(open);
     NdisprotResetSettings(open);
+    /* Reset: now the adapter is free (unless an unbind detached it meanwhile). */
+    KeAcquireSpinLock(&Globals->Lock, &irql);
+    if (open->File == File)
+        open->File = NULL;
+    KeReleaseSpinLock(&Globals->Lock, irql);
     NdisprotOpenRelease(Globals, open);
 }
 
@@ -383,6 +406,8 @@ static VOID Unbinding(PNK_BINDING Binding)
     FreeOpen(open);
 }
 
+/* Only between Bound and Unbinding (the binding layer's window), so the
+ * open is whole while this runs. */
 static VOID Status(PNK_BINDING Binding, PNDIS_STATUS_INDICATION Indication)
 {
     NdisprotStatusIndicate(NkBindingContext(Binding), Indication);

@@ -88,7 +88,13 @@ static NTSTATUS SetPromiscuous(PNDISPROT_OPEN Open, PUCHAR Buffer, size_t InLeng
 
 /* A status indication for the open: completes one waiting INDICATE_STATUS
  * request with the code and as much of the status buffer as fits
- * (STATUS_BUFFER_OVERFLOW if not all of it did). */
+ * (STATUS_BUFFER_OVERFLOW if not all of it did).
+ *
+ * NDIS may indicate status while the binding is being unbound, but the
+ * binding layer calls this only between Bound's success and Unbinding,
+ * never during either: the status queue exists for all of it.  (A NULL
+ * check here would not do: Unbinding deletes the queue on another thread
+ * between the check and the use.) */
 VOID NdisprotStatusIndicate(PNDISPROT_OPEN Open, PNDIS_STATUS_INDICATION Indication)
 {
     PNDISPROT_INDICATE_STATUS out;
@@ -97,8 +103,7 @@ VOID NdisprotStatusIndicate(PNDISPROT_OPEN Open, PNDIS_STATUS_INDICATION Indicat
     ULONG copied;
     NTSTATUS status;
 
-    if (Open->StatusQueue == NULL ||
-        !NT_SUCCESS(WdfIoQueueRetrieveNextRequest(Open->StatusQueue, &request)))
+    if (!NT_SUCCESS(WdfIoQueueRetrieveNextRequest(Open->StatusQueue, &request)))
         return; /* nobody is waiting: the sample drops it too */
     status = WdfRequestRetrieveOutputBuffer(request, sizeof(*out), (PVOID *)&out, &capacity);
     if (!NT_SUCCESS(status)) {
@@ -169,11 +174,16 @@ static NTSTATUS OpenIoctl(NDISPROT_GLOBALS *Globals, WDFREQUEST Request, ULONG C
         status = InLength < sizeof(ULONG) ? STATUS_BUFFER_TOO_SMALL : NdisprotSetQueueLength(open, *(PULONG)Buffer);
         break;
     case IOCTL_NDISPROT_GET_STATISTICS:
-        if (OutLength < sizeof(NDISPROT_STATISTICS)) {
+        /* A client built against the first version passes its 72 bytes:
+         * it gets those, and the appended fields only if it has room. */
+        if (OutLength < NDISPROT_STATISTICS_V1_SIZE) {
             status = STATUS_BUFFER_TOO_SMALL;
         } else {
-            NdisprotGetStatistics(open, (PNDISPROT_STATISTICS)Buffer);
-            *Information = sizeof(NDISPROT_STATISTICS);
+            NDISPROT_STATISTICS stats;
+            SIZE_T size = OutLength < sizeof(stats) ? OutLength : sizeof(stats);
+            NdisprotGetStatistics(open, &stats);
+            RtlCopyMemory(Buffer, &stats, size);
+            *Information = size;
             status = STATUS_SUCCESS;
         }
         break;

@@ -82,7 +82,9 @@ typedef struct _NDISPROT_OPEN {
     ULONG EtherTypeCount;
     USHORT EtherTypes[NDISPROT_MAX_ETHERTYPES];
     BOOLEAN Promiscuous;
-    NDISPROT_STATISTICS Stats;      /* QueuedFrames and QueueLength filled on query */
+    NDISPROT_STATISTICS Stats;      /* QueuedFrames, QueueLength, AdapterReceiveDiscards filled on query */
+    ULONG64 DiscardsAtOpen;         /* OID_GEN_RCV_DISCARDS at OPEN_DEVICE ... */
+    BOOLEAN DiscardsKnown;          /* ... if the adapter reported it */
 
     WDFQUEUE ReadQueue;             /* manual: reads and batched reads waiting for frames */
     WDFQUEUE StatusQueue;           /* manual: INDICATE_STATUS requests waiting for one */
@@ -157,7 +159,10 @@ VOID NdisprotReadBatch(_In_ NDISPROT_GLOBALS *Globals, _In_ WDFREQUEST Request, 
 NTSTATUS NdisprotSetEtherTypes(_In_ PNDISPROT_OPEN Open, _In_reads_bytes_(Length) const VOID *Buffer,
                                _In_ SIZE_T Length);
 NTSTATUS NdisprotSetQueueLength(_In_ PNDISPROT_OPEN Open, _In_ ULONG Frames);
+_IRQL_requires_(PASSIVE_LEVEL)
 VOID NdisprotGetStatistics(_In_ PNDISPROT_OPEN Open, _Out_ PNDISPROT_STATISTICS Stats);
+_IRQL_requires_(PASSIVE_LEVEL)
+BOOLEAN NdisprotQueryReceiveDiscards(_In_ PNDISPROT_OPEN Open, _Out_ ULONG64 *Discards);
 
 /* send.c */
 _IRQL_requires_max_(PASSIVE_LEVEL)

@@ -63,25 +63,28 @@ static VOID QueueFrame(PNDISPROT_OPEN Open, PNET_BUFFER Nb, LONGLONG Now)
     if (length < NDISPROT_ETH_HEADER ||
         !NT_SUCCESS(NkMdlSpanPeek(&span, length >= sizeof(storage) ? sizeof(storage) : NDISPROT_ETH_HEADER,
                                   storage, (PVOID *)&header))) {
-        accept = FALSE; /* a runt, or a NET_BUFFER shorter than it says */
-    } else {
-        outer = (USHORT)(header[12] << 8 | header[13]);
-        if (outer == ETHERTYPE_VLAN && length >= sizeof(storage))
-            inner = (USHORT)(header[16] << 8 | header[17]);
+        /* A runt, or a NET_BUFFER shorter than it says. */
         KeAcquireSpinLock(&Open->Lock, &irql);
-        if (!Open->Receiving) {
-            KeReleaseSpinLock(&Open->Lock, irql);
-            return;
-        }
-        accept = AcceptsEtherType(Open, outer, inner);
-        KeReleaseSpinLock(&Open->Lock, irql);
-    }
-    if (!accept) {
-        KeAcquireSpinLock(&Open->Lock, &irql);
+        Open->Stats.FramesIndicated++;
         Open->Stats.DroppedFilter++;
         KeReleaseSpinLock(&Open->Lock, irql);
         return;
     }
+    outer = (USHORT)(header[12] << 8 | header[13]);
+    if (outer == ETHERTYPE_VLAN && length >= sizeof(storage))
+        inner = (USHORT)(header[16] << 8 | header[17]);
+    KeAcquireSpinLock(&Open->Lock, &irql);
+    if (!Open->Receiving) {
+        KeReleaseSpinLock(&Open->Lock, irql);
+        return;
+    }
+    Open->Stats.FramesIndicated++;
+    accept = AcceptsEtherType(Open, outer, inner);
+    if (!accept)
+        Open->Stats.DroppedFilter++;
+    KeReleaseSpinLock(&Open->Lock, irql);
+    if (!accept)
+        return;
 
     /* Copied outside the lock: only the queueing is serialised. */
     frame = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*frame) + captured, NDISPROT_TAG);
@@ -91,7 +94,7 @@ static VOID QueueFrame(PNDISPROT_OPEN Open, PNET_BUFFER Nb, LONGLONG Now)
     }
     KeAcquireSpinLock(&Open->Lock, &irql);
     if (frame == NULL) {
-        Open->Stats.DroppedQueueFull++; /* no memory for it: as good as a full queue */
+        Open->Stats.DroppedNoResources++;
     } else if (!Open->Receiving) {
         InsertTailList(&dropped, &frame->Link); /* the file went while we copied */
     } else {
@@ -296,11 +299,31 @@ VOID NdisprotGetStatistics(PNDISPROT_OPEN Open, PNDISPROT_STATISTICS Stats)
 {
     KIRQL irql;
 
+    ULONG64 discards;
+    BOOLEAN known = NdisprotQueryReceiveDiscards(Open, &discards);
+
     KeAcquireSpinLock(&Open->Lock, &irql);
     *Stats = Open->Stats;
     Stats->QueuedFrames = Open->FrameCount;
     Stats->QueueLength = Open->QueueLength;
+    Stats->AdapterReceiveDiscards = known && Open->DiscardsKnown ? discards - Open->DiscardsAtOpen
+                                                                 : NDISPROT_STATISTIC_UNKNOWN;
     KeReleaseSpinLock(&Open->Lock, irql);
+}
+
+/* The adapter's receive discards (OID_GEN_RCV_DISCARDS, 64-bit or 32-bit
+ * as the miniport answers).  PASSIVE_LEVEL: the OID is a round trip to the
+ * miniport.  FALSE if it does not report them. */
+BOOLEAN NdisprotQueryReceiveDiscards(PNDISPROT_OPEN Open, ULONG64 *Discards)
+{
+    ULONG64 value = 0;
+    ULONG bytes = 0;
+    NDIS_STATUS status = NkBindingOid(Open->Binding, NdisRequestQueryStatistics, OID_GEN_RCV_DISCARDS, &value,
+                                      sizeof(value), &bytes);
+    if (status != NDIS_STATUS_SUCCESS || (bytes != sizeof(ULONG) && bytes != sizeof(ULONG64)))
+        return FALSE;
+    *Discards = bytes == sizeof(ULONG) ? (ULONG)value : value;
+    return TRUE;
 }
 
 /* Forwards a read or batched read to the open's queue - only while a file

@@ -15,6 +15,7 @@
 #include "nkwire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -86,8 +87,6 @@ static int FdOf(HANDLE h)
     return h == NULL || h == INVALID_HANDLE_VALUE || v <= 0 || v > 0x7fffffff ? -1 : (int)(v - 1);
 }
 
-/* One request and its reply.  A broken connection (the server stopped)
- * reads as a device that went away: STATUS_DEVICE_NOT_CONNECTED. */
 /* Each handle's shared input region (nkwire.h), by descriptor. */
 #define NK_SHARED_FDS 4096
 static struct {
@@ -113,7 +112,7 @@ static void *SharedRegion(int fd, size_t Length)
     struct msghdr m;
     struct iovec v = {&q, sizeof(q)};
     struct cmsghdr *c;
-    NK_WIRE_REPLY r;
+    NK_WIRE_REPLY r = {0, 0, 0, 0};
     size_t size;
     void *base;
     int mfd;
@@ -123,10 +122,12 @@ static void *SharedRegion(int fd, size_t Length)
     if (Shared[fd].Size >= Length)
         return Shared[fd].Base; /* a handle's I/O is serialized: no one else uses it now */
     size = (Length + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
-    mfd = memfd_create("ndiskit-wire", MFD_CLOEXEC);
+    mfd = memfd_create("ndiskit-wire", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (mfd < 0)
         return NULL;
-    if (ftruncate(mfd, (off_t)size) != 0 ||
+    /* Sealed at its size: the server maps it only so (a file that could
+     * shrink under its mapping would fault the server). */
+    if (ftruncate(mfd, (off_t)size) != 0 || fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0 ||
         (base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) == MAP_FAILED) {
         close(mfd);
         return NULL;
@@ -144,7 +145,11 @@ static void *SharedRegion(int fd, size_t Length)
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &mfd, sizeof(int));
     if (sendmsg(fd, &m, MSG_NOSIGNAL) != (ssize_t)sizeof(q) || NkWireRecvAll(fd, &r, sizeof(r)) != 0 ||
-        r.Magic != NK_WIRE_MAGIC || r.Status != 0) {
+        r.Magic != NK_WIRE_MAGIC || r.Status != 0 || r.DataLength != 0) {
+        /* Refused, the input goes over the socket; a reply that breaks the
+         * protocol leaves nothing to trust on this connection. */
+        if (r.Magic != NK_WIRE_MAGIC || r.DataLength != 0)
+            shutdown(fd, SHUT_RDWR);
         close(mfd);
         munmap(base, size);
         return NULL;
@@ -156,13 +161,42 @@ static void *SharedRegion(int fd, size_t Length)
     return base;
 }
 
-static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t InLength, void *Out,
-                    uint32_t OutLength, uint32_t *Information)
+/* Whether reply R can be the answer to request Q: the server's word is
+ * not taken for more than the caller asked.  Output comes back (as the I/O
+ * manager copies it) for success and warnings only, exactly Information
+ * bytes of it, never more than the caller's buffer; a write reports at
+ * most what it was given. */
+static BOOL ReplyFits(const NK_WIRE_REQUEST *Q, const NK_WIRE_REPLY *R)
+{
+    BOOL error = ((uint32_t)R->Status >> 30) == 3;
+
+    if (R->Magic != NK_WIRE_MAGIC)
+        return FALSE;
+    switch (Q->Op) {
+    case NK_WIRE_READ:
+    case NK_WIRE_IOCTL:
+        return R->Information <= Q->OutLength && R->DataLength == (error ? 0 : R->Information);
+    case NK_WIRE_WRITE:
+        return R->Information <= Q->InLength && R->DataLength == 0;
+    default:
+        return R->DataLength == 0;
+    }
+}
+
+/* One request and its reply: ERROR_SUCCESS with the driver's *Status and
+ * *Information, or the Win32 error that ends the exchange -
+ * ERROR_DEVICE_NOT_CONNECTED when the server has gone (stopped: as a
+ * device that went away), ERROR_INVALID_DATA for a reply that breaks the
+ * protocol (the connection is shut down: nothing after it can be
+ * trusted).  Out receives nothing unless the reply is valid. */
+static DWORD Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t InLength, void *Out,
+                  uint32_t OutLength, int32_t *Status, uint32_t *Information)
 {
     NK_WIRE_REQUEST q = {NK_WIRE_MAGIC, Op, Code, InLength, OutLength, 0};
     NK_WIRE_REPLY r;
     void *shared = NULL;
 
+    *Status = 0;
     *Information = 0;
     if (InLength >= NK_WIRE_SHARED_THRESHOLD && Op != NK_WIRE_CREATE)
         shared = SharedRegion(fd, InLength);
@@ -172,48 +206,89 @@ static int32_t Call(int fd, uint32_t Op, uint32_t Code, const void *In, uint32_t
     }
     if (NkWireSendAll(fd, &q, sizeof(q)) != 0 ||
         (InLength != 0 && shared == NULL && NkWireSendAll(fd, In, InLength) != 0) ||
-        NkWireRecvAll(fd, &r, sizeof(r)) != 0 || r.Magic != NK_WIRE_MAGIC || r.DataLength > OutLength)
-        return (int32_t)0xC000009Du;
+        NkWireRecvAll(fd, &r, sizeof(r)) != 0)
+        return ERROR_DEVICE_NOT_CONNECTED;
+    if (!ReplyFits(&q, &r)) {
+        shutdown(fd, SHUT_RDWR);
+        return ERROR_INVALID_DATA;
+    }
     if (r.DataLength != 0 && NkWireRecvAll(fd, Out, r.DataLength) != 0)
-        return (int32_t)0xC000009Du;
+        return ERROR_DEVICE_NOT_CONNECTED;
+    *Status = r.Status;
     *Information = r.Information;
-    return r.Status;
+    return ERROR_SUCCESS;
 }
 
-static const char *SocketPath(void)
+/* Connects to the server: $NDISKIT_HOST_SOCKET or the default path
+ * (nkwire.h), only if the socket is the caller's and so is the process
+ * listening on it - someone else's server must never see our requests or
+ * answer them.  The descriptor, or -1 with LastError set. */
+static int Connect(void)
 {
-    const char *p = getenv(NK_WIRE_SOCKET_ENV);
-    return p != NULL && *p != '\0' ? p : NK_WIRE_SOCKET_DEFAULT;
+    const char *env = getenv(NK_WIRE_SOCKET_ENV);
+    struct sockaddr_un a;
+    struct ucred peer;
+    socklen_t peerLength = sizeof(peer);
+    int fd, e;
+
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    if (env != NULL && *env != '\0') {
+        if (strlen(env) >= sizeof(a.sun_path)) {
+            LastError = ERROR_INVALID_NAME;
+            return -1;
+        }
+        strcpy(a.sun_path, env);
+        e = 0;
+    } else {
+        e = NkWireDefaultSocketPath(a.sun_path, sizeof(a.sun_path), 0);
+    }
+    if (e == 0)
+        e = NkWireCheckPath(a.sun_path);
+    if (e != 0) {
+        /* Nothing there: no host kernel running, as on Windows with the
+         * driver not loaded.  Someone else's: refused. */
+        LastError = e == ENOENT || e == ENOTDIR ? ERROR_FILE_NOT_FOUND
+                    : e == ENAMETOOLONG         ? ERROR_INVALID_NAME
+                                                : ERROR_ACCESS_DENIED;
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        LastError = ERROR_NO_SYSTEM_RESOURCES;
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        LastError = ERROR_FILE_NOT_FOUND;
+        return -1;
+    }
+    /* The path was checked before connecting; the listener's credentials
+     * close the gap between the two. */
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peerLength) != 0 || peer.uid != geteuid()) {
+        close(fd);
+        LastError = ERROR_ACCESS_DENIED;
+        return -1;
+    }
+    return fd;
 }
 
 /* Name: UTF-16LE units, Units of them. */
 static HANDLE Open(const uint16_t *Name, size_t Units)
 {
-    struct sockaddr_un a;
-    const char *path = SocketPath();
     uint32_t info;
     int32_t status;
-    int fd;
+    DWORD error;
+    int fd = Connect();
 
-    memset(&a, 0, sizeof(a));
-    a.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(a.sun_path)) {
-        LastError = ERROR_INVALID_NAME;
+    if (fd < 0)
         return INVALID_HANDLE_VALUE;
-    }
-    strcpy(a.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        LastError = ERROR_NO_SYSTEM_RESOURCES;
-        return INVALID_HANDLE_VALUE;
-    }
-    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        /* No host kernel running: as on Windows with the driver not loaded. */
+    error = Call(fd, NK_WIRE_CREATE, 0, Name, (uint32_t)(Units * 2), NULL, 0, &status, &info);
+    if (error != ERROR_SUCCESS) {
+        LastError = error;
         close(fd);
-        LastError = ERROR_FILE_NOT_FOUND;
         return INVALID_HANDLE_VALUE;
     }
-    status = Call(fd, NK_WIRE_CREATE, 0, Name, (uint32_t)(Units * 2), NULL, 0, &info);
     if (!Result(status)) {
         close(fd);
         return INVALID_HANDLE_VALUE;
@@ -331,7 +406,12 @@ static BOOL Io(HANDLE h, uint32_t Op, uint32_t Code, const void *In, DWORD InLen
         LastError = ERROR_INVALID_USER_BUFFER;
         return FALSE;
     }
-    int32_t status = Call(fd, Op, Code, In, InLength, Out, OutLength, &info);
+    int32_t status;
+    DWORD error = Call(fd, Op, Code, In, InLength, Out, OutLength, &status, &info);
+    if (error != ERROR_SUCCESS) {
+        LastError = error;
+        return FALSE;
+    }
     if (Bytes != NULL)
         *Bytes = info;
     return Result(status);

@@ -153,6 +153,10 @@ NTSTATUS NkHostAdapterInject(_In_ NK_HOST_ADAPTER *Adapter, _In_reads_bytes_(Len
  * a host thread, as from the receive path of a real NIC.  Frames on a wire
  * are not captured.  Removing either adapter cuts the wire. */
 NTSTATUS NkHostConnectAdapters(_In_ NK_HOST_ADAPTER *A, _In_ NK_HOST_ADAPTER *B);
+/* Waits until every frame sent on Adapter's wire so far has been delivered
+ * (the wire's receive indications included), so a test can tell what
+ * arrived from what is still on its way. */
+VOID NkHostWaitWire(_In_ NK_HOST_ADAPTER *Adapter);
 /* Copies the oldest captured frame into Buffer; returns its length (0: none). */
 ULONG NkHostAdapterCapture(_In_ NK_HOST_ADAPTER *Adapter, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
 NTSTATUS NkHostPauseAdapter(_In_ NK_HOST_ADAPTER *Adapter);
@@ -174,6 +178,8 @@ VOID NkHostSetAdapterPendOids(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
  * must wait for the miniport. */
 VOID NkHostSetAdapterPendOpens(_In_ NK_HOST_ADAPTER *Adapter, _In_ BOOLEAN Pend);
 ULONG NkHostCompleteOids(_In_ NK_HOST_ADAPTER *Adapter);
+/* How many OID requests the adapter holds now (pend-OIDs mode). */
+ULONG NkHostAdapterHeldOids(_In_ NK_HOST_ADAPTER *Adapter);
 /* Pend-sends mode: NdisSendNetBufferLists holds the NBLs (a busy NIC);
  * NkHostCompleteSends transmits and completes them (returns how many),
  * NdisCancelSendNetBufferLists completes those with the cancel ID with

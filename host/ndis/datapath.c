@@ -292,6 +292,24 @@ NTSTATUS NkHostConnectAdapters(NK_HOST_ADAPTER *A, NK_HOST_ADAPTER *B)
     return status;
 }
 
+VOID NkHostWaitWire(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    if (a == NULL)
+        return;
+    for (;;) {
+        BOOLEAN idle;
+        pthread_mutex_lock(&NkNdisLock);
+        /* The wire takes a frame off the ring and marks the peer fed in
+         * one lock hold: empty and unfed means all of it was delivered. */
+        idle = !a->WireRunning || (a->CaptureCount == 0 && (a->Peer == NULL || a->Peer->Feeding == 0));
+        pthread_mutex_unlock(&NkNdisLock);
+        if (idle)
+            return;
+        NkSchedPoll();
+    }
+}
+
 /* Before a is freed: no wire delivers into it, its own wire has stopped. */
 static VOID CutWires(NK_ADAPTER *a)
 {
@@ -383,12 +401,34 @@ static VOID LoopBack(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
         IndicateFrame(b->Adapter, frame, n, FALSE, b, SenderToo);
 }
 
-/* Onto the wire (or the capture ring), and looped back as NDIS does. */
+/* Is a's wire a loopback (NkHostConnectAdapters(a, a))? */
+static BOOLEAN WiredToItself(NK_ADAPTER *a)
+{
+    BOOLEAN self;
+    pthread_mutex_lock(&NkNdisLock);
+    self = a->WireRunning && a->Peer == a;
+    pthread_mutex_unlock(&NkNdisLock);
+    return self;
+}
+
+/* Onto the wire (or the capture ring), and looped back as NDIS does.
+ *
+ * A frame reaches each open once per path that exists.  On a loopback
+ * adapter the medium itself echoes every frame to the adapter's receive
+ * path, which indicates it to every open whose filter accepts it - the
+ * sender's included - so NDIS's software loopback, which would hand the
+ * same opens the same frame again, is not done there: the echo is the
+ * loopback, as on a loopback adapter a driver engineer knows, where a
+ * frame written comes back once.  On a wire to another adapter (or a real
+ * interface) both paths exist and differ: NDIS loops the frame back to
+ * this adapter's opens, the far end receives it from the wire. */
 static VOID Transmit(NK_BINDING *b, PNET_BUFFER_LIST Nbl, ULONG SendFlags)
 {
+    BOOLEAN echoed = b->Adapter->Socket < 0 && WiredToItself(b->Adapter);
     for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(Nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
         CaptureNb(b->Adapter, nb);
-        LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
+        if (!echoed)
+            LoopBack(b, nb, NDIS_TEST_SEND_FLAG(SendFlags, NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK));
     }
 }
 
@@ -577,79 +617,138 @@ static BOOLEAN UntrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
     return FALSE;
 }
 
-/* Indicates Frame to every running open of a whose filter accepts it; a
- * frame looped back from a send skips its sender unless the sender asked
- * for loopback (Sender: the sending open; SenderToo: CHECK_FOR_LOOPBACK). */
-static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
-                          BOOLEAN SenderToo)
+/* Frees an NBL IndicateFrames built (never indicated, or taken back). */
+static VOID FreeReceived(PNET_BUFFER_LIST Nbl)
+{
+    PMDL mdl = NET_BUFFER_FIRST_MDL(NET_BUFFER_LIST_FIRST_NB(Nbl));
+    PVOID copy = MmGetMdlVirtualAddress(mdl);
+    NdisFreeNetBufferList(Nbl);
+    NdisFreeMdl(mdl);
+    ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
+}
+
+/* Indicates Count frames (at most NK_INDICATE_MAX) to every running open
+ * of a whose filter accepts them: to each open, one chain of the frames it
+ * accepts, as a NIC indicates what one interrupt brought in - a protocol
+ * then takes its locks and services its readers once per chain, not per
+ * frame.  A frame looped back from a send skips its sender unless the
+ * sender asked for loopback (Sender: the sending open; SenderToo:
+ * CHECK_FOR_LOOPBACK).  Frames NDIS cannot indicate (no memory, the open
+ * holds too many) are counted as the adapter's receive discards. */
+static VOID IndicateFrames(NK_ADAPTER *a, const UCHAR *const *Frames, const ULONG *Lengths, ULONG Count,
+                           BOOLEAN Resources, NK_BINDING *Sender, BOOLEAN SenderToo)
 {
     /* The lock is not held across the indications (a protocol may call
      * back into NDIS, from any thread); b->Users keeps each binding from
-     * being unbound and freed while a frame is being handed to it. */
+     * being unbound and freed while frames are being handed to it. */
     pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
-        PUCHAR copy;
-        PMDL mdl;
-        PNET_BUFFER_LIST nbl;
+        PNET_BUFFER_LIST indicated[NK_INDICATE_MAX];
+        PNET_BUFFER_LIST chain = NULL, *tail = &chain, nbl;
+        BOOLEAN accept[NK_INDICATE_MAX];
+        ULONG wanted = 0, n = 0, discards = 0;
         KIRQL old;
 
-        if (!b->Open || b->Paused || b->Pausing || b->Unbinding || !FilterAcceptsLocked(b, Frame) ||
-            (b == Sender && !SenderToo))
+        if (!b->Open || b->Paused || b->Pausing || b->Unbinding || (b == Sender && !SenderToo))
+            continue;
+        for (ULONG i = 0; i < Count; i++) {
+            accept[i] = FilterAcceptsLocked(b, Frames[i]);
+            wanted += accept[i];
+        }
+        if (wanted == 0)
             continue;
         b->Users++;
         pthread_mutex_unlock(&NkNdisLock);
-        /* Each binding gets its own copy, as NDIS clones for each open. */
-        copy = ExAllocatePoolWithTag(NonPagedPoolNx, Length, NK_RECEIVE_TAG);
-        if (copy == NULL)
-            goto next; /* out of memory: this binding misses the frame, as under load */
-        memcpy(copy, Frame, Length);
-        mdl = NdisAllocateMdl(NULL, copy, Length);
-        nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Length) : NULL;
-        if (nbl == NULL) {
-            if (mdl)
-                NdisFreeMdl(mdl);
-            ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            goto next;
+        /* Each binding gets its own copies, as NDIS clones for each open. */
+        for (ULONG i = 0; i < Count; i++) {
+            PUCHAR copy;
+            PMDL mdl;
+            if (!accept[i])
+                continue;
+            copy = ExAllocatePoolWithTag(NonPagedPoolNx, Lengths[i], NK_RECEIVE_TAG);
+            if (copy == NULL) {
+                discards++; /* out of memory: this binding misses the frame, as under load */
+                continue;
+            }
+            memcpy(copy, Frames[i], Lengths[i]);
+            mdl = NdisAllocateMdl(NULL, copy, Lengths[i]);
+            nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(a->ReceivePool, 0, 0, mdl, 0, Lengths[i]) : NULL;
+            if (nbl == NULL) {
+                if (mdl)
+                    NdisFreeMdl(mdl);
+                ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
+                discards++;
+                continue;
+            }
+            NK_RX_TAG(nbl) = (PVOID)a;
+            NK_RX_BINDING(nbl) = (PVOID)b;
+            if (Sender != NULL)
+                nbl->NblFlags |= NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET;
+            *tail = nbl;
+            tail = &NET_BUFFER_LIST_NEXT_NBL(nbl);
         }
-        NK_RX_TAG(nbl) = (PVOID)a;
-        NK_RX_BINDING(nbl) = (PVOID)b;
-        if (Sender != NULL)
-            nbl->NblFlags |= NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET;
+        /* Tracked in one pass; what does not fit is dropped, as a NIC
+         * drops what the protocol leaves it no buffers for. */
         pthread_mutex_lock(&NkNdisLock);
-        if (!TrackLocked(b, nbl)) {
-            pthread_mutex_unlock(&NkNdisLock);
-            NdisFreeNetBufferList(nbl);
-            NdisFreeMdl(mdl);
-            ExFreePoolWithTag(copy, NK_RECEIVE_TAG);
-            goto next; /* the protocol holds too many: dropped, as a NIC would */
+        for (PNET_BUFFER_LIST *p = &chain; (nbl = *p) != NULL;) {
+            if (TrackLocked(b, nbl)) {
+                indicated[n++] = nbl;
+                p = &NET_BUFFER_LIST_NEXT_NBL(nbl);
+            } else {
+                *p = NET_BUFFER_LIST_NEXT_NBL(nbl);
+                NET_BUFFER_LIST_NEXT_NBL(nbl) = NULL;
+                FreeReceived(nbl);
+                discards++;
+            }
         }
         pthread_mutex_unlock(&NkNdisLock);
-        __atomic_add_fetch(&b->ReceivesOutstanding, 1, __ATOMIC_SEQ_CST);
-        NkSchedPoint();
-        KeRaiseIrql(DISPATCH_LEVEL, &old);
-        b->Protocol->Chars.ReceiveNetBufferListsHandler(
-            b->ProtocolBindingContext, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
-            NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | (Resources ? NDIS_RECEIVE_FLAGS_RESOURCES : 0));
-        KeLowerIrql(old);
-        if (Resources) {
-            /* The protocol may not keep it: reclaim it now. */
+        if (discards != 0)
+            __atomic_add_fetch(&a->ReceiveDiscards, discards, __ATOMIC_RELAXED);
+        if (n != 0) {
+            __atomic_add_fetch(&b->ReceivesOutstanding, (LONG)n, __ATOMIC_SEQ_CST);
+            NkSchedPoint();
+            KeRaiseIrql(DISPATCH_LEVEL, &old);
+            b->Protocol->Chars.ReceiveNetBufferListsHandler(
+                b->ProtocolBindingContext, chain, NDIS_DEFAULT_PORT_NUMBER, n,
+                NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | (Resources ? NDIS_RECEIVE_FLAGS_RESOURCES : 0));
+            KeLowerIrql(old);
+        }
+        for (ULONG i = 0; Resources && i < n; i++) {
+            /* The protocol may not keep them: reclaim them now, one by one
+             * (it may have relinked the chain; the array is ours). */
             BOOLEAN still;
+            nbl = indicated[i];
             pthread_mutex_lock(&NkNdisLock);
             still = UntrackLocked(b, nbl);
             if (still)
                 TrackLocked(b, nbl);
             pthread_mutex_unlock(&NkNdisLock);
-            if (!still)
+            if (!still) {
                 NkHostViolation("ndis.resources-returned", "an NBL indicated with RESOURCES was returned");
-            else
+            } else {
+                NET_BUFFER_LIST_NEXT_NBL(nbl) = NULL;
                 NdisReturnNetBufferLists((NDIS_HANDLE)b, nbl, 0);
+            }
         }
-next:
         pthread_mutex_lock(&NkNdisLock);
         b->Users--;
     }
     pthread_mutex_unlock(&NkNdisLock);
+}
+
+static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
+                          BOOLEAN SenderToo)
+{
+    const UCHAR *frame = Frame;
+    IndicateFrames(a, &frame, &Length, 1, Resources, Sender, SenderToo);
+}
+
+VOID NkNdisIndicateReceived(NK_ADAPTER *a, const UCHAR *const *Frames, const ULONG *Lengths, ULONG Count)
+{
+    for (ULONG done = 0; done < Count; done += NK_INDICATE_MAX)
+        IndicateFrames(a, Frames + done, Lengths + done,
+                       Count - done < NK_INDICATE_MAX ? Count - done : NK_INDICATE_MAX, FALSE, NULL, FALSE);
 }
 
 NTSTATUS NkHostAdapterInject(NK_HOST_ADAPTER *Adapter, const VOID *Frame, ULONG Length, BOOLEAN Resources)
@@ -715,7 +814,7 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
         NkHostViolation("ndis.bad-oid-request", "NDIS_OID_REQUEST header type 0x%x", OidRequest->Header.Type);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    if (b->Adapter->PendOids) {
+    if (__atomic_load_n(&b->Adapter->PendOids, __ATOMIC_ACQUIRE)) {
         pthread_mutex_lock(&NkNdisLock);
         if (b->PendingOidCount == RTL_NUMBER_OF(b->PendingOids)) {
             pthread_mutex_unlock(&NkNdisLock);
@@ -728,34 +827,67 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
     return OidNow(b, OidRequest);
 }
 
-/* Completes the pended OID at index i of b with Status (or by running it). */
-static VOID CompletePendedLocked(NK_BINDING *b, ULONG i, BOOLEAN Abort)
+/* Takes the pended OID at index i off b (NkNdisLock held). */
+static PNDIS_OID_REQUEST TakePendedLocked(NK_BINDING *b, ULONG i)
 {
     PNDIS_OID_REQUEST r = b->PendingOids[i];
-    NDIS_STATUS status;
     memmove(&b->PendingOids[i], &b->PendingOids[i + 1], (b->PendingOidCount - i - 1) * sizeof(r));
     b->PendingOidCount--;
-    status = Abort ? NDIS_STATUS_REQUEST_ABORTED : OidNow(b, r);
-    b->Protocol->Chars.OidRequestCompleteHandler(b->ProtocolBindingContext, r, status);
+    return r;
+}
+
+/* Completes a request taken off b: aborted, or by running it.  Without
+ * NkNdisLock, as NDIS calls ProtocolOidRequestComplete holding nothing the
+ * protocol could meet (completions on two threads may overlap).  The
+ * binding is not touched after the handler: an unbind waiting for this
+ * completion may free it as soon as the handler has run. */
+static VOID CompleteTaken(NK_BINDING *b, PNDIS_OID_REQUEST r, BOOLEAN Abort)
+{
+    NDIS_STATUS status = Abort ? NDIS_STATUS_REQUEST_ABORTED : OidNow(b, r);
+    OID_REQUEST_COMPLETE_HANDLER handler = b->Protocol->Chars.OidRequestCompleteHandler;
+    NDIS_HANDLE context = b->ProtocolBindingContext;
+    NkSchedPoint();
+    handler(context, r, status);
 }
 
 VOID NkHostSetAdapterPendOids(NK_HOST_ADAPTER *Adapter, BOOLEAN Pend)
 {
-    ((NK_ADAPTER *)Adapter)->PendOids = Pend;
+    /* Atomic: a test may switch it while a driver thread issues an OID. */
+    __atomic_store_n(&((NK_ADAPTER *)Adapter)->PendOids, Pend, __ATOMIC_RELEASE);
 }
 
 ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
 {
     NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
     ULONG n = 0;
-    pthread_mutex_lock(&NkNdisLock);
-    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
-        NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
-        while (b->PendingOidCount != 0) {
-            CompletePendedLocked(b, 0, FALSE);
-            n++;
+    /* One at a time, oldest first, each taken under the lock and completed
+     * outside it; requests pended meanwhile are completed too. */
+    for (;;) {
+        NK_BINDING *b = NULL;
+        PNDIS_OID_REQUEST r = NULL;
+        pthread_mutex_lock(&NkNdisLock);
+        for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings && r == NULL; e = e->Flink) {
+            b = CONTAINING_RECORD(e, NK_BINDING, Link);
+            if (b->PendingOidCount != 0)
+                r = TakePendedLocked(b, 0);
         }
+        pthread_mutex_unlock(&NkNdisLock);
+        if (r == NULL)
+            return n;
+        CompleteTaken(b, r, FALSE);
+        n++;
     }
+}
+
+ULONG NkHostAdapterHeldOids(NK_HOST_ADAPTER *Adapter)
+{
+    NK_ADAPTER *a = AdapterOf(Adapter);
+    ULONG n = 0;
+    if (a == NULL)
+        return 0;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink)
+        n += CONTAINING_RECORD(e, NK_BINDING, Link)->PendingOidCount;
     pthread_mutex_unlock(&NkNdisLock);
     return n;
 }
@@ -763,19 +895,26 @@ ULONG NkHostCompleteOids(NK_HOST_ADAPTER *Adapter)
 VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
 {
     NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelOidRequest");
+    PNDIS_OID_REQUEST r = NULL;
     if (b == NULL)
         return;
     pthread_mutex_lock(&NkNdisLock);
     for (ULONG i = 0; i < b->PendingOidCount; i++) {
         if (b->PendingOids[i]->RequestId == RequestId) {
-            CompletePendedLocked(b, i, TRUE);
+            r = TakePendedLocked(b, i);
             break; /* one request per ID; an ID not pending is simply ignored */
         }
     }
     pthread_mutex_unlock(&NkNdisLock);
+    if (r != NULL)
+        CompleteTaken(b, r, TRUE);
 }
 
-/* Status indications, as a miniport raises them (link up/down, ...). */
+/* Status indications, as a miniport raises them (link up/down, ...), to
+ * every open binding - paused ones and ones being unbound included: NDIS
+ * stops indicating status to a binding only when its close completes
+ * (NdisCloseAdapterEx waits for the indications in progress), so a
+ * protocol must cope with one racing its ProtocolUnbindAdapterEx. */
 VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID Buffer, ULONG Length)
 {
     NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
@@ -784,9 +923,9 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
         NDIS_STATUS_INDICATION si;
         KIRQL old;
-        if (!b->Open || b->Unbinding)
+        if (!b->Open)
             continue;
-        b->Users++;
+        b->StatusUsers++;
         pthread_mutex_unlock(&NkNdisLock);
         memset(&si, 0, sizeof(si));
         si.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
@@ -801,7 +940,7 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
         b->Protocol->Chars.StatusHandlerEx(b->ProtocolBindingContext, &si);
         KeLowerIrql(old);
         pthread_mutex_lock(&NkNdisLock);
-        b->Users--;
+        b->StatusUsers--;
     }
     pthread_mutex_unlock(&NkNdisLock);
 }
@@ -893,6 +1032,11 @@ static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
     case OID_GEN_MEDIA_CONNECT_STATUS:
         value = MediaConnectStateConnected;
         need = sizeof(ULONG);
+        break;
+    case OID_GEN_RCV_DISCARDS:
+        /* 64-bit when the buffer holds it, as NDIS 6 statistics are. */
+        value = NkNdisReceiveDiscards(b->Adapter);
+        need = len >= sizeof(ULONG64) ? sizeof(ULONG64) : sizeof(ULONG);
         break;
     default:
         return NDIS_STATUS_NOT_SUPPORTED;

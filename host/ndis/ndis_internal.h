@@ -30,11 +30,12 @@ typedef struct _NK_BINDING {
     BOOLEAN Open;                   /* NdisOpenAdapterEx succeeded */
     BOOLEAN Paused;
     BOOLEAN Pausing;                /* a pause is being delivered: no new indications */
-    BOOLEAN Unbinding;              /* being unbound: no indications of any kind */
+    BOOLEAN Unbinding;              /* being unbound: no receives or PnP events (status until the close) */
     BOOLEAN Bound;                  /* bind completed and restarted: PnP events may come */
     LONG AsyncPending;              /* pended open/close completions still to run */
     PNDIS_HANDLE PendingBindingHandle; /* where a pended open writes the handle */
-    LONG Users;                     /* indications in progress (NkNdisLock): unbind waits */
+    LONG Users;                     /* receive indications in progress (NkNdisLock): pause and unbind wait */
+    LONG StatusUsers;               /* status indications in progress (NkNdisLock): the close waits */
     LONG SendsOutstanding;          /* NBLs sent, send-complete not yet called */
     /* This open's receive filter (NkNdisLock), as NDIS keeps one per open:
      * the adapter is programmed with the union, and each open is indicated
@@ -95,12 +96,17 @@ struct _NK_ADAPTER {
     BOOLEAN WireRunning;
     pthread_cond_t WireCond;        /* with NkNdisLock: a frame was captured, or stop */
     LONG Feeding;                   /* wires indicating into this adapter right now */
+    /* Frames received but never indicated (OID_GEN_RCV_DISCARDS): NDIS had
+     * no memory or the protocol held too many, plus, for a packet
+     * adapter, what its socket's full queue dropped (folded in from
+     * PACKET_STATISTICS on each query).  Atomic. */
+    ULONG64 ReceiveDiscards;
 };
 
 /* datapath.c: the adapter object both kinds share. */
 NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter);
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
-/* Waits until no indication is being delivered to b (Users == 0). */
+/* Waits until no receive indication is being delivered to b (Users == 0). */
 VOID NkNdisDrainUsers(NK_BINDING *b);
 /* The adapter's filter: the union of its opens' (with NkNdisLock held). */
 ULONG NkNdisAdapterFilterLocked(NK_ADAPTER *Adapter);
@@ -111,6 +117,12 @@ VOID NkNdisRefreshFilter(NK_ADAPTER *Adapter);
 VOID NkNdisFlushHeldSends(NK_BINDING *b, NDIS_STATUS Status);
 /* packet.c: stops the receiver and closes the socket. */
 VOID NkNdisStopPacketAdapter(NK_ADAPTER *Adapter);
+/* Indicates frames that arrived together to every open whose filter
+ * accepts them, one chain per open (the frames are copied). */
+#define NK_INDICATE_MAX 64
+VOID NkNdisIndicateReceived(NK_ADAPTER *Adapter, const UCHAR *const *Frames, const ULONG *Lengths, ULONG Count);
+/* packet.c: Adapter->ReceiveDiscards, with its socket's drops folded in. */
+ULONG64 NkNdisReceiveDiscards(NK_ADAPTER *Adapter);
 
 /* Recursive: held while a frame is indicated, and the protocol's receive
  * handler calls back into NDIS. */

@@ -329,12 +329,12 @@ VOID NdisCompleteBindAdapterEx(NDIS_HANDLE BindAdapterContext, NDIS_STATUS Statu
 
 /* ---- unbind ------------------------------------------------------------------------ */
 
-VOID NkNdisDrainUsers(NK_BINDING *b)
+static VOID DrainCount(LONG *Count)
 {
     for (;;) {
         LONG users;
         pthread_mutex_lock(&NkNdisLock);
-        users = b->Users;
+        users = *Count;
         pthread_mutex_unlock(&NkNdisLock);
         if (users == 0)
             return;
@@ -342,12 +342,18 @@ VOID NkNdisDrainUsers(NK_BINDING *b)
     }
 }
 
+VOID NkNdisDrainUsers(NK_BINDING *b)
+{
+    DrainCount(&b->Users);
+}
+
 VOID NkNdisUnbind(NK_BINDING *b)
 {
     NDIS_STATUS status;
 
     /* NDIS pauses a running binding before it unbinds it, and indicates
-     * nothing more to it from then on. */
+     * no more receives or PnP events to it from then on; status
+     * indications may still come until NdisCloseAdapterEx. */
     if (b->Open && !b->Paused)
         SendPnp(b, NetEventPause);
     pthread_mutex_lock(&NkNdisLock);
@@ -358,8 +364,11 @@ VOID NkNdisUnbind(NK_BINDING *b)
     status = b->Protocol->Chars.UnbindAdapterHandlerEx((NDIS_HANDLE)b, b->ProtocolBindingContext);
     if (status == NDIS_STATUS_PENDING)
         KeWaitForSingleObject(&b->UnbindDone, Executive, KernelMode, FALSE, NULL);
-    if (b->Open)
+    if (b->Open) {
         NkHostViolation("ndis.unbind-without-close", "ProtocolUnbindAdapterEx finished without NdisCloseAdapterEx");
+        SetOpen(b, FALSE); /* no status indications into the binding about to be freed */
+        DrainCount(&b->StatusUsers);
+    }
     DrainAsync(b);
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&b->Link);
@@ -383,6 +392,9 @@ NDIS_STATUS NdisCloseAdapterEx(NDIS_HANDLE NdisBindingHandle)
         NkHostViolation("ndis.close-with-io", "NdisCloseAdapterEx with %ld send(s) and %ld receive(s) outstanding",
                         (long)b->SendsOutstanding, (long)b->ReceivesOutstanding);
     SetOpen(b, FALSE);
+    /* Closed: nothing more is indicated, and a status indication still in
+     * the protocol's handler (they may race the unbind) finishes first. */
+    DrainCount(&b->StatusUsers);
     if (b->Adapter->PendOpens && StartCompletion(b, CloseCompletion))
         return NDIS_STATUS_PENDING;
     return NDIS_STATUS_SUCCESS;

@@ -494,6 +494,10 @@ typedef struct _NET_BUFFER_POOL_PARAMETERS {
     NDIS_TEST_RECEIVE_FLAG((_Flags), NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL)
 #define NDIS_TEST_RECEIVE_CANNOT_PEND(_Flags) \
     NDIS_TEST_RECEIVE_FLAG((_Flags), NDIS_RECEIVE_FLAGS_RESOURCES)
+/* The receiver may keep the NBLs (return them later) unless the miniport
+ * is short of resources and needs them back when the indication returns. */
+#define NDIS_TEST_RECEIVE_CAN_PEND(_Flags) \
+    (((_Flags) & NDIS_RECEIVE_FLAGS_RESOURCES) == 0)
 
 /* NumberOfNetBufferLists value meaning "count them yourself". */
 #define NDIS_ANY_NUMBER_OF_NBLS ((ULONG)0xFFFFFFFF)

@@ -24,6 +24,14 @@ NDISAPI PVOID NdisAllocateMemoryWithTagPriority(
     _In_ NDIS_HANDLE NdisHandle, _In_ UINT Length, _In_ ULONG Tag,
     _In_ EX_POOL_PRIORITY Priority);
 
+/* The older form: non-paged pool into *VirtualAddress (NULL on failure),
+ * NDIS_STATUS_SUCCESS or NDIS_STATUS_FAILURE.  Free with
+ * NdisFreeMemory(p, 0, 0). */
+_Must_inspect_result_ _IRQL_requires_max_(DISPATCH_LEVEL)
+NDISAPI NDIS_STATUS NdisAllocateMemoryWithTag(_At_(*VirtualAddress, __drv_allocatesMem(Mem))
+                                              _Outptr_result_bytebuffer_(Length) PVOID *VirtualAddress,
+                                              _In_ UINT Length, _In_ ULONG Tag);
+
 /* MemoryFlags is 0 for memory from NdisAllocateMemoryWithTagPriority. */
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NDISAPI VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);

@@ -23,6 +23,17 @@ typedef USHORT NET_FRAME_TYPE, *PNET_FRAME_TYPE;
 typedef ULONG NDIS_NIC_SWITCH_ID, *PNDIS_NIC_SWITCH_ID;
 typedef ULONG NDIS_NIC_SWITCH_VPORT_ID, *PNDIS_NIC_SWITCH_VPORT_ID;
 
+/*
+ * Context-type declarations for static analysis: a driver writes, for
+ * example, NDIS_DECLARE_PROTOCOL_OPEN_CONTEXT(MY_OPEN); where it receives
+ * its ProtocolBindingContext, naming the type behind that handle for code
+ * analysis tools.  No compiler we use analyses them; they expand to
+ * nothing, so the trailing semicolon is an empty statement or declaration.
+ */
+#define NDIS_DECLARE_MINIPORT_ADAPTER_CONTEXT(_Type)
+#define NDIS_DECLARE_FILTER_MODULE_CONTEXT(_Type)
+#define NDIS_DECLARE_PROTOCOL_OPEN_CONTEXT(_Type)
+
 #define NDIS_DEFAULT_PORT_NUMBER ((NDIS_PORT_NUMBER)0)
 #define NDIS_MAXIMUM_PORTS       0x1000000
 #define NDIS_DEFAULT_SWITCH_ID   ((NDIS_NIC_SWITCH_ID)0)

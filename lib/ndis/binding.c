@@ -6,6 +6,9 @@
  * wait for sends is pended and completed by the send completion that
  * drains them; an unbind waits on Drained, which the last send
  * completion, NBL return or OID completion sets while the binding closes.
+ * Whatever sets Drained (or CallbacksDone) does it under b->Lock as its
+ * last touch of the binding: the unbind frees it only after taking that
+ * lock again (SetState), so the setter is out before the memory goes.
  */
 #include <ndiskit/binding.h>
 #include <ndiskit/log.h>
@@ -64,6 +67,51 @@ static VOID FreeBinding(PNK_BINDING b)
     ExFreePoolWithTag(b, NK_BINDING_TAG);
 }
 
+/* ---- status and PnP delivery ------------------------------------------------------- *
+ *
+ * NDIS may call ProtocolStatusEx for a binding that is being unbound until
+ * its close completes, and on another thread than the unbind.  The driver
+ * gets Status and PnpEvent only while Delivering (from Bound's success
+ * until the unbind starts), and each one in progress is counted, so that
+ * Unbinding - which frees what those callbacks use - runs only after the
+ * last of them has left.  The same discipline as held receives: counted
+ * in, counted out, waited for. */
+
+/* <= DISPATCH_LEVEL: TRUE if the driver may be called (then LeaveCallback). */
+static BOOLEAN EnterCallback(PNK_BINDING b)
+{
+    BOOLEAN enter;
+    KIRQL irql;
+    KeAcquireSpinLock(&b->Lock, &irql);
+    enter = b->Delivering;
+    if (enter)
+        b->CallbacksActive++;
+    KeReleaseSpinLock(&b->Lock, irql);
+    return enter;
+}
+
+static VOID LeaveCallback(PNK_BINDING b)
+{
+    KIRQL irql;
+    KeAcquireSpinLock(&b->Lock, &irql);
+    if (--b->CallbacksActive == 0 && !b->Delivering)
+        NkEventSet(&b->CallbacksDone);
+    KeReleaseSpinLock(&b->Lock, irql); /* the last touch: the unbind may free b after this */
+}
+
+/* PASSIVE_LEVEL: no new Status/PnpEvent callbacks; waits for those running. */
+static VOID StopCallbacks(PNK_BINDING b)
+{
+    BOOLEAN wait;
+    KIRQL irql;
+    KeAcquireSpinLock(&b->Lock, &irql);
+    b->Delivering = FALSE;
+    wait = b->CallbacksActive != 0;
+    KeReleaseSpinLock(&b->Lock, irql);
+    if (wait)
+        NkEventWait(&b->CallbacksDone, NK_WAIT_FOREVER);
+}
+
 /* ---- binding and unbinding ----------------------------------------------------- */
 
 static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE BindContext,
@@ -88,6 +136,7 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
     NkEventInit(&b->OpenDone, FALSE, FALSE);
     NkEventInit(&b->CloseDone, FALSE, FALSE);
     NkEventInit(&b->Drained, FALSE, FALSE);
+    NkEventInit(&b->CallbacksDone, FALSE, FALSE);
     if (BindParameters->MacAddressLength == 6)
         RtlCopyMemory(b->Mac, BindParameters->CurrentMacAddress, 6);
     b->Mtu = BindParameters->MtuSize;
@@ -121,6 +170,7 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
     if (p->Callbacks->Bound != NULL) {
         NTSTATUS bound = p->Callbacks->Bound(b, BindParameters);
         if (!NT_SUCCESS(bound)) {
+            StopCallbacks(b); /* none were delivered; none will be */
             SetState(b, NkBindingClosing);
             NkEventWait(&b->Drained, NK_WAIT_FOREVER);
             CloseAdapter(b);
@@ -129,6 +179,10 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
             return bound == STATUS_INSUFFICIENT_RESOURCES ? NDIS_STATUS_RESOURCES : NDIS_STATUS_FAILURE;
         }
     }
+    /* The driver's context is ready: status and PnP events may reach it. */
+    KeAcquireSpinLock(&b->Lock, &irql);
+    b->Delivering = TRUE;
+    KeReleaseSpinLock(&b->Lock, irql);
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -151,6 +205,10 @@ static NDIS_STATUS UnbindAdapter(NDIS_HANDLE UnbindContext, NDIS_HANDLE Protocol
     /* OID requests still in flight are cancelled first, so Unbinding may wait
      * for a thread that is itself waiting on one; their completions drain them. */
     CancelOids(b);
+    /* Status indications may still come until the close; the driver's
+     * stop here, and those in progress finish before Unbinding frees what
+     * they use. */
+    StopCallbacks(b);
     if (p->Callbacks->Unbinding != NULL)
         p->Callbacks->Unbinding(b);
     NkEventWait(&b->Drained, NK_WAIT_FOREVER);
@@ -228,8 +286,10 @@ static NDIS_STATUS NetPnPEvent(NDIS_HANDLE ProtocolBindingContext, PNET_PNP_EVEN
     default:
         break;
     }
-    if (b->Protocol->Callbacks->PnpEvent != NULL)
+    if (b->Protocol->Callbacks->PnpEvent != NULL && EnterCallback(b)) {
         status = b->Protocol->Callbacks->PnpEvent(b, Event);
+        LeaveCallback(b);
+    }
     return status;
 }
 
@@ -298,7 +358,11 @@ VOID NkBindingReturn(PNK_BINDING Binding, PNET_BUFFER_LIST NetBufferLists, ULONG
 
     NdisReturnNetBufferLists(Binding->Handle, NetBufferLists, ReturnFlags & ~NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
     KeAcquireSpinLock(&Binding->Lock, &irql);
-    Binding->ReceivesHeld -= n;
+    /* Atomic even under the lock: ReceiveNetBufferLists adds without it (the
+     * receive path takes no lock), so a plain read-modify-write here could
+     * lose a concurrent add and leave the count short - an unbind would then
+     * wait for a receive that was already returned. */
+    InterlockedAdd(&Binding->ReceivesHeld, -n);
     CheckDrainedLocked(Binding);
     KeReleaseSpinLock(&Binding->Lock, irql);
 }
@@ -306,8 +370,12 @@ VOID NkBindingReturn(PNK_BINDING Binding, PNET_BUFFER_LIST NetBufferLists, ULONG
 static VOID StatusEx(NDIS_HANDLE ProtocolBindingContext, PNDIS_STATUS_INDICATION StatusIndication)
 {
     PNK_BINDING b = ProtocolBindingContext;
-    if (b->Protocol->Callbacks->Status != NULL)
+    /* Dropped before Bound succeeded (the driver's context is not ready)
+     * and once the unbind has begun (it is going). */
+    if (b->Protocol->Callbacks->Status != NULL && EnterCallback(b)) {
         b->Protocol->Callbacks->Status(b, StatusIndication);
+        LeaveCallback(b);
+    }
 }
 
 /* ---- OID requests -------------------------------------------------------------------- */
@@ -329,14 +397,18 @@ static VOID FinishOid(PNK_BINDING b, PNK_OID o, NDIS_STATUS Status)
     }
     if (bytes > length)
         bytes = length; /* never more than the buffer, whatever the miniport said */
+    /* Off the list first, so an unbind does not cancel it again; still
+     * counted, so the binding outlives the completion. */
     KeAcquireSpinLock(&b->Lock, &irql);
     RemoveEntryList(&o->Link);
     InitializeListHead(&o->Link);
-    b->OidsInFlight--;
     KeReleaseSpinLock(&b->Lock, irql);
     o->Completion(b, o, Status, bytes, needed);
-    /* After the completion: an unbind waiting for it may free b next. */
+    /* The reference goes last, with the drained check, under the lock: had
+     * it gone before the completion, another OID's (or a return's) check
+     * could let the unbind free b while this one still had b->Lock to take. */
     KeAcquireSpinLock(&b->Lock, &irql);
+    b->OidsInFlight--;
     CheckDrainedLocked(b);
     KeReleaseSpinLock(&b->Lock, irql);
 }

@@ -1,34 +1,51 @@
 #!/usr/bin/env python3
 """Run a libFuzzer binary for a bounded time from a seed corpus.
 
-  run_fuzz.py FUZZER SEED_IMAGES_DIR CORPUS_DIR SECONDS
+  run_fuzz.py FUZZER SEEDS CORPUS_DIR SECONDS [--max-len BYTES] [--timeout SECONDS]
 
-Seeds: every .sys in SEED_IMAGES_DIR plus truncated copies of each (header
+SEEDS: a directory: every .sys in it plus truncated copies of each (header
 only, section table cut, half, last byte missing), so the fuzzer starts at
-both valid images and the edges of validity.  SEED_IMAGES_DIR "-": no seeds
-(a harness that decodes its input into operations starts from nothing).  Fails (exit 1) on any crash,
-leak or sanitizer report; prints the run's executions and rate.
+both valid images and the edges of validity; or files separated by ":"
+(each copied as it is, after a zero byte: the harnesses that read a
+selector byte first see it as the first choice); or "-": no seeds (a
+harness that decodes its input into operations starts from nothing).
+Inputs grow to --max-len (default 64 KiB); one that runs longer than
+--timeout (default 30 s) is a finding, like a crash, leak or sanitizer
+report (exit 1).  Prints the run's executions and rate.
 """
-import os, re, subprocess, sys
+import argparse, os, re, subprocess, sys
 
 
 def main():
-    fuzzer, seeds, corpus, seconds = sys.argv[1:5]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("fuzzer")
+    ap.add_argument("seeds")
+    ap.add_argument("corpus")
+    ap.add_argument("seconds")
+    ap.add_argument("--max-len", type=int, default=65536)
+    ap.add_argument("--timeout", type=int, default=30)
+    a = ap.parse_args()
+    fuzzer, seeds, corpus, seconds = a.fuzzer, a.seeds, a.corpus, a.seconds
     os.makedirs(corpus, exist_ok=True)
-    for name in sorted(os.listdir(seeds)) if seeds != "-" else []:
-        if not name.endswith(".sys"):
-            continue
-        data = open(os.path.join(seeds, name), "rb").read()
-        cuts = {"full": len(data), "hdr": 0x40, "sect": 0x190, "half": len(data) // 2,
-                "last": len(data) - 1}
-        for tag, n in cuts.items():
-            with open(os.path.join(corpus, f"seed-{name}-{tag}"), "wb") as f:
-                f.write(data[:n])
+    if seeds != "-" and os.path.isdir(seeds):
+        for name in sorted(os.listdir(seeds)):
+            if not name.endswith(".sys"):
+                continue
+            data = open(os.path.join(seeds, name), "rb").read()
+            cuts = {"full": len(data), "hdr": 0x40, "sect": 0x190, "half": len(data) // 2,
+                    "last": len(data) - 1}
+            for tag, n in cuts.items():
+                with open(os.path.join(corpus, f"seed-{name}-{tag}"), "wb") as f:
+                    f.write(data[:n])
+    elif seeds != "-":
+        for path in seeds.split(":"):
+            with open(os.path.join(corpus, "seed-" + os.path.basename(path)), "wb") as f:
+                f.write(b"\0" + open(path, "rb").read())
     artifacts = os.path.join(os.path.dirname(os.path.abspath(corpus)), "artifacts") + os.sep
     os.makedirs(artifacts, exist_ok=True)
-    p = subprocess.run([fuzzer, f"-max_total_time={seconds}", "-max_len=65536", "-timeout=10",
-                        "-rss_limit_mb=2048", f"-artifact_prefix={artifacts}", "-print_final_stats=1",
-                        corpus], capture_output=True, text=True)
+    p = subprocess.run([fuzzer, f"-max_total_time={seconds}", f"-max_len={a.max_len}",
+                        f"-timeout={a.timeout}", "-rss_limit_mb=2048", f"-artifact_prefix={artifacts}",
+                        "-print_final_stats=1", corpus], capture_output=True, text=True)
     out = p.stderr
     execs = re.search(r"stat::number_of_executed_units:\s*(\d+)", out)
     rate = re.search(r"stat::average_exec_per_sec:\s*(\d+)", out)

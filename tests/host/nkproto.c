@@ -4,6 +4,7 @@
 #include "nkproto.h"
 
 #include <ndiskit/mdl.h>
+#include <ndiskit/nbl.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,16 +187,25 @@ static VOID Receive(NDIS_HANDLE ProtocolBindingContext, PNET_BUFFER_LIST NetBuff
                     ULONG NumberOfNetBufferLists, ULONG ReceiveFlags)
 {
     OPEN *o = ProtocolBindingContext;
-    NK_MDL_SPAN span = NkMdlSpanFromNb(NET_BUFFER_LIST_FIRST_NB(NetBufferLists));
-    SIZE_T n;
+    PNET_BUFFER_LIST nbl;
+    ULONG count = 0;
 
     UNREFERENCED_PARAMETER(PortNumber);
-    assert_int_equal(NumberOfNetBufferLists, 1);
     assert_int_equal(KeGetCurrentIrql(), DISPATCH_LEVEL);
-    NkMdlCopySpanToFlat(o->LastFrame, sizeof(o->LastFrame), &span, &n);
-    o->LastLength = (ULONG)n;
-    o->Received++;
-    InterlockedIncrement(&TotalReceived);
+    /* A chain (a packet adapter indicates what one recvmmsg brought in):
+     * each frame counted, the last one kept. */
+    NK_FOR_EACH_NBL(nbl, NetBufferLists) {
+        NK_MDL_SPAN span = NkMdlSpanFromNb(NET_BUFFER_LIST_FIRST_NB(nbl));
+        SIZE_T n;
+        NkMdlCopySpanToFlat(o->LastFrame, sizeof(o->LastFrame), &span, &n);
+        o->LastLength = (ULONG)n;
+        o->Received++;
+        InterlockedIncrement(&TotalReceived);
+        count++;
+    }
+    assert_int_equal(count, NumberOfNetBufferLists);
+    if (count > o->LongestChain)
+        o->LongestChain = count;
     if (NDIS_TEST_RECEIVE_CANNOT_PEND(ReceiveFlags))
         return;                                   /* copied: nothing to return */
     if (KeepReceives && o->Kept == NULL)

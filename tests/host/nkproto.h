@@ -17,6 +17,7 @@ typedef struct _OPEN {
     UCHAR Mac[6];
     ULONG Mtu;
     volatile ULONG Received;
+    ULONG LongestChain;             /* most NBLs in one receive indication */
     UCHAR LastFrame[1514];
     ULONG LastLength;
     PNET_BUFFER_LIST Kept;          /* a receive held on to (KeepReceives) */

@@ -30,11 +30,15 @@ typedef struct {
     PNET_BUFFER_LIST Held;          /* a receive kept, returned later */
     NK_BINDING_STATE StateInBound;
     NDIS_STATUS LastStatus;
+    volatile LONG Unbound;          /* Unbinding has been called */
 } MY_BINDING;
 
 static NK_PROTOCOL Protocol;
 static PNK_BINDING Bound;
 static BOOLEAN HoldReceives;
+/* Status or PnP callbacks that reached the driver after (or while) its
+ * Unbinding ran: the layer must never let one through. */
+static volatile LONG LateCallbacks;
 
 static NTSTATUS MyBound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
 {
@@ -70,8 +74,50 @@ static NTSTATUS MyBound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
 static VOID MyUnbinding(PNK_BINDING Binding)
 {
     MY_BINDING *m = NkBindingContext(Binding);
-    (void)m;
+    InterlockedExchange(&m->Unbound, 1);
     Bound = NULL;
+    /* A status callback that entered before the unbind must be out by now:
+     * the scheduler may run it here if the layer did not wait for it. */
+    for (int i = 0; i < 4; i++) {
+        KIRQL irql;
+        KSPIN_LOCK l;
+        KeInitializeSpinLock(&l);
+        KeAcquireSpinLock(&l, &irql);
+        KeReleaseSpinLock(&l, irql);
+    }
+    InterlockedExchange(&m->Unbound, 2);
+}
+
+/* Receives handed to another thread, which returns them while more are
+ * indicated (test_returns_race_receives). */
+#define HANDOFF_SLOTS 64
+static BOOLEAN HandOffReceives;
+static KSPIN_LOCK HandOffLock;
+static PNET_BUFFER_LIST HandOff[HANDOFF_SLOTS];
+static ULONG HandOffHead, HandOffTail;
+
+static BOOLEAN HandOffPush(PNET_BUFFER_LIST Nbls)
+{
+    BOOLEAN pushed = FALSE;
+    KIRQL irql;
+    KeAcquireSpinLock(&HandOffLock, &irql);
+    if (HandOffTail - HandOffHead < HANDOFF_SLOTS) {
+        HandOff[HandOffTail++ % HANDOFF_SLOTS] = Nbls;
+        pushed = TRUE;
+    }
+    KeReleaseSpinLock(&HandOffLock, irql);
+    return pushed;
+}
+
+static PNET_BUFFER_LIST HandOffPop(void)
+{
+    PNET_BUFFER_LIST nbls = NULL;
+    KIRQL irql;
+    KeAcquireSpinLock(&HandOffLock, &irql);
+    if (HandOffHead != HandOffTail)
+        nbls = HandOff[HandOffHead++ % HANDOFF_SLOTS];
+    KeReleaseSpinLock(&HandOffLock, irql);
+    return nbls;
 }
 
 static VOID MyReceive(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Count, ULONG Flags)
@@ -80,6 +126,8 @@ static VOID MyReceive(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Count, U
     InterlockedAdd(&m->Received, (LONG)Count);
     if (NDIS_TEST_RECEIVE_CANNOT_PEND(Flags))
         return;
+    if (HandOffReceives && HandOffPush(Nbls))
+        return; /* returned by the test's main thread */
     if (HoldReceives && InterlockedCompareExchangePointer((PVOID volatile *)&m->Held, Nbls, NULL) == NULL)
         return; /* kept: the unbind must wait for it */
     NkBindingReturn(Binding, Nbls, 0);
@@ -103,6 +151,16 @@ static VOID MySendComplete(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Fla
 static VOID MyStatus(PNK_BINDING Binding, PNDIS_STATUS_INDICATION Indication)
 {
     MY_BINDING *m = NkBindingContext(Binding);
+    LONG unbound = InterlockedCompareExchange(&m->Unbound, 0, 0);
+    KIRQL irql;
+    KSPIN_LOCK l;
+    /* A schedule point inside the callback, so an unbind can start while
+     * it runs (the driver would then free what it is using). */
+    KeInitializeSpinLock(&l);
+    KeAcquireSpinLock(&l, &irql);
+    KeReleaseSpinLock(&l, irql);
+    if (unbound != 0 || InterlockedCompareExchange(&m->Unbound, 0, 0) != 0)
+        InterlockedIncrement(&LateCallbacks);
     m->LastStatus = Indication->StatusCode;
 }
 
@@ -148,6 +206,10 @@ static int Setup(void **state)
     NkHostReset();
     Bound = NULL;
     HoldReceives = FALSE;
+    HandOffReceives = FALSE;
+    HandOffHead = HandOffTail = 0;
+    KeInitializeSpinLock(&HandOffLock);
+    LateCallbacks = 0;
     return 0;
 }
 
@@ -408,6 +470,117 @@ static VOID NTAPI LinkFlaps(PVOID Context)
         NkHostIndicateStatus(Adapter, NDIS_STATUS_LINK_STATE, NULL, 0);
 }
 
+static volatile LONG DeregisterDone;
+
+static VOID NTAPI DeregisterAction(PVOID Context)
+{
+    (void)Context;
+    Deregister();
+    InterlockedExchange(&DeregisterDone, 1);
+}
+
+/* Link flaps for as long as the unbind takes (bounded). */
+static VOID NTAPI FlapsUntilUnbound(PVOID Context)
+{
+    (void)Context;
+    for (int i = 0; i < 256 && !InterlockedCompareExchange(&DeregisterDone, 0, 0); i++)
+        NkHostIndicateStatus(Adapter, NDIS_STATUS_LINK_STATE, NULL, 0);
+}
+
+/* Status indications racing the unbind, as NDIS may deliver them until the
+ * close completes: none reaches the driver once Unbinding has been called,
+ * and none is still running in it when Unbinding starts. */
+static void test_explored_status_during_unbind(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {FlapsUntilUnbound, DeregisterAction, FlapsUntilUnbound};
+    ULONG64 runs = 0, late = 0;
+    (void)state;
+
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 48);) {
+        NkHostReset();
+        LateCallbacks = 0;
+        DeregisterDone = 0;
+        assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+        assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL),
+                         NDIS_STATUS_SUCCESS);
+        NkHostRunInterleaved(seed, actions, NULL, 3, NULL);
+        assert_null(Bound);
+        assert_int_equal(Protocol.BindingCount, 0);
+        if (LateCallbacks != 0 && late++ == 0)
+            printf("seed %llu: a status reached the driver during its unbind\n", (unsigned long long)seed);
+        NkHostRemoveAdapter(Adapter);
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+        runs++;
+    }
+    printf("%llu interleavings of status indications and an unbind explored, %llu with a late status\n",
+           (unsigned long long)runs, (unsigned long long)late);
+    assert_int_equal(late, 0);
+}
+
+/* Two OID requests the miniport sits on, completed on two threads while the
+ * protocol deregisters: whichever completion comes last, the binding must
+ * not be freed while an earlier one is still finishing in the layer. */
+static NK_OID TwoOids[2];
+static ULONG TwoOidBuffers[2];
+static volatile LONG TwoOidsDone;
+
+static VOID TwoOidComplete(PNK_BINDING Binding, PNK_OID Oid, NDIS_STATUS Status, ULONG Bytes, ULONG Needed)
+{
+    (void)Binding;
+    (void)Oid;
+    (void)Bytes;
+    (void)Needed;
+    assert_true(Status == NDIS_STATUS_SUCCESS || Status == NDIS_STATUS_REQUEST_ABORTED);
+    InterlockedIncrement(&TwoOidsDone);
+    /* A completion that takes a while (schedule points), so the unbind
+     * can run its course while this one is still inside the layer. */
+    for (int i = 0; i < 32; i++) {
+        KSPIN_LOCK l;
+        KIRQL irql;
+        KeInitializeSpinLock(&l);
+        KeAcquireSpinLock(&l, &irql);
+        KeReleaseSpinLock(&l, irql);
+    }
+}
+
+static VOID NTAPI CompleteOids(PVOID Context)
+{
+    (void)Context;
+    (void)NkHostCompleteOids(Adapter);
+}
+
+static void test_explored_unbind_with_two_oids(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {CompleteOids, DeregisterAction, CompleteOids};
+    ULONG64 runs = 0;
+    (void)state;
+
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 48);) {
+        NkHostReset();
+        DeregisterDone = 0;
+        TwoOidsDone = 0;
+        assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-EXPLORE}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+        assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL),
+                         NDIS_STATUS_SUCCESS);
+        NkHostSetAdapterPendOids(Adapter, TRUE);
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(NkBindingOidAsync(Bound, &TwoOids[i], NdisRequestQueryInformation,
+                                               OID_GEN_MAXIMUM_FRAME_SIZE, &TwoOidBuffers[i],
+                                               sizeof(TwoOidBuffers[i]), TwoOidComplete, NULL),
+                             NDIS_STATUS_PENDING);
+        NkHostRunInterleaved(seed, actions, NULL, 3, NULL);
+        assert_int_equal(TwoOidsDone, 2);
+        assert_null(Bound);
+        assert_int_equal(Protocol.BindingCount, 0);
+        NkHostRemoveAdapter(Adapter);
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+        runs++;
+    }
+    printf("%llu interleavings of two OID completions and an unbind explored\n", (unsigned long long)runs);
+}
+
 static void test_explored(void **state)
 {
     NK_HOST_ACTION *const actions[] = {SendSome, PauseRestart, ReceiveSome, LinkFlaps};
@@ -431,14 +604,71 @@ static void test_explored(void **state)
     printf("%llu interleavings of sends, pause/restart, receives and status explored\n", (unsigned long long)runs);
 }
 
+/* ---- returns on one thread while receives are indicated on another ------------------------- */
+
+#define RACE_FRAMES 20000
+static volatile LONG InjectorDone;
+
+static VOID NTAPI InjectThread(PVOID Context)
+{
+    UCHAR frame[60];
+    (void)Context;
+    memset(frame, 0, sizeof(frame));
+    memcpy(frame, Mac, 6);
+    for (int i = 0; i < RACE_FRAMES; i++)
+        NkHostAdapterInject(Adapter, frame, sizeof(frame), FALSE);
+    InterlockedExchange(&InjectorDone, 1);
+}
+
+/* A driver returns receives whenever it is done with them, typically on
+ * its reader's thread while NDIS indicates more on another: the count of
+ * held receives must stay exact, or an unbind waits forever for one that
+ * was returned (ndiskit host run hung at unload this way, held count -1). */
+static void test_returns_race_receives(void **state)
+{
+    DEVICE_OBJECT device;
+    NK_THREAD t;
+    PNK_BINDING b;
+    MY_BINDING *m;
+    (void)state;
+
+    memset(&device, 0, sizeof(device));
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-BINDING}", Mac, 1500, &Adapter), STATUS_SUCCESS);
+    assert_int_equal(NkProtocolRegister(&Protocol, L"NKBINDTEST", 6, 30, &Callbacks, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(NkProtocolWaitBindsComplete(&Protocol, 1000), STATUS_SUCCESS);
+    b = Bound;
+    m = NkBindingContext(b);
+    HandOffReceives = TRUE;
+    InjectorDone = 0;
+    assert_int_equal(NkThreadStart(&t, &device, InjectThread, NULL), STATUS_SUCCESS);
+    for (;;) {
+        BOOLEAN done = ReadAcquire(&InjectorDone) != 0; /* read before the last pop */
+        PNET_BUFFER_LIST nbls = HandOffPop();
+        if (nbls != NULL)
+            NkBindingReturn(b, nbls, 0);
+        else if (done)
+            break;
+    }
+    assert_int_equal(NkThreadStopAndJoin(&t, NK_WAIT_FOREVER), STATUS_SUCCESS);
+    assert_int_equal(m->Received, RACE_FRAMES);
+    assert_int_equal(b->ReceivesHeld, 0);
+    Deregister();
+    NkHostRemoveAdapter(Adapter);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bind_send_pause_unbind, Setup),
         cmocka_unit_test_setup(test_unbind_waits_for_receives_and_oids, Setup),
+        cmocka_unit_test_setup(test_returns_race_receives, Setup),
         cmocka_unit_test_setup(test_pended_oids_and_cancel, Setup),
         cmocka_unit_test_setup(test_allocation_failure_sweep, Setup),
         cmocka_unit_test_setup(test_explored, Setup),
+        cmocka_unit_test_setup(test_explored_status_during_unbind, Setup),
+        cmocka_unit_test_setup(test_explored_unbind_with_two_oids, Setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <winioctl.h>
 
 #include "nkecho_ioctl.h"
+#include "nkwire.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -23,8 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,6 +146,13 @@ static void test_open_and_errors(void **state)
     h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
     assert_ptr_equal(h, INVALID_HANDLE_VALUE);
     assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
+    /* An empty name names nothing; the server refuses it and stays up. */
+    h = CreateFileA("", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_NAME);      /* STATUS_OBJECT_NAME_INVALID */
+    h = CreateFileW(L"", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_NAME);
     h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
     assert_ptr_not_equal(h, INVALID_HANDLE_VALUE);
     assert_true(CloseHandle(h));
@@ -350,6 +360,184 @@ static void test_status_mapping(void **state)
     assert_int_equal(RtlNtStatusToDosError((LONG)0xE0001234), 0xE0001234);             /* customer code */
 }
 
+/* ---- the client library against a server that lies ---------------------------------- */
+
+/* A fake server on one connection: CREATE succeeds, the next request gets
+ * Reply followed by Sent bytes of 0xEE; then it waits for the client to
+ * hang up.  Listen may be shut down to end it early. */
+typedef struct {
+    int Listen;
+    NK_WIRE_REPLY Reply;
+    uint32_t Sent;
+} FAKE_SERVER;
+
+static char Discard[256 << 10];
+
+static void *FakeServe(void *Arg)
+{
+    FAKE_SERVER *f = Arg;
+    NK_WIRE_REQUEST q;
+    NK_WIRE_REPLY ok = {NK_WIRE_MAGIC, 0, 0, 0};
+    int c = accept(f->Listen, NULL, NULL);
+
+    if (c < 0)
+        return NULL;
+    if (NkWireRecvAll(c, &q, sizeof(q)) == 0 && q.InLength <= sizeof(Discard) &&
+        NkWireRecvAll(c, Discard, q.InLength) == 0 && NkWireSendAll(c, &ok, sizeof(ok)) == 0 &&
+        NkWireRecvAll(c, &q, sizeof(q)) == 0 && q.InLength <= sizeof(Discard) &&
+        NkWireRecvAll(c, Discard, q.InLength) == 0 && NkWireSendAll(c, &f->Reply, sizeof(f->Reply)) == 0) {
+        memset(Discard, 0xEE, f->Sent);
+        NkWireSendAll(c, Discard, f->Sent);
+        while (recv(c, Discard, sizeof(Discard), 0) > 0)
+            ;
+    }
+    close(c);
+    return NULL;
+}
+
+/* A listening socket at Path (replacing whatever is there), or -1. */
+static int ListenAt(const char *Path, BOOL Listen)
+{
+    struct sockaddr_un a;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", Path);
+    unlink(Path);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || (Listen && listen(fd, 4) != 0)) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Every reply field the library would pass on is checked against what was
+ * asked: a larger count is a protocol error (ERROR_INVALID_DATA), nothing
+ * is written to the caller's buffer, and the handle is dead after it. */
+static void test_client_trusts_no_reply_field(void **state)
+{
+    static const struct {
+        uint32_t Op, Length;          /* the call and its buffer size */
+        int32_t Status;
+        uint32_t Information, DataLength, Sent;
+    } cases[] = {
+        {NK_WIRE_READ, 16, 0, 65536, 16, 16},       /* more read than the buffer holds */
+        {NK_WIRE_READ, 16, 0, 16, 65536, 65536},    /* more data than the buffer holds */
+        {NK_WIRE_READ, 16, 0, 8, 16, 16},           /* data and count disagree */
+        {NK_WIRE_IOCTL, 16, (int32_t)0xC0000001u, 4, 4, 4}, /* data with an error */
+        {NK_WIRE_IOCTL, 16, 0, 17, 17, 17},
+        {NK_WIRE_WRITE, 10, 0, 1000, 0, 0},         /* more written than given */
+        {NK_WIRE_WRITE, 10, 0, 10, 4, 4},           /* data for a write */
+    };
+    char path[108], saved[108];
+    (void)state;
+
+    snprintf(saved, sizeof(saved), "%s", getenv("NDISKIT_HOST_SOCKET"));
+    snprintf(path, sizeof(path), "/tmp/ndiskit-test-fake-%d.sock", (int)getpid());
+    setenv("NDISKIT_HOST_SOCKET", path, 1);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        FAKE_SERVER f;
+        pthread_t t;
+        unsigned char buffer[64];
+        DWORD n = 12345;
+        BOOL ok;
+        HANDLE h;
+
+        f.Listen = ListenAt(path, TRUE);
+        assert_true(f.Listen >= 0);
+        f.Reply = (NK_WIRE_REPLY){NK_WIRE_MAGIC, cases[i].Status, cases[i].Information, cases[i].DataLength};
+        f.Sent = cases[i].Sent;
+        assert_int_equal(pthread_create(&t, NULL, FakeServe, &f), 0);
+        h = CreateFileA("\\\\.\\Fake", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+        assert_ptr_not_equal(h, INVALID_HANDLE_VALUE);
+        memset(buffer, 0x11, sizeof(buffer));
+        if (cases[i].Op == NK_WIRE_READ)
+            ok = ReadFile(h, buffer, cases[i].Length, &n, NULL);
+        else if (cases[i].Op == NK_WIRE_WRITE)
+            ok = WriteFile(h, buffer, cases[i].Length, &n, NULL);
+        else
+            ok = DeviceIoControl(h, IOCTL_NKECHO_ECHO, buffer, 4, buffer, cases[i].Length, &n, NULL);
+        print_message("case %zu\n", i);
+        assert_false(ok);
+        assert_int_equal(GetLastError(), ERROR_INVALID_DATA);
+        assert_int_equal(n, 0);
+        for (size_t b = 0; b < sizeof(buffer); b++)
+            assert_int_equal(buffer[b], 0x11);
+        /* Nothing after a broken reply can be trusted: the handle is dead. */
+        assert_false(ReadFile(h, buffer, 16, &n, NULL));
+        assert_int_equal(GetLastError(), ERROR_DEVICE_NOT_CONNECTED);
+        assert_true(CloseHandle(h));
+        pthread_join(t, NULL);
+        close(f.Listen);
+    }
+    unlink(path);
+    setenv("NDISKIT_HOST_SOCKET", saved, 1);
+}
+
+/* A socket another user put at the path, or one whose listener is another
+ * user's, is refused before any request goes out (root only: it takes
+ * making things another user's). */
+static void test_client_refuses_another_users_server(void **state)
+{
+    char path[108], saved[108];
+    FAKE_SERVER f;
+    pthread_t t;
+    HANDLE h;
+    int ready[2], fd;
+    char c;
+    pid_t child;
+    (void)state;
+
+    if (geteuid() != 0) {
+        print_message("skipped: needs root\n");
+        return;
+    }
+    snprintf(saved, sizeof(saved), "%s", getenv("NDISKIT_HOST_SOCKET"));
+    snprintf(path, sizeof(path), "/tmp/ndiskit-test-squat-%d.sock", (int)getpid());
+    setenv("NDISKIT_HOST_SOCKET", path, 1);
+
+    /* The socket file is someone else's. */
+    memset(&f, 0, sizeof(f));
+    f.Listen = ListenAt(path, TRUE);
+    assert_true(f.Listen >= 0);
+    assert_int_equal(chown(path, 65534, 65534), 0);
+    assert_int_equal(pthread_create(&t, NULL, FakeServe, &f), 0);
+    h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    shutdown(f.Listen, SHUT_RDWR); /* ends the fake server's accept */
+    pthread_join(t, NULL);
+    close(f.Listen);
+
+    /* The file is ours, the process listening on it is not. */
+    fd = ListenAt(path, FALSE);
+    assert_true(fd >= 0);
+    assert_int_equal(pipe(ready), 0);
+    child = fork();
+    if (child == 0) {
+        FAKE_SERVER g;
+        memset(&g, 0, sizeof(g));
+        g.Listen = fd;
+        if (setgid(65534) != 0 || setuid(65534) != 0 || listen(fd, 4) != 0 || write(ready[1], "r", 1) != 1)
+            _exit(1);
+        FakeServe(&g);
+        _exit(0);
+    }
+    close(fd);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    unlink(path);
+    setenv("NDISKIT_HOST_SOCKET", saved, 1);
+}
+
 static int Teardown(void **state)
 {
     (void)state;
@@ -373,6 +561,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_mapping),
+        cmocka_unit_test(test_client_trusts_no_reply_field),
+        cmocka_unit_test(test_client_refuses_another_users_server),
         cmocka_unit_test(test_open_and_errors),
         cmocka_unit_test(test_ioctls),
         cmocka_unit_test(test_blocking_read_completed_by_write),

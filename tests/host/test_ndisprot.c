@@ -192,6 +192,31 @@ static void test_write_loops_back_to_read(void **state)
     Unload();
 }
 
+/* On a loopback adapter (ndiskit host run --loopback: a wire from the
+ * adapter to itself) each frame a handle writes is read back once - the
+ * wire's echo - not once more through NDIS's own loopback.  Frames are read
+ * in the order written, none twice, and nothing else arrives. */
+static void test_loopback_adapter_delivers_once(void **state)
+{
+    UCHAR frame[60], got[256];
+    ULONG n;
+    (void)state;
+
+    Load(TRUE);
+    assert_int_equal(NkHostConnectAdapters(F.Adapter, F.Adapter), STATUS_SUCCESS);
+    for (UCHAR i = 0; i < 16; i++) {
+        MakeFrame(frame, Mac, Mac, 0x888E, sizeof(frame), i);
+        assert_int_equal(NkHostWriteFile(F.File, frame, sizeof(frame), &n), STATUS_SUCCESS);
+        NkHostWaitWire(F.Adapter); /* every copy there is to be is in */
+        assert_int_equal(Read(got, sizeof(got), &n), STATUS_SUCCESS);
+        assert_int_equal(n, sizeof(frame));
+        assert_memory_equal(got, frame, sizeof(frame));
+        assert_int_equal(Stats().QueuedFrames, 0);
+    }
+    assert_int_equal(Stats().FramesReceived, 16);
+    Unload();
+}
+
 static void test_read_truncates_and_filters(void **state)
 {
     UCHAR frame[2048], got[2048];
@@ -423,6 +448,70 @@ static void test_queue_overflow_drops_oldest(void **state)
     four = NDISPROT_MAX_QUEUE_LENGTH + 1;
     assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_QUEUE_LENGTH, &four, sizeof(four), NULL, 0, &n), STATUS_INVALID_PARAMETER);
     assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_QUEUE_LENGTH, &four, 2, NULL, 0, &n), STATUS_BUFFER_TOO_SMALL);
+    Unload();
+}
+
+/* The per-stage counters appended to NDISPROT_STATISTICS: every frame
+ * indicated is counted once, and lands in exactly one of filtered, no
+ * memory, queued; frames NDIS could not indicate at all are the
+ * adapter's discards.  A client built against the first version's
+ * 72-byte structure still gets exactly that. */
+static void test_statistics_stages(void **state)
+{
+    union {
+        NDISPROT_STATISTICS s;
+        UCHAR bytes[sizeof(NDISPROT_STATISTICS) + 16];
+    } big;
+    NDISPROT_STATISTICS s, t;
+    UCHAR old[NDISPROT_STATISTICS_V1_SIZE];
+    ULONG two = 2, n, hitAdapter = 0, hitCopy = 0;
+    (void)state;
+
+    assert_int_equal(FIELD_OFFSET(NDISPROT_STATISTICS, FramesIndicated), NDISPROT_STATISTICS_V1_SIZE);
+    Load(TRUE);
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_QUEUE_LENGTH, &two, sizeof(two), NULL, 0, &n), STATUS_SUCCESS);
+    Inject(0x0800, 64, 1, NULL);                 /* filtered */
+    for (UCHAR i = 0; i < 3; i++)
+        Inject(0x888E, 64, i, NULL);             /* the oldest is pushed out */
+    s = Stats();
+    assert_int_equal(s.FramesIndicated, 4);
+    assert_int_equal(s.DroppedFilter, 1);
+    assert_int_equal(s.FramesReceived, 3);
+    assert_int_equal(s.DroppedQueueFull, 1);
+    assert_int_equal(s.DroppedNoResources, 0);
+    assert_int_equal(s.AdapterReceiveDiscards, 0); /* the host's adapters report OID_GEN_RCV_DISCARDS */
+
+    /* The first version's size: its 72 bytes, the same values. */
+    memset(old, 0xCC, sizeof(old));
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, old, sizeof(old), &n), STATUS_SUCCESS);
+    assert_int_equal(n, NDISPROT_STATISTICS_V1_SIZE);
+    assert_memory_equal(old, &s, NDISPROT_STATISTICS_V1_SIZE);
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, old, sizeof(old) - 1, &n),
+                     STATUS_BUFFER_TOO_SMALL);
+    /* A larger buffer: the whole structure, no more. */
+    assert_int_equal(Ioctl(IOCTL_NDISPROT_GET_STATISTICS, NULL, 0, &big, sizeof(big), &n), STATUS_SUCCESS);
+    assert_int_equal(n, sizeof(NDISPROT_STATISTICS));
+    assert_int_equal(big.s.FramesIndicated, 4);
+
+    /* Fail each allocation along the receive path in turn: NDIS's copy,
+     * MDL and NBL (the adapter discards the frame) or ndisprot's queued
+     * copy (no memory); otherwise the frame is queued.  One stage, once. */
+    for (ULONG64 k = 1; k <= 8; k++) {
+        s = Stats();
+        NkHostFailNth(NkFaultPoolAllocation, k);
+        Inject(0x888E, 64, 9, NULL);
+        NkHostFailNth(NkFaultPoolAllocation, 0);
+        t = Stats();
+        assert_int_equal((t.AdapterReceiveDiscards - s.AdapterReceiveDiscards) +
+                             (t.DroppedNoResources - s.DroppedNoResources) + (t.FramesReceived - s.FramesReceived),
+                         1);
+        assert_int_equal(t.FramesIndicated - s.FramesIndicated, t.AdapterReceiveDiscards == s.AdapterReceiveDiscards);
+        hitAdapter += t.AdapterReceiveDiscards != s.AdapterReceiveDiscards;
+        hitCopy += t.DroppedNoResources != s.DroppedNoResources;
+        assert_int_equal(t.FramesIndicated, t.DroppedFilter + t.DroppedNoResources + t.FramesReceived);
+    }
+    assert_true(hitAdapter >= 1);
+    assert_int_equal(hitCopy, 1);
     Unload();
 }
 
@@ -808,24 +897,115 @@ static ULONG OidsInFlight(void)
 
 static void test_unbind_with_oid_pending(void **state)
 {
-    OID_CALL call;
-    pthread_t t;
+    OID_CALL calls[2];
+    pthread_t t[2];
     (void)state;
 
     Load(TRUE);
-    /* A slow miniport: the query waits inside the driver (a user thread in
-     * the IOCTL, holding the open) when the adapter goes away.  The unbind
-     * cancels the OID first, so the IOCTL ends and the unbind can finish. */
+    /* A slow miniport: two queries wait inside the driver (user threads in
+     * the IOCTL, each holding the open) when the adapter goes away.  The
+     * unbind cancels the OIDs first, so the IOCTLs end and the unbind can
+     * finish. */
     NkHostSetAdapterPendOids(F.Adapter, TRUE);
-    memset(&call, 0, sizeof(call));
-    call.Status = STATUS_PENDING;
-    assert_int_equal(pthread_create(&t, NULL, QueryOidThread, &call), 0);
-    while (OidsInFlight() == 0) /* the query is waiting on the miniport */
+    memset(calls, 0, sizeof(calls));
+    for (int i = 0; i < 2; i++) {
+        calls[i].Status = STATUS_PENDING;
+        assert_int_equal(pthread_create(&t[i], NULL, QueryOidThread, &calls[i]), 0);
+    }
+    while (OidsInFlight() != 2) /* both queries are waiting on the miniport */
         usleep(1000);
     NkHostRemoveAdapter(F.Adapter);
-    pthread_join(t, NULL);
-    assert_int_equal(call.Status, STATUS_CANCELLED);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(calls[i].Status, STATUS_CANCELLED);
+    }
     assert_int_equal(NkHostAddAdapter(ADAPTER_NAME, Mac, 1500, &F.Adapter), STATUS_SUCCESS);
+    Unload();
+}
+
+static void *CloseThread(void *Arg)
+{
+    assert_int_equal(NkHostCloseHandle((HANDLE)Arg), STATUS_SUCCESS);
+    return NULL;
+}
+
+/* One handle closes while another opens the same adapter: the closing
+ * handle's cleanup (filter back to 0, queues purged, settings reset) is
+ * held in its filter OID by a slow miniport, and the other handle's
+ * OPEN_DEVICE comes right then.  The adapter is not free until that
+ * cleanup is done: the newcomer is told it is busy, and once the cleanup
+ * has finished it opens the adapter with its filter intact - never a
+ * filter zeroed, or reads purged, by the previous handle's cleanup. */
+static void test_open_device_during_cleanup(void **state)
+{
+    const ULONG open = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
+    UCHAR frame[60], got[256];
+    HANDLE second;
+    NTSTATUS opened;
+    pthread_t t;
+    ULONG n;
+    (void)state;
+
+    Load(TRUE);
+    assert_int_equal(NkHostCreateFile(L"\\\\.\\NdisProt", &second), STATUS_SUCCESS);
+    NkHostSetAdapterPendOids(F.Adapter, TRUE);
+    assert_int_equal(pthread_create(&t, NULL, CloseThread, F.File), 0);
+    F.File = second;
+    while (OidsInFlight() == 0) /* the cleanup waits in its filter OID */
+        usleep(1000);
+    NkHostSetAdapterPendOids(F.Adapter, FALSE);
+    opened = Ioctl(IOCTL_NDISPROT_OPEN_DEVICE, ADAPTER_NAME, sizeof(ADAPTER_NAME), NULL, 0, &n);
+    assert_true(opened == STATUS_DEVICE_BUSY || opened == STATUS_SUCCESS);
+    assert_int_equal(NkHostCompleteOids(F.Adapter), 1); /* the cleanup goes on, and ends */
+    pthread_join(t, NULL);
+    if (opened == STATUS_DEVICE_BUSY)
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_OPEN_DEVICE, ADAPTER_NAME, sizeof(ADAPTER_NAME), NULL, 0, &n),
+                         STATUS_SUCCESS);
+    assert_int_equal(NkHostAdapterPacketFilter(F.Adapter), open);
+    Inject(0x888E, 60, 4, frame);
+    assert_int_equal(Read(got, sizeof(got), &n), STATUS_SUCCESS);
+    assert_memory_equal(got, frame, 60);
+    Unload();
+}
+
+/* A multicast list a user joined is the handle's: cleanup leaves the
+ * adapter's list empty for the next handle, and an unbind takes it with
+ * the binding (NDIS drops an open's list at its close). */
+static void test_multicast_list_cleared(void **state)
+{
+    static const UCHAR group[6] = {0x01, 0x80, 0xC2, 0x00, 0x00, 0x03};
+    UCHAR buffer[64], frame[60];
+    NDISPROT_SET_OID *s = (NDISPROT_SET_OID *)buffer;
+    NDISPROT_QUERY_OID *q = (NDISPROT_QUERY_OID *)buffer;
+    ULONG n;
+    (void)state;
+
+    Load(TRUE);
+    for (int round = 0; round < 2; round++) {
+        s->Oid = OID_802_3_MULTICAST_LIST;
+        s->PortNumber = 0;
+        memcpy(s->Data, group, 6);
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_SET_OID_VALUE, s, 8 + 6, NULL, 0, &n), STATUS_SUCCESS);
+        if (round == 0) {
+            /* The handle closes; a new one opens the adapter. */
+            assert_int_equal(NkHostCloseHandle(F.File), STATUS_SUCCESS);
+            assert_int_equal(NkHostCreateFile(L"\\\\.\\NdisProt", &F.File), STATUS_SUCCESS);
+        } else {
+            /* The adapter goes and comes back; the handle opens it again. */
+            NkHostRemoveAdapter(F.Adapter);
+            assert_int_equal(NkHostAddAdapter(ADAPTER_NAME, Mac, 1500, &F.Adapter), STATUS_SUCCESS);
+        }
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_OPEN_DEVICE, ADAPTER_NAME, sizeof(ADAPTER_NAME), NULL, 0, &n),
+                         STATUS_SUCCESS);
+        q->Oid = OID_802_3_MULTICAST_LIST;
+        q->PortNumber = 0;
+        assert_int_equal(Ioctl(IOCTL_NDISPROT_QUERY_OID_VALUE, q, 8, buffer, sizeof(buffer), &n), STATUS_SUCCESS);
+        assert_int_equal(n, 8); /* empty */
+        /* A frame to the group the previous user joined is not indicated. */
+        MakeFrame(frame, group, Peer, 0x888E, sizeof(frame), 5);
+        assert_int_equal(NkHostAdapterInject(F.Adapter, frame, sizeof(frame), FALSE), STATUS_SUCCESS);
+        assert_int_equal(Stats().FramesReceived, 0);
+    }
     Unload();
 }
 
@@ -854,32 +1034,42 @@ static void test_unload_with_reads_pending(void **state)
  * callbacks under its object lock, which is not a schedule point.)
  */
 
+/* Set once the unbind has removed the adapter: an action the explorer
+ * starts only after that must not touch it (checked with no schedule
+ * point between the check and the call). */
+static volatile LONG ExploreUnbound;
+
 static VOID ExploreInject(PVOID Context)
 {
     UCHAR frame[60];
     (void)Context;
     MakeFrame(frame, Mac, Peer, 0x888E, sizeof(frame), 3);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2 && !InterlockedCompareExchange(&ExploreUnbound, 0, 0); i++)
         (void)NkHostAdapterInject(F.Adapter, frame, sizeof(frame), i & 1);
 }
 
 static VOID ExploreCompleteSends(PVOID Context)
 {
     (void)Context;
-    (void)NkHostCompleteSends(F.Adapter);
+    if (!InterlockedCompareExchange(&ExploreUnbound, 0, 0))
+        (void)NkHostCompleteSends(F.Adapter);
 }
 
+/* Link-state indications for as long as the unbind takes (bounded): NDIS
+ * may indicate status to a binding until its close completes. */
 static VOID ExploreStatus(PVOID Context)
 {
     ULONG state = 1;
     (void)Context;
-    NkHostIndicateStatus(F.Adapter, NDIS_STATUS_LINK_STATE, &state, sizeof(state));
+    for (int i = 0; i < 64 && !InterlockedCompareExchange(&ExploreUnbound, 0, 0); i++)
+        NkHostIndicateStatus(F.Adapter, NDIS_STATUS_LINK_STATE, &state, sizeof(state));
 }
 
 static VOID ExploreUnbind(PVOID Context)
 {
     (void)Context;
     NkHostRemoveAdapter(F.Adapter);
+    InterlockedExchange(&ExploreUnbound, 1);
 }
 
 static void test_explored_unbind(void **state)
@@ -895,6 +1085,7 @@ static void test_explored_unbind(void **state)
         ULONG n;
         Load(TRUE);
         NkHostSetAdapterPendSends(F.Adapter, TRUE);
+        ExploreUnbound = 0;
         for (int i = 0; i < 2; i++)
             assert_int_equal(NkHostReadFileAsync(F.File, got[i], sizeof(got[i]), &reads[i]), STATUS_PENDING);
         assert_int_equal(NkHostWriteFileAsync(F.File, frame, sizeof(frame), &write), STATUS_PENDING);
@@ -978,12 +1169,14 @@ int main(void)
         cmocka_unit_test(test_write_goes_on_the_wire),
         cmocka_unit_test(test_write_checks),
         cmocka_unit_test(test_write_loops_back_to_read),
+        cmocka_unit_test(test_loopback_adapter_delivers_once),
         cmocka_unit_test(test_read_truncates_and_filters),
         cmocka_unit_test(test_open_device),
         cmocka_unit_test(test_query_binding),
         cmocka_unit_test(test_oids),
         cmocka_unit_test(test_indicate_status),
         cmocka_unit_test(test_queue_overflow_drops_oldest),
+        cmocka_unit_test(test_statistics_stages),
         cmocka_unit_test(test_ethertype_filter),
         cmocka_unit_test(test_promiscuous),
         cmocka_unit_test(test_batched_read),
@@ -994,6 +1187,8 @@ int main(void)
         cmocka_unit_test(test_pause_and_power),
         cmocka_unit_test(test_unbind_with_io_pending),
         cmocka_unit_test(test_unbind_with_oid_pending),
+        cmocka_unit_test(test_open_device_during_cleanup),
+        cmocka_unit_test(test_multicast_list_cleared),
         cmocka_unit_test(test_unload_with_reads_pending),
         cmocka_unit_test(test_explored_unbind),
         cmocka_unit_test(test_allocation_failure_sweep),

@@ -157,6 +157,22 @@ static void test_real_frames(void **state)
     assert_true(seen);
     assert_memory_equal(Open->LastFrame, frame, 60);
 
+    /* A burst: every frame arrives, in order (the packet adapter
+     * indicates what one recvmmsg returns as one chain). */
+    {
+        ULONG before = Open->Received;
+        for (int i = 0; i < 100; i++) {
+            frame[14] = (UCHAR)i;
+            assert_int_equal(send(FarSocket, frame, sizeof(frame), 0), 60);
+        }
+        for (deadline = Now() + 30; Open->Received < before + 100 && Now() < deadline;)
+            nanosleep(&ts, NULL);
+        assert_int_equal(Open->Received, before + 100);
+        assert_int_equal(Open->LastFrame[14], 99);
+        fprintf(stderr, "test_packet: 100 frames in, longest chain indicated %lu\n",
+                (unsigned long)Open->LongestChain);
+    }
+
     NdisDeregisterProtocolDriver(Protocol);
     NkHostRemoveAdapter(a);
     assert_int_equal(NkHostCheckLeaks(), 0);

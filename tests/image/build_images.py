@@ -4,7 +4,9 @@
 
   build_images.py SOURCE_DIR OUT_DIR
 
-Writes OUT_DIR/<variant>.sys and OUT_DIR/images.txt (one variant per line).
+Writes OUT_DIR/<variant>.sys and OUT_DIR/images.txt (one variant per line),
+and tinydrv.c linked by lld-link 14 and 19 as OUT_DIR/<lld>-tiny.sys (not in
+images.txt): no absolute addresses, so no base relocation directory.
 Every image is linked the way lld-link users link drivers before they know
 better: /DRIVER /SUBSYSTEM:NATIVE, no /SECTION flags.
 """
@@ -63,6 +65,11 @@ def main():
                 "/ENTRY:DriverEntry", "/NODEFAULTLIB", "/DYNAMICBASE", "/NXCOMPAT",
                 f"/OUT:{os.path.join(out, name + '.sys')}", *objs, lib)
             variants.append(name)
+    run(*cc, "-c", os.path.join(src, "tinydrv.c"), "-o", os.path.join(out, "tinydrv.obj"))
+    for tag in ("lld14", "lld19"):
+        run(LLD[tag], "/nologo", "/DRIVER", "/SUBSYSTEM:NATIVE", "/MACHINE:X64", "/ENTRY:DriverEntry",
+            "/NODEFAULTLIB", "/DYNAMICBASE", "/NXCOMPAT", f"/OUT:{os.path.join(out, tag + '-tiny.sys')}",
+            os.path.join(out, "tinydrv.obj"), lib)
     with open(os.path.join(out, "images.txt"), "w") as f:
         f.write("\n".join(variants) + "\n")
     print(f"built {len(variants)} images in {out}")

@@ -129,6 +129,37 @@ def main():
             check("RetpolineV1" in d and re.search(r"IAT call", d, re.I) is not None,
                   f"{name}: dump decodes the .retplne magic and entry kinds")
 
+    # No base relocation directory (lld-link writes none for a driver
+    # without absolute addresses), RELOCS_STRIPPED clear: the loader has
+    # nothing to relocate (info RELOCS-NONE), so fix and check go ahead.
+    # The same image with RELOCS_STRIPPED set is refused (RELOCS-MISSING).
+    for tag in ("lld14", "lld19"):
+        img = os.path.join(work, f"{tag}-tiny.sys")
+        shutil.copy(os.path.join(images, f"{tag}-tiny.sys"), img)
+        pe = pefile.PE(img)
+        check(pe.OPTIONAL_HEADER.DATA_DIRECTORY[5].Size == 0 and not pe.FILE_HEADER.Characteristics & 1,
+              f"{tag}-tiny: no base relocation directory, RELOCS_STRIPPED clear")
+        pe.close()
+        r = tool(ndiskit, "check", img)
+        check("info RELOCS-NONE" in r.stdout and "RELOCS-MISSING" not in r.stdout,
+              f"{tag}-tiny: check says RELOCS-NONE (info), not RELOCS-MISSING")
+        r = tool(ndiskit, "fix", img)
+        check(r.returncode == 0, f"{tag}-tiny: fix succeeds ({r.stderr.strip()[:120]})")
+        r = tool(ndiskit, "check", img)
+        check(r.returncode == 0, f"{tag}-tiny: check after fix is clean ({r.stdout.strip()[-120:]})")
+        stripped = os.path.join(work, f"{tag}-tiny-stripped.sys")
+        b = bytearray(open(img, "rb").read())
+        lfanew = int.from_bytes(b[0x3c:0x40], "little")
+        b[lfanew + 4 + 18] |= 1  # IMAGE_FILE_RELOCS_STRIPPED
+        open(stripped, "wb").write(b)
+        h = digest(stripped)
+        r = tool(ndiskit, "check", stripped)
+        check(r.returncode == 1 and "error RELOCS-MISSING" in r.stdout,
+              f"{tag}-tiny with RELOCS_STRIPPED: check says RELOCS-MISSING (error)")
+        r = tool(ndiskit, "fix", stripped)
+        check(r.returncode == 1 and "RELOCS-MISSING" in r.stderr and digest(stripped) == h,
+              f"{tag}-tiny with RELOCS_STRIPPED: fix refuses, input untouched")
+
     # A failed fix leaves the input as it was and writes nothing.
     src = os.path.join(images, names[0] + ".sys")
     data = open(src, "rb").read()

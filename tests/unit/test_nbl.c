@@ -1,8 +1,9 @@
 /*
  * test_nbl.c - <ndiskit/nbl.h>: counts, queues and classification, each
  * checked on fixed cases and, for classification, against a naive model on
- * thousands of random chains (fixed seed, printed; NDISKIT_TEST_SEED
- * replays).  Every output chain is checked to be NULL-terminated and every
+ * thousands of random chains - independent keys and keys in runs, which
+ * the classifiers append run by run (fixed seed, printed;
+ * NDISKIT_TEST_SEED replays).  Every output chain is checked to be NULL-terminated and every
  * queue to keep its *Last == NULL invariant.
  */
 #define NDIS630 1
@@ -311,6 +312,37 @@ static void AssertChainIs(PNET_BUFFER_LIST chain, const ULONG *expect, ULONG n)
     assert_int_equal(i, n);
 }
 
+/* Keys 0..4 for n NBLs in one of four distributions: independent (runs
+ * only by chance), runs of random length 1..8 (one flow after another, as
+ * a receive indication or a stack's send chain delivers them), runs of 2
+ * of two alternating values (the worst case for run-appending code: a
+ * run ends at every other NBL), and a few long runs of 1..n. */
+static void RandomKeys(ULONG n, ULONG mode, ULONG *keys)
+{
+    ULONG i = 0, run = 0, key = 0;
+    while (i < n) {
+        switch (mode) {
+        case 0:
+            keys[i++] = Rand(5);
+            continue;
+        case 1:
+            run = 1 + Rand(8);
+            key = Rand(5);
+            break;
+        case 2:
+            run = 2;
+            key = (i / 2) & 1;
+            break;
+        default:
+            run = 1 + Rand(n);
+            key = Rand(5);
+            break;
+        }
+        for (; run > 0 && i < n; run--)
+            keys[i++] = key;
+    }
+}
+
 static void test_random_classification(void **state)
 {
     const char *e = getenv("NDISKIT_TEST_SEED");
@@ -320,7 +352,7 @@ static void test_random_classification(void **state)
     fprintf(stderr, "test_nbl: random seed 0x%llx (set NDISKIT_TEST_SEED to replay)\n",
             (unsigned long long)seed);
     Rng = seed;
-    for (ULONG iter = 0; iter < 5000; iter++) {
+    for (ULONG iter = 0; iter < 8000; iter++) {
         ULONG n = Rand(MAX_NBLS + 1), nq = 1 + Rand(5), lookahead = Rand(NK_NBL_LOOKAHEAD_MAX + 2);
         ULONG keys[MAX_NBLS], expect[MAX_NBLS], m;
         NK_NBL_QUEUE q[6], overflow;
@@ -329,9 +361,8 @@ static void test_random_classification(void **state)
         SIZE_T over;
 
         /* split: model = the indices with key 0 / non-0, in order. */
-        chain = MakeChain(n, 0);
-        for (ULONG i = 0; i < n; i++)
-            keys[i] = (ULONG)KeyOf(&Nbls[i], NULL);
+        RandomKeys(n, iter % 4, keys);
+        chain = MakeChainWithKeys(n, keys);
         NkNblQueueInit(&q[0]);
         NkNblQueueInit(&q[1]);
         NkNblChainSplit(chain, KeyOf, NULL, &q[0], &q[1]);
@@ -408,6 +439,48 @@ static void test_random_classification(void **state)
     }
 }
 
+/* The classifiers look for a run's end before appending it; the NBL that
+ * ends one run must not be keyed again as the start of the next - a key
+ * function may be costly (a header parse), and is documented to run once
+ * per NBL. */
+static ULONG_PTR CountingKey(PNET_BUFFER_LIST Nbl, PVOID Context)
+{
+    (*(ULONG *)Context)++;
+    return (ULONG_PTR)Nbl->MiniportReserved[0];
+}
+
+static VOID IgnoreBatch(ULONG_PTR Key, PNET_BUFFER_LIST Chain, PNET_BUFFER_LIST Last, SIZE_T Count,
+                        PVOID Context)
+{
+    (void)Key, (void)Chain, (void)Last, (void)Count, (void)Context;
+}
+
+static void test_key_once_per_nbl(void **state)
+{
+    static const ULONG keys[] = {0, 0, 1, 0, 2, 2, 2, 1, 1, 0, 3};
+    const ULONG n = sizeof(keys) / sizeof(keys[0]);
+    NK_NBL_QUEUE q[3], overflow;
+    ULONG calls;
+    (void)state;
+
+    calls = 0;
+    NkNblQueueInit(&q[0]);
+    NkNblQueueInit(&q[1]);
+    NkNblChainSplit(MakeChainWithKeys(n, keys), CountingKey, &calls, &q[0], &q[1]);
+    assert_int_equal(calls, n);
+
+    calls = 0;
+    for (ULONG i = 0; i < 3; i++)
+        NkNblQueueInit(&q[i]);
+    NkNblQueueInit(&overflow);
+    assert_int_equal(NkNblChainPartition(MakeChainWithKeys(n, keys), CountingKey, &calls, q, 3, &overflow), 1);
+    assert_int_equal(calls, n);
+
+    calls = 0;
+    NkNblChainForEachBatch(MakeChainWithKeys(n, keys), CountingKey, IgnoreBatch, &calls, 2);
+    assert_int_equal(calls, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_runs_and_batches),
         cmocka_unit_test(test_pop_first_run),
         cmocka_unit_test(test_random_classification),
+        cmocka_unit_test(test_key_once_per_nbl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,6 +55,23 @@ static int echo(HANDLE dev, const void *in, DWORD in_len, void *out, DWORD out_l
     return DeviceIoControl(dev, IOCTL_HELLO_ECHO, (void *)in, in_len, out, out_len, got, NULL);
 }
 
+/*
+ * The first Wine process in a prefix starts services.exe itself; until it
+ * listens, OpenSCManager fails with RPC_S_SERVER_UNAVAILABLE (1722).  On a
+ * loaded machine that window is seconds long, so wait for the service
+ * manager to answer (at most 60 s) rather than failing on the first try.
+ */
+static SC_HANDLE open_scm(void)
+{
+    for (int tries = 0; tries < 600; tries++) {
+        SC_HANDLE scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+        if (scm || GetLastError() != RPC_S_SERVER_UNAVAILABLE)
+            return scm;
+        Sleep(100);
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     char image[MAX_PATH];
@@ -73,7 +90,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+    scm = open_scm();
     if (!scm) {
         fprintf(stderr, "hello_client: OpenSCManager failed: %lu\n", GetLastError());
         return 2;

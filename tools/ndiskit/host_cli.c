@@ -13,6 +13,7 @@
 
 #include "host_cli.h"
 #include "nkwire.h"
+#include "util.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -27,9 +28,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_ADAPTERS 16
+/* How long, at stop, clients get to take their last replies before their
+ * connections are shut down under them. */
+#define STOP_GRACE_SECONDS 3
 
 typedef NTSTATUS NTAPI ENTRY_FN(PDRIVER_OBJECT, PUNICODE_STRING);
 
@@ -76,31 +81,108 @@ static NTSTATUS Wait(int fd, NK_HOST_IO *Io, ULONG *Bytes, BOOLEAN *Gone)
     }
 }
 
+/* Room for more descriptors than a request carries (one, with
+ * NK_WIRE_SHARE): the kernel installs as many as fit in the control buffer
+ * and drops the rest, so with room for a few the excess is seen - and
+ * closed - rather than leaked into the server a message at a time. */
+#define MAX_PASSED 8
+
 /* A request header, and the descriptor passed with it (NK_WIRE_SHARE), if
- * any: recvmsg, so SCM_RIGHTS is not lost.  0, or -1 when the client left. */
+ * any: recvmsg, so SCM_RIGHTS is not lost.  Exactly one descriptor is
+ * kept (*Passed); any other arrangement - several, or a control message
+ * the kernel had to truncate - closes them all and sets *Passed to -2.
+ * 0, or -1 when the client left. */
 static int RecvRequest(int fd, NK_WIRE_REQUEST *q, int *Passed)
 {
-    char control[CMSG_SPACE(sizeof(int))];
+    union {
+        char Buffer[CMSG_SPACE(MAX_PASSED * sizeof(int))];
+        struct cmsghdr Align;
+    } control;
     struct iovec v = {q, sizeof(*q)};
     struct msghdr m;
+    int fds[MAX_PASSED + 1], nfds = 0;
+    BOOLEAN excess = FALSE;
     ssize_t k;
 
     *Passed = -1;
     memset(&m, 0, sizeof(m));
     m.msg_iov = &v;
     m.msg_iovlen = 1;
-    m.msg_control = control;
-    m.msg_controllen = sizeof(control);
+    m.msg_control = control.Buffer;
+    m.msg_controllen = sizeof(control.Buffer);
     do
         k = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
     while (k < 0 && errno == EINTR);
-    if (k <= 0)
+    if (k < 0)
         return -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(Passed, CMSG_DATA(c), sizeof(int));
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+        size_t n;
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+            continue;
+        n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int d;
+            memcpy(&d, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (nfds < (int)(sizeof(fds) / sizeof(fds[0])))
+                fds[nfds++] = d;
+            else
+                close(d); /* cannot happen with the buffer's size; never leak one */
+        }
+    }
+    if (nfds > 1 || (m.msg_flags & MSG_CTRUNC) != 0)
+        excess = TRUE;
+    if (nfds == 1 && !excess)
+        *Passed = fds[0];
+    else
+        for (int i = 0; i < nfds; i++)
+            close(fds[i]);
+    if (excess)
+        *Passed = -2;
+    if (k == 0)
+        return -1;
     /* The rest of the header, if it came in pieces. */
     return (size_t)k == sizeof(*q) ? 0 : NkWireRecvAll(fd, (char *)q + k, sizeof(*q) - (size_t)k);
+}
+
+/* Maps the shared input region a client passed (NK_WIRE_SHARE) into *Base
+ * and *Size, replacing the old one; closes Fd.  The region must be sealed
+ * against shrinking and growing and be the announced size: a mapping past
+ * the end of a file - one announced larger than it is, or truncated later
+ * - is SIGBUS for the whole server at the first read.  A refused region
+ * fails this request only. */
+static NTSTATUS MapShared(int Conn, int Fd, uint32_t Length, PUCHAR *Base, size_t *Size)
+{
+    const int seals = F_SEAL_SHRINK | F_SEAL_GROW;
+    const char *why = NULL;
+    struct stat st;
+    PUCHAR map;
+    int have;
+
+    if (Fd == -2)
+        why = "more than one descriptor passed, or some the server could not take";
+    else if (Fd < 0)
+        why = "no descriptor passed";
+    else if (Length == 0 || Length > NK_WIRE_MAX_BUFFER)
+        why = "bad size";
+    else if ((have = fcntl(Fd, F_GET_SEALS)) < 0 || (have & seals) != seals)
+        why = "not a memfd sealed with F_SEAL_SHRINK|F_SEAL_GROW";
+    else if (fstat(Fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)Length)
+        why = "its size is not the size announced";
+    if (why != NULL) {
+        fprintf(stderr, "ndiskit host: connection %d: shared input region refused: %s\n", Conn, why);
+        if (Fd >= 0)
+            close(Fd);
+        return STATUS_INVALID_PARAMETER;
+    }
+    map = mmap(NULL, Length, PROT_READ, MAP_SHARED, Fd, 0);
+    close(Fd);
+    if (map == MAP_FAILED)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    if (*Base != NULL)
+        munmap(*Base, *Size);
+    *Base = map;
+    *Size = Length;
+    return STATUS_SUCCESS;
 }
 
 static void *Serve(void *Arg)
@@ -122,17 +204,9 @@ static void *Serve(void *Arg)
 
         if (RecvRequest(fd, &q, &passed) != 0)
             break; /* closed: CloseHandle */
-        if (q.Op == NK_WIRE_SHARE && q.Magic == NK_WIRE_MAGIC && passed >= 0 && q.OutLength != 0 &&
-            q.OutLength <= NK_WIRE_MAX_BUFFER && handle != NULL) {
-            PUCHAR map = mmap(NULL, q.OutLength, PROT_READ, MAP_SHARED, passed, 0);
-            close(passed);
-            if (map != MAP_FAILED) {
-                if (shared != NULL)
-                    munmap(shared, sharedSize);
-                shared = map;
-                sharedSize = q.OutLength;
-            }
-            if (Reply(fd, map != MAP_FAILED ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0) != 0)
+        if (q.Op == NK_WIRE_SHARE && q.Magic == NK_WIRE_MAGIC && q.InLength == 0 && q.Flags == 0 &&
+            handle != NULL) {
+            if (Reply(fd, MapShared(fd, passed, q.OutLength, &shared, &sharedSize), 0, NULL, 0) != 0)
                 break;
             continue;
         }
@@ -164,7 +238,8 @@ static void *Serve(void *Arg)
         case NK_WIRE_CREATE: {
             WCHAR name[1024];
             ULONG units = q.InLength / 2;
-            if (q.InLength % 2 != 0 || units >= sizeof(name) / sizeof(name[0])) {
+            /* An empty name names nothing (and there are no bytes to copy). */
+            if (units == 0 || q.InLength % 2 != 0 || units >= sizeof(name) / sizeof(name[0])) {
                 status = STATUS_OBJECT_NAME_INVALID;
                 break;
             }
@@ -241,6 +316,25 @@ static int Listen(const char *Path)
         return -1;
     }
     strcpy(a.sun_path, Path);
+    /* Never bind where another user could have put the socket first, or
+     * swap it: the path must be ours (nkwire.h).  Nor remove a file that
+     * is not a socket: --socket may name one by mistake. */
+    int e = NkWireCheckPath(Path);
+    switch (e) {
+    case 0:
+    case ENOENT:
+        break;
+    case ENOTSOCK:
+        fprintf(stderr, "ndiskit host: %s exists and is not a socket; not replacing it\n", Path);
+        return -1;
+    case EPERM:
+        fprintf(stderr, "ndiskit host: refusing %s: it, or its directory, belongs to another user or is open "
+                        "to others (use a directory of your own: --socket or $" NK_WIRE_SOCKET_ENV ")\n", Path);
+        return -1;
+    default:
+        fprintf(stderr, "ndiskit host: cannot use %s: %s\n", Path, strerror(e));
+        return -1;
+    }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
@@ -251,16 +345,24 @@ static int Listen(const char *Path)
         return -1;
     }
     close(fd);
-    unlink(Path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
+    /* Bound under a temporary name and renamed into place once listening:
+     * whoever sees the path may connect at once (between bind and listen a
+     * connect is refused).  A path too long for the suffix is bound as is. */
+    BOOLEAN staged = snprintf(a.sun_path, sizeof(a.sun_path), "%s.%d", Path, (int)getpid()) < (int)sizeof(a.sun_path);
+    if (!staged)
+        strcpy(a.sun_path, Path);
+    unlink(a.sun_path);
     /* Only this user may open the driver's devices (the SDDL's job on Windows). */
     mode_t old = umask(0077);
     int rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
     umask(old);
-    if (rc != 0 || listen(fd, 64) != 0) {
+    if (rc != 0 || listen(fd, 64) != 0 || (staged && rename(a.sun_path, Path) != 0)) {
         fprintf(stderr, "ndiskit host: cannot listen on %s: %s\n", Path, strerror(errno));
+        if (rc == 0)
+            unlink(a.sun_path);
         close(fd);
         return -1;
     }
@@ -282,6 +384,124 @@ static NTSTATUS AddAdapter(ADAPTER_ARG *a, ULONG Index)
     }
 }
 
+/* ---- loading the driver ------------------------------------------------------------- */
+
+/* Names the kernel's DDIs start with: an unresolved one of these is the
+ * host kernel's gap, anything else most likely the driver's own. */
+static BOOLEAN LooksLikeDdi(const char *Symbol)
+{
+    static const char *const prefixes[] = {"Ke", "Ex", "Io", "Mm", "Rtl", "Ob", "Ps", "Zw", "Nt", "Po", "Se",
+                                           "Ndis", "Wdf", "Dbg", "Kd", "Hal", "Wmi", "Interlocked", "Fx", "Etw"};
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(Symbol, prefixes[i], n) == 0 && Symbol[n] >= 'A' && Symbol[n] <= 'Z')
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* What dlopen's error means for Driver, in terms of who lacks what. */
+static void ExplainLoadError(const char *Driver, const char *Why)
+{
+    static const char undefinedText[] = ": undefined symbol: ";
+    static const char noLibraryText[] = ": cannot open shared object file";
+    const char *u = strstr(Why, undefinedText), *l = strstr(Why, noLibraryText);
+    const char *base = strrchr(Driver, '/');
+
+    base = base != NULL ? base + 1 : Driver;
+    fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, Why);
+    if (u != NULL) {
+        const char *sym = u + sizeof(undefinedText) - 1;
+        int modLength = (int)(u - Why), symLength = (int)strcspn(sym, ", \n");
+        const char *modBase = memrchr(Why, '/', (size_t)modLength);
+        int own;
+
+        modBase = modBase != NULL ? modBase + 1 : Why;
+        own = (int)(u - modBase) == (int)strlen(base) && strncmp(modBase, base, strlen(base)) == 0;
+        if (!own)
+            fprintf(stderr, "ndiskit host: %.*s, a library %s needs, uses %.*s, which nothing loaded defines\n",
+                    modLength, Why, Driver, symLength, sym);
+        else if (LooksLikeDdi(sym))
+            fprintf(stderr, "ndiskit host: the driver imports %.*s, which the host kernel does not implement "
+                            "(README: \"Host kernel\" lists what it has)\n", symLength, sym);
+        else
+            fprintf(stderr, "ndiskit host: the driver uses %.*s, which neither the driver nor the host kernel "
+                            "defines (a source file or library missing from the driver's build?)\n",
+                    symLength, sym);
+    } else if (l != NULL) {
+        fprintf(stderr, "ndiskit host: the driver needs the library %.*s, which the dynamic linker does not find "
+                        "(ldd %s)\n", (int)(l - Why), Why, Driver);
+    }
+}
+
+/* Loads Driver, saying precisely what is wrong when it cannot be. */
+static void *LoadDriver(const char *Driver)
+{
+    char path[4096];
+    unsigned char h[20];
+    struct stat st;
+    ssize_t n;
+    void *so;
+    int fd;
+
+    /* A name without a slash is a file here, as for any command: dlopen
+     * would search the library path for it instead. */
+    if (snprintf(path, sizeof(path), "%s%s", strchr(Driver, '/') == NULL ? "./" : "", Driver) >=
+        (int)sizeof(path)) {
+        fprintf(stderr, "ndiskit host: path too long: %s\n", Driver);
+        return NULL;
+    }
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, strerror(errno));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "ndiskit host: cannot load %s: it is a directory, not a driver's .so\n", Driver);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "ndiskit host: cannot load %s: not a regular file\n", Driver);
+        return NULL;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, strerror(errno));
+        return NULL;
+    }
+    n = pread(fd, h, sizeof(h), 0);
+    close(fd);
+    if (n < 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", Driver, strerror(errno));
+        return NULL;
+    }
+    if (n == 0) {
+        fprintf(stderr, "ndiskit host: cannot load %s: the file is empty\n", Driver);
+        return NULL;
+    }
+    if (n < 4 || memcmp(h, "\x7f" "ELF", 4) != 0) {
+        BOOLEAN text = TRUE;
+        for (ssize_t i = 0; i < n; i++)
+            if ((h[i] < 0x20 || h[i] >= 0x7F) && h[i] != '\n' && h[i] != '\r' && h[i] != '\t')
+                text = FALSE;
+        fprintf(stderr, "ndiskit host: cannot load %s: not an ELF shared object%s\n", Driver,
+                n >= 2 && h[0] == 'M' && h[1] == 'Z'
+                    ? " but a Windows image (the host kernel runs the host build, build/bin/drivers/NAME.so)"
+                : text ? " but a text file"
+                       : "");
+        return NULL;
+    }
+    /* e_type (ET_DYN = 3) at offset 16, little-endian as on this host. */
+    if (n == (ssize_t)sizeof(h) && (h[16] | h[17] << 8) != 3) {
+        fprintf(stderr, "ndiskit host: cannot load %s: an ELF file but not a shared object (a driver's host "
+                        "build is a MODULE library: ndiskit_add_driver)\n", Driver);
+        return NULL;
+    }
+    so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (so == NULL)
+        ExplainLoadError(path, dlerror());
+    return so;
+}
+
 void host_usage(FILE *out)
 {
     fputs("usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
@@ -294,8 +514,11 @@ void host_usage(FILE *out)
           "  --adapter IFNAME   an NDIS adapter backed by Linux interface IFNAME (AF_PACKET;\n"
           "                     needs CAP_NET_RAW)\n"
           "  --loopback NAME    an in-memory adapter whose sends come back as receives\n"
-          "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV " or\n"
-          "                     " NK_WIRE_SOCKET_DEFAULT "); clients use the same variable\n"
+          "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV ", else\n"
+          "                     $XDG_RUNTIME_DIR/" NK_WIRE_SOCKET_NAME ", else\n"
+          "                     /tmp/ndiskit-<uid>/" NK_WIRE_SOCKET_NAME "); clients use the same\n"
+          "                     variable.  The path must be yours, in a directory only you\n"
+          "                     (or root, sticky) control\n"
           "  --fatal            abort at the first verifier finding (for a debugger)\n"
           "  --verbose          show the driver's DbgPrint output\n"
           "  Exit status: 0 clean; 1 the driver failed to load or a setup step failed;\n"
@@ -303,9 +526,14 @@ void host_usage(FILE *out)
           out);
 }
 
+static const char ShortUsage[] =
+    "usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
+    "                        [--socket PATH] [--fatal] [--verbose]\n";
+
 static int Run(int argc, char **argv)
 {
     const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
+    char defaultSock[sizeof(((struct sockaddr_un *)0)->sun_path)];
     ADAPTER_ARG adapters[MAX_ADAPTERS];
     ULONG nAdapters = 0;
     BOOLEAN fatal = FALSE;
@@ -315,54 +543,65 @@ static int Run(int argc, char **argv)
     void *so;
     ENTRY_FN *entry;
     NTSTATUS status;
-    int lfd, rc = 0;
+    int lfd, spare = -1, rc = 0;
+    BOOLEAN acceptFailing = FALSE;
     SIZE_T leaks, findings;
 
-    if (sock == NULL || *sock == '\0')
-        sock = NK_WIRE_SOCKET_DEFAULT;
-    for (int i = 0; i < argc; i++) {
-        if ((strcmp(argv[i], "--adapter") == 0 || strcmp(argv[i], "--loopback") == 0) && i + 1 < argc) {
-            if (nAdapters == MAX_ADAPTERS) {
-                fprintf(stderr, "ndiskit host: at most %d adapters\n", MAX_ADAPTERS);
+    if (sock != NULL && *sock == '\0')
+        sock = NULL;
+    struct cli c = cli_start("ndiskit host run", ShortUsage, "host", argc, argv);
+    const char *name;
+    int r;
+    while (cli_next(&c)) {
+        if (cli_help(&c)) {
+            host_usage(stdout);
+            return 0;
+        } else if ((r = cli_value(&c, NULL, "--adapter", &name)) != 0 ||
+                   (r = cli_value(&c, NULL, "--loopback", &name)) != 0) {
+            if (r < 0)
                 return 2;
-            }
-            adapters[nAdapters].Loopback = strcmp(argv[i], "--loopback") == 0;
-            adapters[nAdapters].Name = argv[++i];
+            if (nAdapters == MAX_ADAPTERS)
+                return cli_error(&c, "at most %d adapters", MAX_ADAPTERS);
+            adapters[nAdapters].Loopback = strncmp(c.arg, "--loopback", 10) == 0;
+            adapters[nAdapters].Name = name;
             adapters[nAdapters++].Adapter = NULL;
-        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-            sock = argv[++i];
-        } else if (strcmp(argv[i], "--fatal") == 0) {
+        } else if ((r = cli_value(&c, NULL, "--socket", &sock)) != 0) {
+            if (r < 0)
+                return 2;
+        } else if (cli_flag(&c, NULL, "--fatal")) {
             fatal = TRUE;
-        } else if (strcmp(argv[i], "--verbose") == 0) {
+        } else if (cli_flag(&c, NULL, "--verbose")) {
             Verbose = TRUE;
-        } else if (argv[i][0] != '-' && driver == NULL) {
-            driver = argv[i];
+        } else if (cli_option(&c)) {
+            return cli_unknown_option(&c);
+        } else if (driver == NULL) {
+            driver = c.arg;
         } else {
-            fprintf(stderr, "ndiskit host run: unexpected argument '%s'\n", argv[i]);
-            host_usage(stderr);
-            return 2;
+            return cli_error(&c, "unexpected argument '%s' (one DRIVER.so only)", c.arg);
         }
     }
-    if (driver == NULL) {
-        host_usage(stderr);
-        return 2;
-    }
+    if (driver == NULL)
+        return cli_error(&c, "no DRIVER.so given");
     if (Verbose)
         setenv("NDISKIT_HOST_DBGPRINT", "1", 1);
+    if (sock == NULL) {
+        int e = NkWireDefaultSocketPath(defaultSock, sizeof(defaultSock), 1);
+        if (e != 0) {
+            fprintf(stderr, "ndiskit host: no private directory for the socket (%s): %s%s\n",
+                    NK_WIRE_SOCKET_DEFAULT_TEXT, strerror(e),
+                    e == EPERM ? " - it belongs to another user or is open to others; use --socket" : "");
+            return 1;
+        }
+        sock = defaultSock;
+    }
 
     NkHostReset();
     if (!fatal)
         NkHostExpectViolations(); /* report every finding, stop at none */
 
-    so = dlopen(driver, RTLD_NOW | RTLD_LOCAL);
-    if (so == NULL) {
-        const char *why = dlerror();
-        fprintf(stderr, "ndiskit host: cannot load %s: %s\n", driver, why);
-        if (strstr(why, "undefined symbol") != NULL)
-            fprintf(stderr, "ndiskit host: the driver calls a DDI the host kernel does not implement "
-                            "(README: \"Host kernel\" lists what it has)\n");
+    so = LoadDriver(driver);
+    if (so == NULL)
         return 1;
-    }
     /* A KMDF driver enters through our stub (it binds to the framework
      * first); a WDM driver through DriverEntry. */
     entry = (ENTRY_FN *)dlsym(so, "FxDriverEntry");
@@ -423,6 +662,7 @@ static int Run(int argc, char **argv)
     fprintf(stderr, "ndiskit host: %s loaded; serving its devices on %s (SIGINT or SIGTERM to stop)\n", driver,
             sock);
 
+    spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
     while (!Stopping) {
         struct pollfd p[2] = {{lfd, POLLIN, 0}, {WakePipe[0], POLLIN, 0}};
         pthread_t t;
@@ -430,8 +670,34 @@ static int Run(int argc, char **argv)
         if (poll(p, 2, -1) < 0 || !(p[0].revents & POLLIN))
             continue;
         cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-        if (cfd < 0)
+        if (cfd < 0) {
+            int e = errno;
+            if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM)
+                continue; /* EINTR, ECONNABORTED, ...: that client only */
+            /* Out of descriptors (or memory): the waiting client would keep
+             * the listening socket readable and this loop spinning.  Refuse
+             * it - with the spare descriptor, so its open fails now instead
+             * of hanging - say so once, and back off until things free up. */
+            if (!acceptFailing)
+                fprintf(stderr, "ndiskit host: cannot accept connections: %s; refusing clients until "
+                                "descriptors are freed\n", strerror(e));
+            acceptFailing = TRUE;
+            if (spare >= 0) {
+                close(spare);
+                cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+                if (cfd >= 0)
+                    close(cfd);
+                spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            }
+            poll(&p[1], 1, 100);
             continue;
+        }
+        if (acceptFailing) {
+            fprintf(stderr, "ndiskit host: accepting connections again\n");
+            acceptFailing = FALSE;
+        }
+        if (spare < 0)
+            spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
         pthread_mutex_lock(&ConnLock);
         if (Connections == (int)(sizeof(ConnFds) / sizeof(ConnFds[0])) ||
             pthread_create(&t, NULL, Serve, (void *)(intptr_t)cfd) != 0) {
@@ -448,9 +714,28 @@ static int Run(int argc, char **argv)
     unlink(sock);
     /* Every connection's pending I/O is cancelled (Stopping) and its handle
      * closed, as when the processes holding them exit. */
+    if (spare >= 0)
+        close(spare);
     pthread_mutex_lock(&ConnLock);
     for (int i = 0; i < Connections; i++)
         shutdown(ConnFds[i], SHUT_RD); /* an idle connection's recv returns: it closes its handle */
+    {
+        /* A client that does not read its replies holds its thread in
+         * send(): after a grace period for the cancelled requests' replies
+         * to go out, shut the sending side too - the send fails and the
+         * thread goes on to close its handle.  Stopping takes bounded time
+         * whatever the clients do. */
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += STOP_GRACE_SECONDS;
+        while (Connections != 0 && pthread_cond_timedwait(&ConnCond, &ConnLock, &deadline) != ETIMEDOUT)
+            ;
+        if (Connections != 0)
+            fprintf(stderr, "ndiskit host: %d client(s) not taking their replies; disconnecting them\n",
+                    Connections);
+        for (int i = 0; i < Connections; i++)
+            shutdown(ConnFds[i], SHUT_RDWR);
+    }
     while (Connections != 0)
         pthread_cond_wait(&ConnCond, &ConnLock);
     pthread_mutex_unlock(&ConnLock);
@@ -477,8 +762,14 @@ out_adapters:
 
 int host_command(int argc, char **argv)
 {
-    if (argc >= 1 && strcmp(argv[0], "run") == 0)
-        return Run(argc - 1, argv + 1);
-    host_usage(stderr);
-    return 2;
+    struct cli c = cli_start("ndiskit host", ShortUsage, "host", argc, argv);
+    if (!cli_next(&c))
+        return cli_error(&c, "missing command (run)");
+    if (cli_help(&c) || strcmp(c.arg, "help") == 0) {
+        host_usage(stdout);
+        return 0;
+    }
+    if (strcmp(c.arg, "run") == 0)
+        return Run(argc - c.next, argv + c.next);
+    return cli_option(&c) ? cli_unknown_option(&c) : cli_unknown_command(&c);
 }

@@ -65,6 +65,7 @@ enum rule_index {
     R_CHECKSUM_WRONG,
     R_ENTRY,
     R_RELOCS,
+    R_RELOCS_NONE,
     R_DYNAMIC_BASE,
     R_NX_COMPAT,
     R_IMPORT_USER,
@@ -105,8 +106,13 @@ static const struct rule rules[] = {
     [R_ENTRY] = {"ENTRY-POINT", SEV_ERROR, false,
         "the loader calls DriverEntry at AddressOfEntryPoint; outside executable code it faults"},
     [R_RELOCS] = {"RELOCS-MISSING", SEV_ERROR, false,
-        "the kernel loads every driver at an address of its choosing; without base relocations it "
-        "cannot rebase the image and refuses it"},
+        "RELOCS_STRIPPED says the image can only run at its preferred base, and the kernel loads every "
+        "driver at an address of its choosing: the loader refuses it (STATUS_CONFLICTING_ADDRESSES); "
+        "link without /FIXED"},
+    [R_RELOCS_NONE] = {"RELOCS-NONE", SEV_INFO, false,
+        "with RELOCS_STRIPPED clear, no base relocations means no absolute addresses to fix up: the "
+        "Vista and later loader relocates such an image by doing nothing (lld-link emits no .reloc for "
+        "drivers without absolute addresses); Windows Server 2003 and earlier refused it"},
     [R_DYNAMIC_BASE] = {"NO-DYNAMIC-BASE", SEV_WARNING, false,
         "the kernel rebases every driver; without DYNAMIC_BASE (/DYNAMICBASE) the image claims a fixed "
         "address it will not get"},
@@ -265,11 +271,31 @@ static int check_headers(const struct pe_image *img, struct findings *f)
         }
     }
 
+    /* Base relocations, as the kernel's loader decides (MmLoadSystemImage
+     * relocates every driver through LdrRelocateImageWithBias, returning
+     * STATUS_CONFLICTING_ADDRESSES as its "Conflict"):
+     *  - IMAGE_FILE_RELOCS_STRIPPED set: per the PE/COFF specification the
+     *    image "must be loaded at its preferred base address"; the loader
+     *    checks the flag before the directory and returns Conflict, so the
+     *    driver does not load, directory or not: an error nothing but a
+     *    relink (without /FIXED) repairs.
+     *  - flag clear, no BASERELOC directory (RVA or size 0): Vista and later
+     *    (NT 6+) return Success when the directory is absent and the flag is
+     *    clear - there is nothing to fix up - as the reimplementations of
+     *    that loader show (ReactOS sdk/lib/rtl/image.c and TinyKRNL's
+     *    LdrRelocateImageWithBias, Vista's boot loader as reimplemented by
+     *    tiamo's peloader).  NT 5.x's rtl/ldrreloc.c (Windows 2000 to Server
+     *    2003) returned Conflict for a missing directory whatever the flag.
+     *    NDIS 6 and KMDF drivers need Vista or later, and lld-link 14/19
+     *    emit no .reloc for a tiny driver without absolute addresses: info. */
     if (img->file_characteristics & PE_FILE_RELOCS_STRIPPED) {
-        if (add(f, R_RELOCS, "FileHeader.Characteristics", "IMAGE_FILE_RELOCS_STRIPPED is set"))
+        if (add(f, R_RELOCS, "FileHeader.Characteristics", "IMAGE_FILE_RELOCS_STRIPPED is set%s",
+                img->relocs.present ? " (the image has base relocations, but the loader goes by the flag)"
+                                    : " and the image has no base relocation directory"))
             return -1;
     } else if (!img->relocs.present) {
-        if (add(f, R_RELOCS, "DataDirectory[BASERELOC]", "the image has no base relocation directory"))
+        if (add(f, R_RELOCS_NONE, "DataDirectory[BASERELOC]",
+                "no base relocation directory and RELOCS_STRIPPED clear: nothing to relocate"))
             return -1;
     }
     if (!(img->dll_characteristics & PE_DLLCHAR_DYNAMIC_BASE) &&

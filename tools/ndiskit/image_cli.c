@@ -48,6 +48,12 @@ void image_usage(FILE *out)
           out);
 }
 
+/* Shown with every usage error (util.h: git's conventions). */
+static const char short_usage[] =
+    "usage: ndiskit image check [--json] [--strict] FILE...\n"
+    "   or: ndiskit image fix [-o OUT] [--retpoline=strip|keep-discardable] [-q] FILE...\n"
+    "   or: ndiskit image dump [--json] FILE...\n";
+
 static void print_parse_error(const char *file, const struct pe_error *e)
 {
     fprintf(stderr, "%s: offset 0x%llx: %s\n", file, (unsigned long long)e->offset, e->message);
@@ -121,30 +127,23 @@ static int cmd_check(int argc, char **argv)
     bool json = false;
     struct check_options opt = {false};
     int nfiles = 0;
-    bool opts_done = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!opts_done && strcmp(a, "--") == 0) {
-            opts_done = true;
-        } else if (!opts_done && strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (!opts_done && strcmp(a, "--strict") == 0) {
-            opt.strict = true;
-        } else if (!opts_done && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+    struct cli c = cli_start("ndiskit image check", short_usage, "image", argc, argv);
+    while (cli_next(&c)) {
+        if (cli_help(&c)) {
             image_usage(stdout);
             return 0;
-        } else if (!opts_done && a[0] == '-' && a[1]) {
-            fprintf(stderr, "ndiskit image check: unknown option %s\n", a);
-            return 2;
+        } else if (cli_flag(&c, NULL, "--json")) {
+            json = true;
+        } else if (cli_flag(&c, NULL, "--strict")) {
+            opt.strict = true;
+        } else if (cli_option(&c)) {
+            return cli_unknown_option(&c);
         } else {
-            argv[nfiles++] = argv[i];
+            argv[nfiles++] = (char *)c.arg;
         }
     }
-    if (nfiles == 0) {
-        fprintf(stderr, "ndiskit image check: no FILE given\n");
-        image_usage(stderr);
-        return 2;
-    }
+    if (nfiles == 0)
+        return cli_error(&c, "no FILE given");
 
     struct json j;
     if (json)
@@ -265,49 +264,38 @@ static int fix_one(const char *file, const char *out_path, const struct fix_opti
 static int cmd_fix(int argc, char **argv)
 {
     struct fix_options opt = {RETPOLINE_STRIP};
-    const char *out_path = NULL;
+    const char *out_path = NULL, *mode;
     bool quiet = false;
-    int nfiles = 0;
-    bool opts_done = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!opts_done && strcmp(a, "--") == 0) {
-            opts_done = true;
-        } else if (!opts_done && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "ndiskit image fix: %s needs a file name\n", a);
-                return 2;
-            }
-            out_path = argv[++i];
-        } else if (!opts_done && strncmp(a, "--output=", 9) == 0) {
-            out_path = a + 9;
-        } else if (!opts_done && strncmp(a, "-o", 2) == 0 && a[2]) {
-            out_path = a + 2;
-        } else if (!opts_done && strcmp(a, "--retpoline=strip") == 0) {
-            opt.retpoline = RETPOLINE_STRIP;
-        } else if (!opts_done && strcmp(a, "--retpoline=keep-discardable") == 0) {
-            opt.retpoline = RETPOLINE_KEEP_DISCARDABLE;
-        } else if (!opts_done && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
-            quiet = true;
-        } else if (!opts_done && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+    int nfiles = 0, r;
+    struct cli c = cli_start("ndiskit image fix", short_usage, "image", argc, argv);
+    while (cli_next(&c)) {
+        if (cli_help(&c)) {
             image_usage(stdout);
             return 0;
-        } else if (!opts_done && a[0] == '-' && a[1]) {
-            fprintf(stderr, "ndiskit image fix: unknown option %s\n", a);
-            return 2;
+        } else if ((r = cli_value(&c, "-o", "--output", &out_path)) != 0) {
+            if (r < 0)
+                return 2;
+        } else if ((r = cli_value(&c, NULL, "--retpoline", &mode)) != 0) {
+            if (r < 0)
+                return 2;
+            if (strcmp(mode, "strip") == 0)
+                opt.retpoline = RETPOLINE_STRIP;
+            else if (strcmp(mode, "keep-discardable") == 0)
+                opt.retpoline = RETPOLINE_KEEP_DISCARDABLE;
+            else
+                return cli_error(&c, "bad value '%s' for '--retpoline': want strip or keep-discardable", mode);
+        } else if (cli_flag(&c, "-q", "--quiet")) {
+            quiet = true;
+        } else if (cli_option(&c)) {
+            return cli_unknown_option(&c);
         } else {
-            argv[nfiles++] = argv[i];
+            argv[nfiles++] = (char *)c.arg;
         }
     }
-    if (nfiles == 0) {
-        fprintf(stderr, "ndiskit image fix: no FILE given\n");
-        image_usage(stderr);
-        return 2;
-    }
-    if (out_path && nfiles != 1) {
-        fprintf(stderr, "ndiskit image fix: -o takes exactly one FILE\n");
-        return 2;
-    }
+    if (nfiles == 0)
+        return cli_error(&c, "no FILE given");
+    if (out_path && nfiles != 1)
+        return cli_error(&c, "'-o' takes exactly one FILE (%d given)", nfiles);
     int rc = 0;
     for (int i = 0; i < nfiles; i++)
         rc = max_rc(rc, fix_one(argv[i], out_path, &opt, quiet));
@@ -320,27 +308,21 @@ static int cmd_dump(int argc, char **argv)
 {
     bool json = false;
     int nfiles = 0;
-    bool opts_done = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!opts_done && strcmp(a, "--") == 0)
-            opts_done = true;
-        else if (!opts_done && strcmp(a, "--json") == 0)
-            json = true;
-        else if (!opts_done && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+    struct cli c = cli_start("ndiskit image dump", short_usage, "image", argc, argv);
+    while (cli_next(&c)) {
+        if (cli_help(&c)) {
             image_usage(stdout);
             return 0;
-        } else if (!opts_done && a[0] == '-' && a[1]) {
-            fprintf(stderr, "ndiskit image dump: unknown option %s\n", a);
-            return 2;
-        } else
-            argv[nfiles++] = argv[i];
+        } else if (cli_flag(&c, NULL, "--json")) {
+            json = true;
+        } else if (cli_option(&c)) {
+            return cli_unknown_option(&c);
+        } else {
+            argv[nfiles++] = (char *)c.arg;
+        }
     }
-    if (nfiles == 0) {
-        fprintf(stderr, "ndiskit image dump: no FILE given\n");
-        image_usage(stderr);
-        return 2;
-    }
+    if (nfiles == 0)
+        return cli_error(&c, "no FILE given");
     struct json j;
     if (json)
         json_open_report(&j, "ndiskit image dump");
@@ -370,18 +352,18 @@ static int cmd_dump(int argc, char **argv)
 
 int image_command(int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
-        strcmp(argv[0], "help") == 0) {
-        image_usage(argc < 1 ? stderr : stdout);
-        return argc < 1 ? 2 : 0;
+    struct cli c = cli_start("ndiskit image", short_usage, "image", argc, argv);
+    if (!cli_next(&c))
+        return cli_error(&c, "missing command (check, fix or dump)");
+    if (cli_help(&c) || strcmp(c.arg, "help") == 0) {
+        image_usage(stdout);
+        return 0;
     }
-    if (strcmp(argv[0], "check") == 0)
-        return cmd_check(argc - 1, argv + 1);
-    if (strcmp(argv[0], "fix") == 0)
-        return cmd_fix(argc - 1, argv + 1);
-    if (strcmp(argv[0], "dump") == 0)
-        return cmd_dump(argc - 1, argv + 1);
-    fprintf(stderr, "ndiskit image: unknown command '%s'\n", argv[0]);
-    image_usage(stderr);
-    return 2;
+    if (strcmp(c.arg, "check") == 0)
+        return cmd_check(argc - c.next, argv + c.next);
+    if (strcmp(c.arg, "fix") == 0)
+        return cmd_fix(argc - c.next, argv + c.next);
+    if (strcmp(c.arg, "dump") == 0)
+        return cmd_dump(argc - c.next, argv + c.next);
+    return cli_option(&c) ? cli_unknown_option(&c) : cli_unknown_command(&c);
 }

@@ -79,104 +79,12 @@ bool image_leftover_neutralised(uint32_t c)
 
 /* ---- references ----------------------------------------------------------- */
 
-struct span {
-    uint64_t lo, hi; /* RVA range [lo, hi) */
-};
-
-static bool in_span(const struct span *s, uint64_t rva)
-{
-    return rva >= s->lo && rva < s->hi;
-}
-
-static bool overlaps(const struct span *s, uint64_t rva, uint64_t len)
-{
-    return len && rva < s->hi && rva + len > s->lo;
-}
-
-static bool va_in_span(const struct pe_image *img, const struct span *s, uint64_t va)
-{
-    return va >= img->image_base && in_span(s, va - img->image_base);
-}
-
-static bool module_refs(const struct span *s, const struct pe_import_module *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((m[i].lookup_rva && in_span(s, m[i].lookup_rva)) || (m[i].iat_rva && in_span(s, m[i].iat_rva)))
-            return true;
-    return false;
-}
-
-/* Base relocation targets inside the section (it holds addresses: real
- * data), or addresses stored at any relocation target that point into it
- * (code or data refers to it). */
-static bool reloc_refs(const struct pe_image *img, const struct span *s)
-{
-    if (!img->relocs.present)
-        return false;
-    const struct pe_data_dir *d = &img->dirs[PE_DIR_BASERELOC];
-    size_t off;
-    if (!pe_rva_range(img, d->rva, d->size, &off))
-        return false;
-    struct pe_reloc_iter it = {img->data + off, d->size, 0, off};
-    struct pe_reloc_block b;
-    struct pe_error err;
-    while (pe_reloc_next(&it, &b, &err) > 0) {
-        for (size_t i = 0; i < b.entry_count; i++) {
-            uint16_t e = pe_rd16(b.entries + 2 * i);
-            unsigned type = e >> 12;
-            uint64_t target = (uint64_t)b.page_rva + (e & 0xfffu);
-            size_t width = type == PE_REL_BASED_DIR64 ? 8 : type == PE_REL_BASED_HIGHLOW ? 4 : 0;
-            if (width == 0)
-                continue;
-            if (in_span(s, target))
-                return true;
-            size_t at;
-            if (target <= UINT32_MAX && pe_rva_range(img, (uint32_t)target, width, &at)) {
-                uint64_t v = width == 8 ? pe_rd64(img->data + at) : pe_rd32(img->data + at);
-                if (va_in_span(img, s, v))
-                    return true;
-            }
-        }
-    }
-    return false;
-}
-
+/* pe_parse indexes the references once (pe.c, index_references), in
+ * O((sections + relocations) log sections): asking here per section used
+ * to walk every relocation for every leftover, cubic on hostile images. */
 bool image_section_referenced(const struct pe_image *img, size_t idx)
 {
-    const struct pe_section *sec = &img->sections[idx];
-    struct span s = {sec->rva, (uint64_t)sec->rva + pe_section_vsize(sec)};
-    if (s.lo == s.hi)
-        return false;
-    if (in_span(&s, img->entry_rva) && img->entry_rva != 0)
-        return true;
-    for (unsigned i = 0; i < img->dir_count; i++)
-        if (i != PE_DIR_SECURITY && img->dirs[i].rva && overlaps(&s, img->dirs[i].rva, img->dirs[i].size))
-            return true;
-    const struct pe_load_config *lc = &img->load_config;
-    if (lc->present) {
-        if (lc->has_cookie && va_in_span(img, &s, lc->security_cookie))
-            return true;
-        if (lc->has_guard &&
-            (va_in_span(img, &s, lc->guard_cf_check_fn) || va_in_span(img, &s, lc->guard_cf_dispatch_fn) ||
-             va_in_span(img, &s, lc->guard_cf_function_table)))
-            return true;
-        if (lc->has_dvrt_va && va_in_span(img, &s, lc->dvrt_va))
-            return true;
-        if (lc->has_dvrt_offset && lc->dvrt_section == idx + 1)
-            return true;
-    }
-    for (size_t i = 0; i < img->debug_count; i++)
-        if (img->debug[i].data_rva && overlaps(&s, img->debug[i].data_rva, img->debug[i].data_size))
-            return true;
-    if (module_refs(&s, img->imports, img->import_count) ||
-        module_refs(&s, img->delay_imports, img->delay_import_count))
-        return true;
-    if (img->exports.present &&
-        ((img->exports.functions_rva && in_span(&s, img->exports.functions_rva)) ||
-         (img->exports.names_rva && in_span(&s, img->exports.names_rva)) ||
-         (img->exports.ordinals_rva && in_span(&s, img->exports.ordinals_rva))))
-        return true;
-    return reloc_refs(img, &s);
+    return idx < img->section_count && img->section_referenced && img->section_referenced[idx];
 }
 
 /* ---- flag names ------------------------------------------------------------ */

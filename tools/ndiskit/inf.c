@@ -7,11 +7,15 @@
  *    added at the end of the section if not);
  *  - $ARCH$ replaced by the architecture (amd64) and $KMDFVERSION$ by the
  *    KMDF version (1.15), wherever they appear.
- * Other $...$ text (Signature = "$Windows NT$") is kept as written.  The
- * date is --date, else SOURCE_DATE_EPOCH (reproducible builds), else today
- * (UTC).  Line endings are kept as the template has them.  A malformed date
- * or version, NUL bytes, or a template without [Version] is an error, and
- * the output is written atomically: a failure leaves no file behind.
+ * Other $...$ text (Signature = "$Windows NT$") is kept as written, and so
+ * is everything in `;` comments (a `;` inside a "quoted string" does not
+ * start one).  The date is --date, else SOURCE_DATE_EPOCH (reproducible
+ * builds), else today (UTC).  Line endings are kept as the template has
+ * them (extra CRs at a line's end are dropped, so restamping is stable).  A malformed date, version, architecture (stampinf's -a values:
+ * the INF platform extensions x86, amd64, arm, arm64, ia64) or KMDF
+ * version (stampinf's -k MAJOR.MINOR), NUL bytes, or a template without
+ * [Version] is an error that names the template, and the output is written
+ * atomically: a failure leaves no file behind.
  */
 #include "inf.h"
 #include "util.h"
@@ -97,6 +101,39 @@ int inf_parse_version(const char *s)
     return parts == 4 ? 0 : -1;
 }
 
+/* What $ARCH$ may become: the platform extensions INF decorations use
+ * (NTx86, NTamd64, NTarm, NTarm64, NTia64). */
+static const char *const Arches[] = {"x86", "amd64", "arm", "arm64", "ia64"};
+
+int inf_valid_arch(const char *s)
+{
+    for (size_t i = 0; i < sizeof(Arches) / sizeof(Arches[0]); i++)
+        if (strcmp(s, Arches[i]) == 0)
+            return 0;
+    return -1;
+}
+
+/* MAJOR.MINOR as stampinf -k takes it: 1.15 (its coinstaller form, 01015,
+ * bounds MAJOR to two digits and MINOR to three), no leading zeros. */
+int inf_valid_kmdf(const char *s)
+{
+    const char *p = s;
+    for (int part = 0; part < 2; part++) {
+        int digits = 0;
+        if (*p == '0' && isdigit((unsigned char)p[1]))
+            return -1;
+        while (isdigit((unsigned char)*p)) {
+            p++;
+            digits++;
+        }
+        if (digits == 0 || digits > (part == 0 ? 2 : 3))
+            return -1;
+        if (part == 0 && *p++ != '.')
+            return -1;
+    }
+    return *p == '\0' && s[0] != '0' ? 0 : -1;
+}
+
 static int DefaultDate(char out[11], char *err, size_t errlen)
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
@@ -150,11 +187,18 @@ static int KeyIs(const char *line, size_t n, const char *key)
     return i < n && line[i] == '=';
 }
 
-/* Replaces $ARCH$ and $KMDFVERSION$ in one line. */
+/* Replaces $ARCH$ and $KMDFVERSION$ in one line, up to a `;` comment
+ * (outside "quoted strings"; "" inside one is an escaped quote, which the
+ * toggling handles), which is copied as written. */
 static int Substitute(BUF *out, const char *line, size_t n, const INF_STAMP *o)
 {
     size_t i = 0;
+    int quoted = 0;
     while (i < n) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (line[i] == ';' && !quoted)
+            return Put(out, line + i, n - i);
         if (line[i] == '$') {
             size_t j = i + 1;
             while (j < n && (isalnum((unsigned char)line[j]) || line[j] == '_'))
@@ -205,6 +249,16 @@ int inf_stamp(const char *text, size_t size, const INF_STAMP *o, char **result, 
         snprintf(err, errlen, "bad version '%s': want W.X.Y.Z, each 0-65535", o->version);
         return -1;
     }
+    if (inf_valid_arch(o->arch) != 0) {
+        snprintf(err, errlen, "bad architecture '%s': want x86, amd64, arm, arm64 or ia64 (the INF platform "
+                 "extensions NTx86, NTamd64, ...)%s", o->arch,
+                 strcasecmp(o->arch, "x64") == 0 ? "; x64 is amd64 there" : "");
+        return -1;
+    }
+    if (inf_valid_kmdf(o->kmdf) != 0) {
+        snprintf(err, errlen, "bad KMDF version '%s': want MAJOR.MINOR, e.g. 1.15", o->kmdf);
+        return -1;
+    }
     snprintf(driverVer, sizeof(driverVer), "DriverVer = %s,%s", o->date, o->version);
     {
         const char *nl = memchr(text, '\n', size);
@@ -219,8 +273,8 @@ int inf_stamp(const char *text, size_t size, const INF_STAMP *o, char **result, 
         const char *name;
         size_t namelen;
 
-        if (content > 0 && p[content - 1] == '\r')
-            content--;
+        while (content > 0 && p[content - 1] == '\r')
+            content--; /* CRs before the line end are line-end noise: "X\r\r\n" is "X" (stable restamping) */
         if (IsSection(p, content, &name, &namelen)) {
             if (inVersion && !wroteDriverVer) {
                 if (PutS(&out, driverVer) || PutS(&out, eol))
@@ -264,11 +318,16 @@ void inf_usage(FILE *out)
           "                         [--arch ARCH] [--kmdf MAJOR.MINOR]\n"
           "  Writes OUTPUT from the INF template: DriverVer in [Version] set to the date\n"
           "  (default: SOURCE_DATE_EPOCH, else today, UTC) and version (default 1.0.0.0),\n"
-          "  $ARCH$ replaced by ARCH (default amd64) and $KMDFVERSION$ by the KMDF version\n"
-          "  (default 1.15), as the WDK's stampinf does.  Exit status 1 on a bad template\n"
-          "  or argument (no output is written), 2 on a usage error.\n",
+          "  $ARCH$ replaced by ARCH (x86, amd64, arm, arm64 or ia64; default amd64) and\n"
+          "  $KMDFVERSION$ by the KMDF version (default 1.15), outside ; comments, as the\n"
+          "  WDK's stampinf does.  Exit status 1 on a bad template or value (no output is\n"
+          "  written), 2 on a usage error.\n",
           out);
 }
+
+static const char ShortUsage[] =
+    "usage: ndiskit inf stamp TEMPLATE -o OUTPUT [--date MM/DD/YYYY] [--version W.X.Y.Z]\n"
+    "                         [--arch ARCH] [--kmdf MAJOR.MINOR]\n";
 
 static int Stamp(int argc, char **argv)
 {
@@ -279,39 +338,41 @@ static int Stamp(int argc, char **argv)
     size_t size, outLen;
     unsigned mode;
     char *result;
+    int r;
+    struct cli c = cli_start("ndiskit inf stamp", ShortUsage, "inf", argc, argv);
 
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-            outPath = argv[++i];
-        else if (strcmp(argv[i], "--date") == 0 && i + 1 < argc)
-            o.date = argv[++i];
-        else if (strcmp(argv[i], "--version") == 0 && i + 1 < argc)
-            o.version = argv[++i];
-        else if (strcmp(argv[i], "--arch") == 0 && i + 1 < argc)
-            o.arch = argv[++i];
-        else if (strcmp(argv[i], "--kmdf") == 0 && i + 1 < argc)
-            o.kmdf = argv[++i];
-        else if (argv[i][0] != '-' && in == NULL)
-            in = argv[i];
-        else {
-            fprintf(stderr, "ndiskit inf stamp: unexpected argument '%s'\n", argv[i]);
-            inf_usage(stderr);
-            return 2;
+    while (cli_next(&c)) {
+        if (cli_help(&c)) {
+            inf_usage(stdout);
+            return 0;
+        } else if ((r = cli_value(&c, "-o", "--output", &outPath)) != 0 ||
+                   (r = cli_value(&c, NULL, "--date", &o.date)) != 0 ||
+                   (r = cli_value(&c, NULL, "--version", &o.version)) != 0 ||
+                   (r = cli_value(&c, NULL, "--arch", &o.arch)) != 0 ||
+                   (r = cli_value(&c, NULL, "--kmdf", &o.kmdf)) != 0) {
+            if (r < 0)
+                return 2;
+        } else if (cli_option(&c)) {
+            return cli_unknown_option(&c);
+        } else if (in == NULL) {
+            in = c.arg;
+        } else {
+            return cli_error(&c, "unexpected argument '%s' (one TEMPLATE only)", c.arg);
         }
     }
-    if (in == NULL || outPath == NULL) {
-        inf_usage(stderr);
-        return 2;
-    }
+    if (in == NULL)
+        return cli_error(&c, "no TEMPLATE given");
+    if (outPath == NULL)
+        return cli_error(&c, "no OUTPUT given (-o OUTPUT)");
     if (o.date == NULL) {
         if (DefaultDate(today, err, sizeof(err)) != 0) {
-            fprintf(stderr, "ndiskit inf stamp: %s\n", err);
+            fprintf(stderr, "ndiskit inf stamp: %s: %s\n", in, err);
             return 1;
         }
         o.date = today;
     }
     if (util_read_file(in, &data, &size, &mode, err, sizeof(err)) != 0) {
-        fprintf(stderr, "ndiskit inf stamp: %s\n", err);
+        fprintf(stderr, "ndiskit inf stamp: %s: %s\n", in, err);
         return 1;
     }
     if (inf_stamp((const char *)data, size, &o, &result, &outLen, err, sizeof(err)) != 0) {
@@ -321,7 +382,7 @@ static int Stamp(int argc, char **argv)
     }
     free(data);
     if (util_write_atomic(outPath, (const uint8_t *)result, outLen, 0644, err, sizeof(err)) != 0) {
-        fprintf(stderr, "ndiskit inf stamp: %s\n", err);
+        fprintf(stderr, "ndiskit inf stamp: %s: cannot write %s: %s\n", in, outPath, err);
         free(result);
         return 1;
     }
@@ -331,12 +392,14 @@ static int Stamp(int argc, char **argv)
 
 int inf_command(int argc, char **argv)
 {
-    if (argc >= 1 && strcmp(argv[0], "stamp") == 0)
-        return Stamp(argc - 1, argv + 1);
-    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0)) {
+    struct cli c = cli_start("ndiskit inf", ShortUsage, "inf", argc, argv);
+    if (!cli_next(&c))
+        return cli_error(&c, "missing command (stamp)");
+    if (cli_help(&c) || strcmp(c.arg, "help") == 0) {
         inf_usage(stdout);
         return 0;
     }
-    inf_usage(stderr);
-    return 2;
+    if (strcmp(c.arg, "stamp") == 0)
+        return Stamp(argc - c.next, argv + c.next);
+    return cli_option(&c) ? cli_unknown_option(&c) : cli_unknown_command(&c);
 }

@@ -20,6 +20,8 @@ int inf_stamp(const char *text, size_t size, const INF_STAMP *stamp, char **resu
               size_t errlen);
 int inf_parse_date(const char *s, int *month, int *day, int *year);
 int inf_parse_version(const char *s);
+int inf_valid_arch(const char *s);  /* 0: x86, amd64, arm, arm64 or ia64 */
+int inf_valid_kmdf(const char *s);  /* 0: MAJOR.MINOR (1-2 and 1-3 digits) */
 
 int inf_command(int argc, char **argv);
 void inf_usage(FILE *out);

@@ -3,8 +3,10 @@
  *
  * Each family (`image`, `host`, `inf`) is one entry in the
  * table below with its own argument parsing, so adding one touches nothing
- * else.  Exit status 2 means a usage error here, as it does for "could not
- * read the input" in every command.
+ * else.  Usage errors follow git's conventions at every level (util.h):
+ * the short usage and "see 'ndiskit help ...'" on stderr, exit 2; full help
+ * on stdout for --help and `ndiskit help [COMMAND]`, exit 0.  Exit status 2
+ * also means "could not read the input" in every command.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "host_cli.h"
 #include "image.h"
 #include "inf.h"
+#include "util.h"
 
 #ifndef NDISKIT_VERSION
 #define NDISKIT_VERSION "0.1.0"
@@ -29,6 +32,10 @@ static const struct command commands[] = {
     {"host", host_command, host_usage, "run a driver under the host kernel and serve its devices"},
     {"inf", inf_command, inf_usage, "stamp INF templates (DriverVer, $ARCH$, $KMDFVERSION$)"},
 };
+
+static const char short_usage[] =
+    "usage: ndiskit <command> [arguments]    (commands: image, host, inf)\n"
+    "       ndiskit help [command] | --help | --version\n";
 
 static void usage(FILE *out)
 {
@@ -52,28 +59,30 @@ static const struct command *find(const char *name)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "--version") == 0) {
+    struct cli c = cli_start("ndiskit", short_usage, NULL, argc - 1, argv + 1);
+    if (!cli_next(&c))
+        return cli_error(&c, "missing command");
+    if (cli_flag(&c, NULL, "--version")) {
         printf("ndiskit %s\n", NDISKIT_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        const struct command *c = argc > 2 ? find(argv[2]) : NULL;
-        if (c)
-            c->usage(stdout);
-        else
-            usage(stdout);
+    if (cli_help(&c)) {
+        usage(stdout);
         return 0;
     }
-    const struct command *c = find(cmd);
-    if (!c) {
-        fprintf(stderr, "ndiskit: unknown command '%s'\n", cmd);
-        usage(stderr);
-        return 2;
+    if (strcmp(c.arg, "help") == 0) {
+        if (!cli_next(&c)) {
+            usage(stdout);
+            return 0;
+        }
+        const struct command *topic = find(c.arg);
+        if (!topic)
+            return cli_unknown_command(&c);
+        topic->usage(stdout);
+        return 0;
     }
-    return c->run(argc - 2, argv + 2);
+    const struct command *cmd = find(c.arg);
+    if (!cmd)
+        return cli_option(&c) ? cli_unknown_option(&c) : cli_unknown_command(&c);
+    return cmd->run(argc - c.next - 1, argv + c.next + 1);
 }

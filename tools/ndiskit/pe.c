@@ -32,6 +32,8 @@ struct opt_layout {
 static const struct opt_layout layout_pe32 = {96, 92};
 static const struct opt_layout layout_pe32plus = {112, 108};
 
+uint64_t pe_work;
+
 static int fail(struct pe_image *img, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -60,50 +62,160 @@ uint32_t pe_section_vsize(const struct pe_section *s)
     return s->virtual_size ? s->virtual_size : s->raw_size;
 }
 
-long pe_section_of_rva(const struct pe_image *img, uint32_t rva)
+/* ---- lookups by RVA ---------------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
 {
-    for (size_t i = 0; i < img->section_count; i++) {
-        const struct pe_section *s = &img->sections[i];
-        uint64_t end = (uint64_t)s->rva + pe_section_vsize(s);
-        if (rva >= s->rva && rva < end)
-            return (long)i;
-    }
-    return -1;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    pe_work++;
+    return x < y ? -1 : x > y;
 }
 
-/* The headers are mapped at RVA 0; the loader maps SizeOfHeaders bytes, but
- * sections may start earlier than that in odd images, so the header mapping
- * stops at the first section. */
-static uint64_t header_span(const struct pe_image *img)
+/* How many coordinates are <= x (strict: < x). */
+static size_t map_count(const struct pe_rva_map *map, uint64_t x, bool strict)
 {
+    size_t lo = 0, hi = map->m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        pe_work++;
+        if (strict ? map->coord[mid] < x : map->coord[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Union-find over the intervals: the first one at or after k that no
+ * section owns yet (path halving keeps it near-constant). */
+static size_t next_free(size_t *next, size_t k)
+{
+    while (next[k] != k) {
+        pe_work++;
+        next[k] = next[next[k]];
+        k = next[k];
+    }
+    return k;
+}
+
+/* Builds map from the ranges [lo[i], hi[i]) of sections i < n (empty ones
+ * own nothing): sort the ends once, then hand each interval to the first
+ * section covering it, skipping owned intervals, in O(n log n). */
+static int map_build(struct pe_image *img, struct pe_rva_map *map, size_t n, const uint32_t *lo,
+                     const uint32_t *hi)
+{
+    size_t m = 0;
+    map->coord = malloc((2 * n + 1) * sizeof *map->coord);
+    if (!map->coord)
+        return fail(img, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (lo[i] < hi[i]) {
+            map->coord[m++] = lo[i];
+            map->coord[m++] = hi[i];
+        }
+    }
+    qsort(map->coord, m, sizeof *map->coord, cmp_u32);
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++)
+        if (u == 0 || map->coord[u - 1] != map->coord[i])
+            map->coord[u++] = map->coord[i];
+    map->m = u;
+    map->owner = malloc((u + 1) * sizeof *map->owner);
+    size_t *next = malloc((u + 1) * sizeof *next);
+    if (!map->owner || !next) {
+        free(next);
+        return fail(img, 0, "out of memory");
+    }
+    for (size_t k = 0; k < u; k++) {
+        map->owner[k] = -1;
+        next[k] = k;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (lo[i] >= hi[i])
+            continue;
+        size_t a = map_count(map, lo[i], true), b = map_count(map, hi[i], true);
+        /* b <= u - 1: the last interval, past every range, is never owned. */
+        for (size_t k = next_free(next, a); k < b; k = next_free(next, k + 1)) {
+            map->owner[k] = (int32_t)i;
+            next[k] = k + 1;
+        }
+    }
+    free(next);
+    return 0;
+}
+
+static long map_find(const struct pe_rva_map *map, uint64_t x)
+{
+    size_t c = map_count(map, x, false);
+    return c == 0 || c >= map->m ? -1 : map->owner[c - 1];
+}
+
+static void map_free(struct pe_rva_map *map)
+{
+    free(map->coord);
+    free(map->owner);
+    memset(map, 0, sizeof *map);
+}
+
+/* Both maps, and where the mapped headers end: SizeOfHeaders, but sections
+ * may start earlier than that in odd images, so no later than the first
+ * section (and never past the file). */
+static int index_sections(struct pe_image *img)
+{
+    size_t n = img->section_count;
+    uint32_t *lo = malloc((n + 1) * sizeof *lo), *hi = malloc((n + 1) * sizeof *hi);
+    uint32_t *blo = malloc((n + 1) * sizeof *blo), *bhi = malloc((n + 1) * sizeof *bhi);
+    int rc = -1;
+    if (!lo || !hi || !blo || !bhi) {
+        fail(img, 0, "out of memory");
+        goto out;
+    }
     uint64_t end = img->size_of_headers;
-    for (size_t i = 0; i < img->section_count; i++)
-        if (img->sections[i].rva < end)
-            end = img->sections[i].rva;
-    if (end > img->size)
-        end = img->size;
-    return end;
+    for (size_t i = 0; i < n; i++) {
+        const struct pe_section *s = &img->sections[i];
+        uint32_t backed = pe_section_vsize(s);
+        if (backed > s->raw_size)
+            backed = s->raw_size; /* the rest is zero-fill, not in the file */
+        /* parse_sections checked that rva + size fits in 32 bits */
+        lo[i] = blo[i] = s->rva;
+        hi[i] = s->rva + pe_section_vsize(s);
+        bhi[i] = s->rva + backed;
+        if (s->rva < end)
+            end = s->rva;
+        pe_work++;
+    }
+    img->header_end = end < img->size ? end : img->size;
+    rc = map_build(img, &img->virt_map, n, lo, hi) || map_build(img, &img->file_map, n, blo, bhi) ? -1 : 0;
+out:
+    free(lo);
+    free(hi);
+    free(blo);
+    free(bhi);
+    return rc;
+}
+
+long pe_section_of_rva(const struct pe_image *img, uint32_t rva)
+{
+    return map_find(&img->virt_map, rva);
 }
 
 bool pe_rva_span(const struct pe_image *img, uint32_t rva, size_t *off, size_t *avail)
 {
-    for (size_t i = 0; i < img->section_count; i++) {
+    long i = map_find(&img->file_map, rva);
+    if (i >= 0) {
         const struct pe_section *s = &img->sections[i];
         uint64_t backed = pe_section_vsize(s);
         if (backed > s->raw_size)
-            backed = s->raw_size; /* the rest is zero-fill, not in the file */
-        if (rva >= s->rva && (uint64_t)rva - s->rva < backed) {
-            uint64_t delta = (uint64_t)rva - s->rva;
-            /* raw data was range-checked against the file size at parse */
-            *off = (size_t)(s->raw_ptr + delta);
-            *avail = (size_t)(backed - delta);
-            return true;
-        }
+            backed = s->raw_size;
+        uint64_t delta = (uint64_t)rva - s->rva;
+        /* raw data was range-checked against the file size at parse */
+        *off = (size_t)(s->raw_ptr + delta);
+        *avail = (size_t)(backed - delta);
+        return true;
     }
-    uint64_t hdr = header_span(img);
-    if (rva < hdr) {
+    if (rva < img->header_end) {
         *off = rva;
-        *avail = (size_t)(hdr - rva);
+        *avail = (size_t)(img->header_end - rva);
         return true;
     }
     return false;
@@ -264,7 +376,7 @@ static int parse_sections(struct pe_image *img)
         return fail(img, table, "section table (%llu sections) runs past end of file",
                     (unsigned long long)n);
     if (n == 0)
-        return 0;
+        return index_sections(img);
     img->sections = calloc((size_t)n, sizeof *img->sections);
     if (!img->sections)
         return fail(img, 0, "out of memory");
@@ -289,7 +401,7 @@ static int parse_sections(struct pe_image *img)
             return fail(img, h + 16, "section %zu (%.8s): raw data 0x%x+0x%x runs past end of file (0x%zx bytes)",
                         i + 1, s->name, s->raw_ptr, s->raw_size, img->size);
     }
-    return 0;
+    return index_sections(img);
 }
 
 static int parse_security(struct pe_image *img)
@@ -747,6 +859,142 @@ static int parse_load_config(struct pe_image *img)
     return 0;
 }
 
+/* ---- what refers to which section ------------------------------------------ */
+
+/* Every reference (a point is a range of one byte) adds one to the first
+ * interval of img->virt_map it overlaps and takes one off after the last,
+ * so a prefix sum says which intervals something points into: one pass
+ * over the references, one over the intervals, one binary search each. */
+struct ref_index {
+    const struct pe_rva_map *map;
+    int64_t *diff;               /* map->m + 1 entries */
+};
+
+static void ref_range(struct ref_index *r, uint64_t a, uint64_t len)
+{
+    const struct pe_rva_map *map = r->map;
+    if (len == 0 || map->m == 0 || a > UINT32_MAX)
+        return; /* nothing, or past every section */
+    uint64_t b = len > UINT64_MAX - a ? UINT64_MAX : a + len;
+    size_t at = map_count(map, a, false);
+    /* for one byte, the ends < a + 1 are the ends <= a: no second search */
+    size_t first = at ? at - 1 : 0, end = len == 1 ? at : map_count(map, b, true);
+    if (end > map->m - 1)
+        end = map->m - 1;
+    if (first < end) {
+        r->diff[first]++;
+        r->diff[end]--;
+    }
+}
+
+static void ref_va(struct ref_index *r, const struct pe_image *img, uint64_t va)
+{
+    if (va >= img->image_base)
+        ref_range(r, va - img->image_base, 1);
+}
+
+static void ref_modules(struct ref_index *r, const struct pe_import_module *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].lookup_rva)
+            ref_range(r, m[i].lookup_rva, 1);
+        if (m[i].iat_rva)
+            ref_range(r, m[i].iat_rva, 1);
+    }
+}
+
+/* Base relocation targets (the section holds addresses: real data), and
+ * the addresses stored at them (code or data refers to the section they
+ * point into).  The directory was validated by parse_relocs. */
+static void ref_relocs(struct ref_index *r, const struct pe_image *img)
+{
+    const struct pe_data_dir *d = &img->dirs[PE_DIR_BASERELOC];
+    size_t off;
+    if (!img->relocs.present || !pe_rva_range(img, d->rva, d->size, &off))
+        return;
+    struct pe_reloc_iter it = {img->data + off, d->size, 0, off};
+    struct pe_reloc_block b;
+    struct pe_error err;
+    while (pe_reloc_next(&it, &b, &err) > 0) {
+        for (size_t i = 0; i < b.entry_count; i++) {
+            uint16_t e = pe_rd16(b.entries + 2 * i);
+            unsigned type = e >> 12;
+            uint64_t target = (uint64_t)b.page_rva + (e & 0xfffu);
+            size_t width = type == PE_REL_BASED_DIR64 ? 8 : type == PE_REL_BASED_HIGHLOW ? 4 : 0, at;
+            pe_work++;
+            if (width == 0)
+                continue;
+            ref_range(r, target, 1);
+            if (target <= UINT32_MAX && pe_rva_range(img, (uint32_t)target, width, &at))
+                ref_va(r, img, width == 8 ? pe_rd64(img->data + at) : pe_rd32(img->data + at));
+        }
+    }
+}
+
+static int index_references(struct pe_image *img)
+{
+    const struct pe_rva_map *map = &img->virt_map;
+    struct ref_index r = {map, calloc(map->m + 1, sizeof *r.diff)};
+    size_t *hits = calloc(map->m + 1, sizeof *hits);
+    img->section_referenced = calloc(img->section_count + 1, 1);
+    if (!r.diff || !hits || !img->section_referenced) {
+        free(r.diff);
+        free(hits);
+        return fail(img, 0, "out of memory");
+    }
+    if (img->entry_rva)
+        ref_range(&r, img->entry_rva, 1);
+    for (unsigned i = 0; i < img->dir_count; i++)
+        if (i != PE_DIR_SECURITY && img->dirs[i].rva)
+            ref_range(&r, img->dirs[i].rva, img->dirs[i].size);
+    const struct pe_load_config *lc = &img->load_config;
+    if (lc->present && lc->has_cookie)
+        ref_va(&r, img, lc->security_cookie);
+    if (lc->present && lc->has_guard) {
+        ref_va(&r, img, lc->guard_cf_check_fn);
+        ref_va(&r, img, lc->guard_cf_dispatch_fn);
+        ref_va(&r, img, lc->guard_cf_function_table);
+    }
+    if (lc->present && lc->has_dvrt_va)
+        ref_va(&r, img, lc->dvrt_va);
+    for (size_t i = 0; i < img->debug_count; i++)
+        if (img->debug[i].data_rva)
+            ref_range(&r, img->debug[i].data_rva, img->debug[i].data_size);
+    ref_modules(&r, img->imports, img->import_count);
+    ref_modules(&r, img->delay_imports, img->delay_import_count);
+    const struct pe_exports *e = &img->exports;
+    if (e->present && e->functions_rva)
+        ref_range(&r, e->functions_rva, 1);
+    if (e->present && e->names_rva)
+        ref_range(&r, e->names_rva, 1);
+    if (e->present && e->ordinals_rva)
+        ref_range(&r, e->ordinals_rva, 1);
+    ref_relocs(&r, img);
+
+    /* hits[k]: how many of the intervals before k something points into */
+    int64_t depth = 0;
+    for (size_t k = 0; k < map->m; k++) {
+        depth += r.diff[k];
+        hits[k + 1] = hits[k] + (depth > 0);
+    }
+    for (size_t i = 0; i < img->section_count; i++) {
+        const struct pe_section *s = &img->sections[i];
+        uint64_t lo = s->rva, hi = lo + pe_section_vsize(s);
+        bool ref = false;
+        if (lo < hi) {
+            size_t a = map_count(map, lo, true), b = map_count(map, hi, true);
+            ref = hits[b] > hits[a];
+        }
+        /* the load config names the DVRT's section by number */
+        if (lc->present && lc->has_dvrt_offset && lc->dvrt_section == i + 1 && lo < hi)
+            ref = true;
+        img->section_referenced[i] = ref;
+    }
+    free(r.diff);
+    free(hits);
+    return 0;
+}
+
 /* ---- entry points ---------------------------------------------------------- */
 
 void pe_free(struct pe_image *img)
@@ -757,6 +1005,10 @@ void pe_free(struct pe_image *img)
     free(img->delay_imports);
     free(img->delay_fns);
     free(img->debug);
+    free(img->section_referenced);
+    map_free(&img->file_map);
+    map_free(&img->virt_map);
+    img->section_referenced = NULL;
     img->sections = NULL;
     img->imports = img->delay_imports = NULL;
     img->import_fns = img->delay_fns = NULL;
@@ -772,7 +1024,7 @@ int pe_parse(struct pe_image *img, const uint8_t *data, size_t size)
     img->size = size;
     if (parse_headers(img) || parse_sections(img) || parse_security(img) ||
         parse_imports(img) || parse_delay_imports(img) || parse_exports(img) ||
-        parse_relocs(img) || parse_debug(img) || parse_load_config(img)) {
+        parse_relocs(img) || parse_debug(img) || parse_load_config(img) || index_references(img)) {
         struct pe_error keep = img->error;
         pe_free(img);
         img->error = keep;

@@ -269,6 +269,16 @@ struct pe_load_config {
     uint16_t dvrt_section;       /* DynamicValueRelocTableSection (1-based) */
 };
 
+/* Sections by RVA range for O(log n) lookups: the distinct range ends,
+ * sorted, cut the address space into intervals; each interval is owned by
+ * the lowest-numbered section covering it (the one a linear scan of the
+ * section table finds first, even when hostile sections overlap), or -1. */
+struct pe_rva_map {
+    uint32_t *coord;             /* m distinct ends, ascending */
+    int32_t *owner;              /* owner[k]: [coord[k], coord[k + 1]); owner[m - 1] is -1 */
+    size_t m;
+};
+
 struct pe_image {
     const uint8_t *data;
     size_t size;
@@ -332,6 +342,17 @@ struct pe_image {
 
     struct pe_load_config load_config;
 
+    /* Built by pe_parse for lookups that stay O(log n) however many
+     * sections and relocations a hostile image has. */
+    struct pe_rva_map file_map;  /* each section's file-backed bytes */
+    struct pe_rva_map virt_map;  /* each section's [rva, rva + pe_section_vsize) */
+    uint64_t header_end;         /* RVAs below it are the mapped headers */
+    /* Per section, 1 when the entry point, a data directory, the load
+     * config's pointers, debug data, import or export tables, a base
+     * relocation target or the address stored at one lies in it
+     * (image_section_referenced in image.h). */
+    uint8_t *section_referenced;
+
     struct pe_error error;
 };
 
@@ -344,8 +365,8 @@ void pe_free(struct pe_image *img);
 /* The section's displayed name (long name if resolved). */
 const char *pe_section_name(const struct pe_section *s);
 
-/* The section whose virtual range [rva, rva + max(VirtualSize, 1)) contains
- * `rva`, or -1. */
+/* The section whose virtual range [rva, rva + pe_section_vsize) contains
+ * `rva` (the first in the table if several do), or -1.  O(log n). */
 long pe_section_of_rva(const struct pe_image *img, uint32_t rva);
 
 /* The section's size in memory: VirtualSize, or SizeOfRawData when
@@ -354,7 +375,7 @@ uint32_t pe_section_vsize(const struct pe_section *s);
 
 /* Map an RVA to a file offset.  On success *off is the file offset and
  * *avail the number of file-backed bytes contiguous from there (to the end
- * of the section's raw data or of the headers). */
+ * of the section's raw data or of the headers).  O(log n). */
 bool pe_rva_span(const struct pe_image *img, uint32_t rva, size_t *off, size_t *avail);
 
 /* Map [rva, rva + len) to a file offset; all of it must be file-backed. */
@@ -382,6 +403,12 @@ struct pe_reloc_block {
 
 /* Returns 1 with *b filled, 0 at the end, -1 on a malformed block (err set). */
 int pe_reloc_next(struct pe_reloc_iter *it, struct pe_reloc_block *b, struct pe_error *err);
+
+/* Elementary steps of the section lookups and the reference index
+ * (section entries visited, binary-search probes, relocation entries
+ * walked), summed over every image: tests assert on it to prove the
+ * image commands stay O(n log n) on hostile input without timing them. */
+extern uint64_t pe_work;
 
 /* Names for display; never NULL. */
 const char *pe_machine_name(uint16_t machine);

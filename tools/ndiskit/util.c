@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -170,4 +171,97 @@ void util_print_escaped(FILE *f, const char *s, size_t max)
         else
             fprintf(f, "\\x%02x", c);
     }
+}
+
+/* ---- command lines ------------------------------------------------------ */
+
+struct cli cli_start(const char *prog, const char *usage, const char *topic, int argc, char **argv)
+{
+    struct cli c;
+    memset(&c, 0, sizeof c);
+    c.prog = prog;
+    c.usage = usage;
+    c.topic = topic;
+    c.argc = argc;
+    c.argv = argv;
+    return c;
+}
+
+bool cli_next(struct cli *c)
+{
+    while (c->next < c->argc) {
+        c->arg = c->argv[c->next++];
+        if (!c->opts_done && strcmp(c->arg, "--") == 0) {
+            c->opts_done = true;
+            continue;
+        }
+        return true;
+    }
+    c->arg = NULL;
+    return false;
+}
+
+bool cli_option(const struct cli *c)
+{
+    return !c->opts_done && c->arg[0] == '-' && c->arg[1] != '\0';
+}
+
+bool cli_flag(struct cli *c, const char *shrt, const char *lng)
+{
+    return cli_option(c) && ((shrt && strcmp(c->arg, shrt) == 0) || (lng && strcmp(c->arg, lng) == 0));
+}
+
+bool cli_help(struct cli *c)
+{
+    return cli_flag(c, "-h", "--help");
+}
+
+int cli_value(struct cli *c, const char *shrt, const char *lng, const char **value)
+{
+    if (!cli_option(c))
+        return 0;
+    const char *a = c->arg;
+    size_t n;
+    if ((shrt && strcmp(a, shrt) == 0) || (lng && strcmp(a, lng) == 0)) {
+        if (c->next >= c->argc) {
+            cli_error(c, "missing value for '%s'", a);
+            return -1;
+        }
+        *value = c->argv[c->next++];
+        return 1;
+    }
+    if (lng && strncmp(a, lng, n = strlen(lng)) == 0 && a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    /* "-oFILE": single-letter short options only */
+    if (shrt && strlen(shrt) == 2 && strncmp(a, shrt, 2) == 0 && a[2] != '\0') {
+        *value = a + 2;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_error(const struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", c->prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (c->usage)
+        fputs(c->usage, stderr);
+    fprintf(stderr, "see 'ndiskit help%s%s'\n", c->topic ? " " : "", c->topic ? c->topic : "");
+    return 2;
+}
+
+int cli_unknown_option(const struct cli *c)
+{
+    return cli_error(c, "unknown option '%s'", c->arg);
+}
+
+int cli_unknown_command(const struct cli *c)
+{
+    return cli_error(c, "unknown command '%s'", c->arg);
 }

@@ -151,7 +151,28 @@ typedef struct _NDISPROT_FRAME_HEADER {
 #define NDISPROT_FRAME_NEXT(Header) \
     ((PNDISPROT_FRAME_HEADER)((PUCHAR)(Header) + NDISPROT_FRAME_RECORD_SIZE((Header)->Length)))
 
-/* Counters of one open, from its OPEN_DEVICE on. */
+/* Counters of one open, from its OPEN_DEVICE on.  A received frame passes
+ * these stages, each with its own count of what it dropped:
+ *
+ *   adapter   AdapterReceiveDiscards: arrived at the NIC but never indicated
+ *             (its receive ring overflowed, no memory in NDIS)
+ *   indicate  FramesIndicated: indicated to this open
+ *   filter    DroppedFilter: not an accepted EtherType (or a runt)
+ *   copy      DroppedNoResources: accepted, but no memory to queue a copy
+ *   queue     FramesReceived: queued; DroppedQueueFull: later pushed out
+ *             as the oldest of a full queue
+ *   read      FramesRead: handed to reads
+ *
+ * so FramesIndicated = DroppedFilter + DroppedNoResources + FramesReceived,
+ * and FramesReceived = FramesRead + DroppedQueueFull + QueuedFrames (less
+ * frames flushed by a shrinking queue, which count as DroppedQueueFull too,
+ * and those lost when a frame arrives as the handle closes).
+ *
+ * The fields up to QueueLength are the first version's (72 bytes,
+ * NDISPROT_STATISTICS_V1_SIZE); IOCTL_NDISPROT_GET_STATISTICS fills as
+ * much of the structure as the output buffer holds, at least that much,
+ * and returns the bytes filled as Information.  Fields are only ever
+ * appended. */
 typedef struct _NDISPROT_STATISTICS {
     ULONGLONG FramesReceived;   /* passed the filters and were queued */
     ULONGLONG BytesReceived;
@@ -163,6 +184,15 @@ typedef struct _NDISPROT_STATISTICS {
     ULONGLONG DroppedFilter;    /* indicated, but not an accepted EtherType */
     ULONG QueuedFrames;         /* in the queue now */
     ULONG QueueLength;          /* the queue's limit */
+    /* Version 2 (appended). */
+    ULONGLONG FramesIndicated;  /* indicated to this open, before any filter */
+    ULONGLONG DroppedNoResources; /* accepted, but no memory for the queued copy */
+    ULONGLONG AdapterReceiveDiscards; /* the adapter's OID_GEN_RCV_DISCARDS since OPEN_DEVICE,
+                                         all opens' frames; NDISPROT_STATISTIC_UNKNOWN if it
+                                         does not report it */
 } NDISPROT_STATISTICS, *PNDISPROT_STATISTICS;
+
+#define NDISPROT_STATISTICS_V1_SIZE 72u  /* through QueueLength */
+#define NDISPROT_STATISTIC_UNKNOWN (~(ULONGLONG)0)
 
 #endif

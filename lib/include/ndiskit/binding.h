@@ -20,8 +20,13 @@
  * - OID requests are issued synchronously (waiting at PASSIVE_LEVEL) or
  *   asynchronously with a completion routine and a RequestId to cancel
  *   them by; the bytes written/needed are always clamped to the buffer.
- * - Status indications and other PnP events go to the driver's callbacks;
- *   NetEventBindsComplete sets an event NkProtocolWaitBindsComplete waits on.
+ * - Status indications and other PnP events go to the driver's callbacks,
+ *   but only from Bound's success until Unbinding: NDIS may indicate
+ *   status to a binding that is being unbound until its close completes,
+ *   so the layer drops those that come later and Unbinding waits for the
+ *   ones in progress (counted like held receives) - the driver never sees
+ *   a status racing its teardown.  NetEventBindsComplete sets an event
+ *   NkProtocolWaitBindsComplete waits on.
  *
  *     static const NK_PROTOCOL_CALLBACKS Callbacks = {
  *         .BindingContextSize = sizeof(MY_BINDING),
@@ -79,10 +84,12 @@ typedef struct _NK_PROTOCOL_CALLBACKS {
                     _In_ ULONG ReceiveFlags);
     /* <= DISPATCH_LEVEL: NBLs sent with NkBindingSend come back here. */
     VOID (*SendComplete)(_In_ PNK_BINDING Binding, _In_ PNET_BUFFER_LIST NetBufferLists, _In_ ULONG Flags);
-    /* <= DISPATCH_LEVEL. */
+    /* <= DISPATCH_LEVEL, only after Bound succeeded and never once
+     * Unbinding has been called (nor while it runs). */
     VOID (*Status)(_In_ PNK_BINDING Binding, _In_ PNDIS_STATUS_INDICATION Indication);
     /* PASSIVE_LEVEL: PnP events other than pause and restart (Binding is
-     * NULL for protocol-wide ones). */
+     * NULL for protocol-wide ones); for a binding, within the same window
+     * as Status. */
     NDIS_STATUS (*PnpEvent)(_In_opt_ PNK_BINDING Binding, _In_ PNET_PNP_EVENT_NOTIFICATION Event);
 } NK_PROTOCOL_CALLBACKS;
 
@@ -112,13 +119,16 @@ struct _NK_BINDING {
     PNK_PROTOCOL Protocol;
     NDIS_HANDLE Handle;             /* NdisBindingHandle */
     volatile LONG State;            /* NK_BINDING_STATE */
-    KSPIN_LOCK Lock;                /* State, PendingPause, Oids */
+    KSPIN_LOCK Lock;                /* State, PendingPause, Oids, Delivering, CallbacksActive */
     volatile LONG SendsInFlight;
     volatile LONG ReceivesHeld;
+    BOOLEAN Delivering;             /* Status/PnpEvent may reach the driver (Bound .. Unbinding) */
+    LONG CallbacksActive;           /* Status/PnpEvent callbacks running in the driver */
     PNET_PNP_EVENT_NOTIFICATION PendingPause;
     LIST_ENTRY Oids;                /* NK_OID in flight */
-    ULONG OidsInFlight;
+    ULONG OidsInFlight;             /* issued and their completion not yet returned */
     NK_EVENT OpenDone, CloseDone, Drained;
+    NK_EVENT CallbacksDone;         /* CallbacksActive reached 0 after delivery stopped */
     NDIS_STATUS OpenStatus;
     UCHAR Mac[6];
     ULONG Mtu;

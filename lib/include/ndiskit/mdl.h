@@ -31,6 +31,7 @@
 
 #include <ntddk.h>
 #include <emmintrin.h>
+#include <ndiskit/target.h>
 
 /* ------------------------------------------------------------------------
  * Mapping and counting.
@@ -39,7 +40,7 @@
 /* The virtual address of Mdl's data, or NULL if it cannot be mapped. */
 FORCEINLINE PUCHAR NkMdlMap(_In_ PMDL Mdl)
 {
-#if NDISKIT_WINDOWS
+#if NK_TARGET_WINDOWS
     return (PUCHAR)MmGetSystemAddressForMdlSafe(Mdl, NormalPagePriority | MdlMappingNoExecute);
 #else
     return (PUCHAR)MmGetMdlVirtualAddress(Mdl);
@@ -97,7 +98,8 @@ FORCEINLINE NK_MDL_SPAN NkMdlSpan(_In_opt_ PMDL Mdl, _In_ SIZE_T Offset, _In_ SI
     return span;
 }
 
-#ifdef NDISKIT_NDIS_H
+/* With <ndis.h> (ndiskit's or the WDK's: tested by a macro it documents). */
+#ifdef NET_BUFFER_CURRENT_MDL
 /* The bytes a NET_BUFFER carries: DataLength bytes starting CurrentMdlOffset
  * into CurrentMdl (which already accounts for DataOffset). */
 FORCEINLINE NK_MDL_SPAN NkMdlSpanFromNb(_In_ PNET_BUFFER Nb)

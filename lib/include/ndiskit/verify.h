@@ -10,8 +10,9 @@
 #define NDISKIT_VERIFY_H
 
 #include <ntddk.h>
+#include <ndiskit/target.h>
 
-#if NDISKIT_WINDOWS
+#if NK_TARGET_WINDOWS
 #define NkReportMisuse(Rule, Format, ...) \
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_ERROR_LEVEL, "ndiskit: " Rule ": " Format "\n", ##__VA_ARGS__)
 #else

@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+"""`ndiskit host run` loading drivers: what works, and what it says when it cannot.
+
+    hostrun_load.py NDISKIT NKECHO_SO HELLO_SO MISSING_HELPER_SO MISSING_LIBRARY_SO
+
+A bare file name is a file in the current directory (not a search of the
+library path); a directory, an empty file, a text file, a Windows image and
+an ELF file that is not a shared object are each named for what they are;
+an unresolved import is blamed on the host kernel only when it is a DDI,
+otherwise on the driver's build; a library the driver needs and the
+dynamic linker cannot find is named.  Exit 0 passed, 1 failed.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+DEADLINE = 30.0
+
+
+def run(ndiskit, driver, tmp, cwd=None):
+    p = subprocess.run([ndiskit, "host", "run", driver, "--socket", os.path.join(tmp, "never.sock")], cwd=cwd,
+                       capture_output=True, text=True, timeout=DEADLINE)
+    return p.returncode, p.stderr
+
+
+def refused(ndiskit, driver, tmp, *expected):
+    rc, err = run(ndiskit, driver, tmp)
+    assert rc == 1, (driver, rc, err)
+    for text in expected:
+        assert text in err, f"{driver}: expected {text!r} in:\n{err}"
+    print(f"ok: {os.path.basename(driver)}: {err.strip().splitlines()[-1]}")
+
+
+def main():
+    ndiskit, nkecho, hello, missing, missing_library = sys.argv[1:6]
+    ndiskit = os.path.abspath(ndiskit)
+    with tempfile.TemporaryDirectory(prefix="ndiskit-load-") as tmp:
+        # A bare name, run from the directory holding it.
+        shutil.copy(nkecho, os.path.join(tmp, "nkecho.so"))
+        sock = os.path.join(tmp, "s.sock")
+        log = tempfile.TemporaryFile(mode="w+")
+        p = subprocess.Popen([ndiskit, "host", "run", "nkecho.so", "--socket", sock], cwd=tmp, stdout=log,
+                             stderr=subprocess.STDOUT)
+        try:
+            end = time.monotonic() + DEADLINE
+            while not os.path.exists(sock) and p.poll() is None and time.monotonic() < end:
+                time.sleep(0.01)
+            assert os.path.exists(sock), "nkecho.so by its bare name did not load"
+            p.send_signal(signal.SIGTERM)
+            assert p.wait(timeout=DEADLINE) == 0
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        print("ok: a bare name loads from the current directory")
+
+        empty = os.path.join(tmp, "empty.so")
+        open(empty, "wb").close()
+        text = os.path.join(tmp, "text.so")
+        with open(text, "w") as f:
+            f.write("this is not a driver\n")
+        pe = os.path.join(tmp, "nkecho.sys")
+        with open(pe, "wb") as f:
+            f.write(b"MZ" + bytes(510))
+        rel = os.path.join(tmp, "relocatable.so")
+        with open(nkecho, "rb") as f:
+            image = bytearray(f.read(4096))
+        image[16:18] = (1).to_bytes(2, "little")   # ET_REL
+        with open(rel, "wb") as f:
+            f.write(image)
+        refused(ndiskit, tmp, tmp, "is a directory")
+        refused(ndiskit, empty, tmp, "the file is empty")
+        refused(ndiskit, text, tmp, "not an ELF shared object but a text file")
+        refused(ndiskit, pe, tmp, "a Windows image")
+        refused(ndiskit, rel, tmp, "not a shared object")
+        refused(ndiskit, os.path.join(tmp, "absent.so"), tmp, "No such file or directory")
+        # A WDM driver: its DDIs are the host kernel's gap.
+        refused(ndiskit, hello, tmp, "the driver imports Io", "which the host kernel does not implement")
+        # The driver's own function, left out of its build.
+        refused(ndiskit, missing, tmp, "the driver uses NkTestHelperLeftOut",
+                "neither the driver nor the host kernel defines")
+        # A library it was linked against, not to be found.
+        refused(ndiskit, missing_library, tmp, "the driver needs the library libnkgone.so",
+                "the dynamic linker does not find")
+    print("hostrun_load: all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
