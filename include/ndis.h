@@ -3,7 +3,7 @@
  * NDIS DDI reference).  Names, values and x64 layouts are the WDK's, so a
  * protocol, filter, intermediate or miniport driver written against the real
  * WDK ndis.h builds against this one unchanged.  CI checks every layout and
- * constant in shared/abi/tables/ndis*_wdk.tbl against this header on both
+ * constant in tests/abi/tables/ndis*_wdk.tbl against this header on both
  * targets (Windows x64 kernel and the x86_64 Linux host).
  *
  * Version selection

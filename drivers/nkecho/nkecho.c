@@ -83,6 +83,8 @@ static VOID EvtRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
     status = WdfRequestForwardToIoQueue(Request, dc->Reads);
     if (!NT_SUCCESS(status))
         WdfRequestComplete(Request, status);
+    else /* tests wait for this line: a read is pending in the driver */
+        DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_INFO_LEVEL, "nkecho: read queued\n");
 }
 
 static VOID EvtWrite(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)

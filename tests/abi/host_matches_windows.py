@@ -2,20 +2,23 @@
 """Every structure and constant ndiskit's headers declare has the same layout
 or value on the host as on the Windows kernel target.
 
-  host_matches_windows.py PROBE CLANG INCLUDE_DIR
+  host_matches_windows.py CLANG INCLUDE_DIR
 
 The reference tables prove the Windows layouts of the structures they list;
 this check covers all the others too: it finds every struct/union typedef
-declared under INCLUDE_DIR (clang's AST, Windows target), derives a spec of
-their sizes, alignments and member offsets from the Windows layout, measures
-it for x86_64 Linux, and fails on any difference.  Constants are every
+declared under INCLUDE_DIR (clang's AST, Windows target), lists their sizes,
+alignments and member offsets (every named member at every depth) from the
+Windows layout with abiprobe.py, measures them for both targets, and fails on
+any difference.  Constants are every
 enumerator and every object-like #define under INCLUDE_DIR that is an
-integer constant expression (the others - strings, types - are skipped by
-the probe on both targets alike).  The host kernel shares
+integer constant (the others - strings, types - are not declared on both
+targets alike).  The host kernel shares
 these structures with driver code, so a silent host/Windows difference would
 make host tests prove nothing.
 """
 import json, os, re, subprocess, sys, tempfile
+
+import abiprobe
 
 PRELUDE = """#define NDIS630 1
 #define NDIS630_MINIPORT 1
@@ -82,41 +85,34 @@ def record_constants(clang, inc, prelude):
     return sorted(n for n in names if not n.startswith("NDISKIT_"))
 
 
-def run(probe, clang, *args):
-    p = subprocess.run([sys.executable, probe, *args], capture_output=True, text=True,
-                       env=dict(os.environ, CLANG=clang))
-    if p.returncode != 0:
-        sys.exit(p.stdout + p.stderr)
-
-
-def load(path):
-    return dict(l.rstrip("\n").rsplit(" = ", 1) for l in open(path) if " = " in l)
-
-
 def main():
-    probe, clang, inc = sys.argv[1:4]
+    clang, inc = sys.argv[1:3]
     with tempfile.TemporaryDirectory() as td:
         prelude = os.path.join(td, "prelude.h")
-        open(prelude, "w").write(PRELUDE)
+        with open(prelude, "w") as f:
+            f.write(PRELUDE)
         types = record_typedefs(clang, inc, prelude)
         consts = record_constants(clang, inc, prelude)
-        spec = os.path.join(td, "all.spec")
-        run(probe, clang, "spec", "--prelude", prelude, "--types", ",".join(types), "-o", spec,
-            "--", *WINDOWS, "-I", inc)
-        with open(spec, "a") as f:
-            f.write("".join(f"const {c}\n" for c in consts))
-        win, host = os.path.join(td, "win.tbl"), os.path.join(td, "host.tbl")
-        run(probe, clang, "measure", "--prelude", prelude, "--spec", spec, "-o", win,
-            "--", *WINDOWS, "-I", inc)
-        run(probe, clang, "measure", "--prelude", prelude, "--spec", spec, "-o", host,
-            "--", *HOST, "-I", inc)
-        w, h = load(win), load(host)
-    bad = sorted(k for k in set(w) | set(h) if h.get(k) != w.get(k))
+        try:
+            items = abiprobe.layout_items(clang, prelude, types, [*WINDOWS, "-I", inc])
+            items += [f"const {c}" for c in consts]
+            w = abiprobe.measure(clang, prelude, items, [*WINDOWS, "-I", inc])
+            h = abiprobe.measure(clang, prelude, items, [*HOST, "-I", inc])
+        except abiprobe.ProbeError as e:
+            sys.exit(f"host_matches_windows: {e}")
+    bad = [k for k in items if h[k] != w[k]]
     for k in bad:
-        print(f"DIFFERS {k}: windows={w.get(k)} host={h.get(k)}")
-    nconst = sum(1 for k in w if k.startswith("const "))
-    print(f"{len(types)} structure types and {nconst} integer constants, {len(w)} items: "
-          f"{len(w) - len(bad)} identical on host, {len(bad)} differ")
+        print(f"DIFFERS {k}: windows={w[k]} host={h[k]}")
+    unmeasured = [k for k in items if w[k] is None and h[k] is None]
+    layout = [k for k in items if not k.startswith("const ")]
+    if any(w[k] is None for k in layout):
+        print("layout items the Windows target does not measure: "
+              + ", ".join(k for k in layout if w[k] is None))
+        return 1
+    nconst = sum(1 for k in items if k.startswith("const ") and w[k] is not None)
+    print(f"{len(types)} structure types ({len(layout)} sizes, alignments and offsets) and "
+          f"{nconst} integer constants: {len(items) - len(unmeasured) - len(bad)} items identical "
+          f"on host, {len(bad)} differ ({len(unmeasured)} names are no integer constant on either)")
     return 1 if bad else 0
 
 

@@ -23,6 +23,7 @@ allowed or a tool is missing; 0 passed; 1 failed.
 import os
 import subprocess
 import sys
+import struct
 import tempfile
 import time
 
@@ -99,13 +100,14 @@ class Host:
         self.sock = sock
         self.p = subprocess.Popen([ndiskit, "host", "run", so, "--adapter", NEAR, "--socket", sock],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for _ in range(200):
-            if os.path.exists(sock):
+        # Ready once it says so: it prints this line after listen() and after
+        # installing its SIGTERM handler (the socket file exists before both).
+        seen = ""
+        for line in self.p.stdout:
+            seen += line
+            if "serving its devices on" in line:
                 return
-            if self.p.poll() is not None:
-                raise RuntimeError("ndiskit host run exited: " + self.p.stdout.read())
-            time.sleep(0.025)
-        raise RuntimeError("ndiskit host run did not start serving")
+        raise RuntimeError("ndiskit host run exited: " + seen + self.p.stdout.read())
 
     def stop(self):
         self.p.terminate()
@@ -134,21 +136,54 @@ def far_send(frames, path):
     run("ip", "netns", "exec", NS, "/usr/bin/python3", "-c", code)
 
 
+def pcap_records(path):
+    """The frames of a pcap file tcpdump may still be writing: a record
+    not yet complete is left for the next look."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    if len(data) < 24:
+        return []
+    order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    out, at = [], 24
+    while at + 16 <= len(data):
+        incl = struct.unpack(order + "I", data[at + 8:at + 12])[0]
+        if at + 16 + incl > len(data):
+            break
+        out.append(data[at + 16:at + 16 + incl])
+        at += 16 + incl
+    return out
+
+
 class Capture:
     def __init__(self, path):
         self.path = path
-        self.p = subprocess.Popen(["ip", "netns", "exec", NS, "tcpdump", "-i", FAR, "-U", "--immediate-mode", "-n", "-w", path,
-                                   "ether", "proto", "0x888e"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  text=True)
+        # A burst of batched writes must not overrun the capture's kernel
+        # buffer while tcpdump waits for a CPU: ring slots sized for a frame
+        # (-s), and 16 MiB of them (-B).
+        self.p = subprocess.Popen(["ip", "netns", "exec", NS, "tcpdump", "-i", FAR, "-U", "--immediate-mode", "-n",
+                                   "-s", "2048", "-B", "16384", "-w", path, "ether", "proto", "0x888e"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # tcpdump says "listening on ..." once the capture is live.
         line = self.p.stderr.readline()
         if "listening" not in line:
             raise RuntimeError("tcpdump: " + line)
 
-    def stop(self):
-        time.sleep(0.5)  # the last frames reach the capture
+    def stop(self, last, timeout=60):
+        """Once the frame `last` (sent after all the others) is captured -
+        tcpdump writes each frame as it sees it (-U) - every frame before it
+        is in the file too: stop and return what was captured."""
+        deadline = time.monotonic() + timeout
+        while last not in pcap_records(self.path) and time.monotonic() < deadline:
+            if self.p.poll() is not None:
+                raise RuntimeError("tcpdump exited: " + self.p.stderr.read())
+            time.sleep(0.01)  # polling interval; the condition is the last frame
         self.p.terminate()
-        self.p.wait(timeout=10)
+        self.p.wait(timeout=30)
+        # tcpdump's exit statistics: "N packets dropped by kernel".
+        self.dropped = " ".join(l.strip() for l in self.p.stderr.read().splitlines() if "dropped" in l)
         return frames_from(self.path)
 
 
@@ -175,13 +210,20 @@ def main():
         # 1. Writes reach the far end byte-exact, single and batched.
         for batch in ([], ["-b", "16"]):
             sent = make_frames(far_mac, near_mac, 0x888E, 40)
-            write_pcap(os.path.join(tmp, "in.pcap"), sent)
+            # The last frame written marks the end of the capture: tcpdump
+            # has seen every frame before it once it has seen this one.
+            last = make_frames(far_mac, near_mac, 0x888E, 1, sizes=(99,))[0]
+            write_pcap(os.path.join(tmp, "in.pcap"), sent + [last])
             cap = Capture(os.path.join(tmp, "far.pcap"))
             r = prottest(prottest_bin, sock, "-w", "-i", os.path.join(tmp, "in.pcap"), *batch, name)
-            got = cap.stop()
+            got = cap.stop(last)
+            check(got[-1:] == [last], f"the end-of-capture frame was captured last ({len(got)} captured, "
+                                      f"the end frame at {[i for i, f in enumerate(got) if f == last]}; "
+                                      f"tcpdump: {cap.dropped})")
+            got = got[:-1]
             check(r.returncode == 0, f"prottest -w -i {' '.join(batch)} exits 0 ({r.stdout.strip()} {r.stderr.strip()})")
             check(got == sent, f"{len(sent)} written frames seen on the far end byte-exact, in order "
-                               f"({'batched' if batch else 'single'} writes; got {len(got)})")
+                               f"({'batched' if batch else 'single'} writes; got {len(got)}; tcpdump: {cap.dropped})")
 
         # 2. Frames from the far end are read byte-exact, single and batched.
         for batch in ([], ["-b", "8"]):

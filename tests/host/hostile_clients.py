@@ -84,7 +84,10 @@ class Server:
         self.p = subprocess.Popen([ndiskit, "host", "run", so, *args], stdout=self.log,
                                   stderr=subprocess.STDOUT, preexec_fn=limit, env=env)
         SERVERS.append(self.p)
-        wait_for("the server's socket", lambda: self.p.poll() is not None or os.path.exists(sock))
+        # Serving once it says so: the line comes after listen() and its
+        # SIGTERM handler (the socket file exists a moment before both).
+        wait_for("the server's 'serving' line",
+                 lambda: self.p.poll() is not None or "serving its devices on" in self.output())
         if self.p.poll() is not None:
             raise AssertionError(f"server exited {self.p.returncode}: {self.output()}")
 

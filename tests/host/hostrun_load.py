@@ -21,6 +21,11 @@ import time
 DEADLINE = 30.0
 
 
+def serving(log):
+    log.seek(0)
+    return "serving its devices on" in log.read()
+
+
 def run(ndiskit, driver, tmp, cwd=None):
     p = subprocess.run([ndiskit, "host", "run", driver, "--socket", os.path.join(tmp, "never.sock")], cwd=cwd,
                        capture_output=True, text=True, timeout=DEADLINE)
@@ -48,9 +53,11 @@ def main():
                              stderr=subprocess.STDOUT)
         try:
             end = time.monotonic() + DEADLINE
-            while not os.path.exists(sock) and p.poll() is None and time.monotonic() < end:
+            # Loaded and serving once it says so: the line comes after listen()
+            # and its SIGTERM handler (the socket file exists a moment before).
+            while not serving(log) and p.poll() is None and time.monotonic() < end:
                 time.sleep(0.01)
-            assert os.path.exists(sock), "nkecho.so by its bare name did not load"
+            assert serving(log), "nkecho.so by its bare name did not load"
             p.send_signal(signal.SIGTERM)
             assert p.wait(timeout=DEADLINE) == 0
         finally:

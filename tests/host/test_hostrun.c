@@ -15,6 +15,7 @@
 #include "nkecho_ioctl.h"
 #include "nkwire.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -28,26 +29,79 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 static char SocketPath[108];
+static char ServerLog[] = "/tmp/ndiskit-test-hostrun-log-XXXXXX";
 static pid_t Server;
 
+static double Now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Occurrences of Needle in the file at Path. */
+static int CountInFile(const char *Path, const char *Needle)
+{
+    static char text[1 << 20];
+    FILE *f = fopen(Path, "r");
+    size_t n;
+    int count = 0;
+    if (f == NULL)
+        return 0;
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    for (const char *p = strstr(text, Needle); p != NULL; p = strstr(p + 1, Needle))
+        count++;
+    return count;
+}
+
+/* Waits (by the clock, up to 50 s: loaded machines are slow) until the file
+ * at Path holds Needle at least Count times; 0 on time-out, or as soon as
+ * process Pid (if not 0) has exited. */
+static int WaitFor(const char *Path, const char *Needle, int Count, pid_t Pid)
+{
+    const struct timespec poll = {0, 1000000};
+    double deadline = Now() + 50;
+    while (CountInFile(Path, Needle) < Count) {
+        if (Now() > deadline || (Pid != 0 && waitpid(Pid, NULL, WNOHANG) == Pid))
+            return 0;
+        nanosleep(&poll, NULL);
+    }
+    return 1;
+}
+
+static void WaitForText(const char *Path, const char *Needle, int Count)
+{
+    if (!WaitFor(Path, Needle, Count, 0))
+        fail_msg("%s: \"%s\" not seen %d time(s) within 50 s", Path, Needle, Count);
+}
+
+/* `ndiskit host run` prints this once it listens and has its SIGTERM
+ * handler: its socket file exists a moment before it accepts connections. */
+#define SERVING "serving its devices on"
+
+/* The server's stderr (with --verbose, the driver's DbgPrint lines) goes to
+ * ServerLog, where tests wait for the driver to say what it did. */
 static pid_t StartServer(void)
 {
+    int served = CountInFile(ServerLog, SERVING);
     pid_t pid = fork();
     if (pid == 0) {
-        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, "--socket", SocketPath, (char *)NULL);
+        int fd = open(ServerLog, O_WRONLY | O_APPEND);
+        if (fd < 0 || dup2(fd, 2) < 0)
+            _exit(126);
+        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, "--verbose", "--socket", SocketPath,
+              (char *)NULL);
         _exit(127);
     }
-    /* Ready when the socket exists (the driver is loaded by then). */
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-        if (stat(SocketPath, &st) == 0)
-            return pid;
-        usleep(10000);
-    }
+    if (WaitFor(ServerLog, SERVING, served + 1, pid))
+        return pid;
     kill(pid, SIGKILL);
     return -1;
 }
@@ -63,7 +117,12 @@ static int StopServer(pid_t pid)
 
 static int Setup(void **state)
 {
+    int fd;
     (void)state;
+    fd = mkstemp(ServerLog);
+    if (fd < 0)
+        return -1;
+    close(fd);
     snprintf(SocketPath, sizeof(SocketPath), "/tmp/ndiskit-test-%d.sock", (int)getpid());
     setenv("NDISKIT_HOST_SOCKET", SocketPath, 1);
     Server = StartServer();
@@ -169,21 +228,18 @@ static void test_blocking_read_completed_by_write(void **state)
     pthread_t t;
     HANDLE w = Open();
     DWORD n;
+    int queued;
     (void)state;
 
     memset(&r, 0, sizeof(r));
     r.Handle = Open();
     assert_ptr_not_equal(r.Handle, INVALID_HANDLE_VALUE);
+    queued = CountInFile(ServerLog, "nkecho: read queued");
     assert_int_equal(pthread_create(&t, NULL, Reader, &r), 0);
-    /* nkecho drops a write nobody is reading for: retry until the read is queued. */
-    for (int i = 0; i < 500; i++) {
-        struct timespec ts = {0, 2000000};
-        assert_true(WriteFile(w, "frame!", 6, &n, NULL));
-        assert_int_equal(n, 6);
-        nanosleep(&ts, NULL);
-        if (__atomic_load_n(&r.Bytes, __ATOMIC_ACQUIRE) != 0)
-            break;
-    }
+    /* nkecho drops a write nobody is reading for: write once the read is queued. */
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
+    assert_true(WriteFile(w, "frame!", 6, &n, NULL));
+    assert_int_equal(n, 6);
     pthread_join(t, NULL);
     assert_true(r.Ok);
     assert_int_equal(r.Bytes, 6);
@@ -195,7 +251,7 @@ static void test_blocking_read_completed_by_write(void **state)
 static void test_client_dies_with_a_read_pending(void **state)
 {
     pid_t child;
-    int status;
+    int status, queued = CountInFile(ServerLog, "nkecho: read queued");
     (void)state;
 
     child = fork();
@@ -208,7 +264,7 @@ static void test_client_dies_with_a_read_pending(void **state)
         ReadFile(h, b, sizeof(b), &n, NULL); /* blocks until killed */
         _exit(2);
     }
-    usleep(200000);
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
     kill(child, SIGKILL);
     waitpid(child, &status, 0);
     assert_true(WIFSIGNALED(status));
@@ -229,6 +285,7 @@ static void test_server_stops_under_an_open_handle(void **state)
     pthread_t t;
     char b[4];
     DWORD n;
+    int queued;
     (void)state;
 
     memset(&r, 0, sizeof(r));
@@ -236,8 +293,9 @@ static void test_server_stops_under_an_open_handle(void **state)
     assert_ptr_not_equal(idle, INVALID_HANDLE_VALUE);
     r.Handle = Open();
     assert_ptr_not_equal(r.Handle, INVALID_HANDLE_VALUE);
+    queued = CountInFile(ServerLog, "nkecho: read queued");
     assert_int_equal(pthread_create(&t, NULL, Reader, &r), 0);
-    usleep(200000);
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
     /* Stopping unloads the driver: the pending read is cancelled, and
      * nothing may leak (exit status 0). */
     assert_int_equal(StopServer(Server), 0);
@@ -275,13 +333,8 @@ static void test_driver_thread_joined_at_stop(void **state)
         execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", SAFESAMPLE_SO, "--verbose", "--socket", sock, (char *)NULL);
         _exit(127);
     }
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-        if (stat(sock, &st) == 0)
-            break;
-        usleep(10000);
-    }
-    usleep(50000);
+    assert_true(WaitFor(log, SERVING, 1, pid)); /* the worker started in DriverEntry, before */
+    WaitForText(log, "safesample: worker running", 1);
     kill(pid, SIGTERM);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
@@ -491,6 +544,16 @@ static int Teardown(void **state)
     if (Server > 0)
         assert_int_equal(StopServer(Server), 0);
     unlink(SocketPath);
+    {
+        /* The server's log, for a failure's diagnosis (ctest shows it only then). */
+        FILE *f = fopen(ServerLog, "r");
+        char line[512];
+        while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+            fprintf(stderr, "server: %s", line);
+        if (f != NULL)
+            fclose(f);
+    }
+    unlink(ServerLog);
     return 0;
 }
 
