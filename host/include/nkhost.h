@@ -192,6 +192,25 @@ VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCod
 /* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
 ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
 
+/* ---- KMDF DDI coverage ----------------------------------------------------
+ *
+ * NkHostDdiCoverage calls Callback once per KMDF function-table slot, in
+ * table order, with what the host knows of it: its name, its area (the WDK
+ * header that declares it), the KMDF 1.x version that added it, whether the
+ * host kernel implements it, and how many times drivers called it since
+ * the last NkHostReset (calls to unimplemented slots count too: each was
+ * also reported as wdf.unimplemented).  Returns the number of slots.
+ */
+typedef struct _NK_HOST_DDI_COVERAGE {
+    const char *Name;
+    const char *Area;
+    ULONG Since;
+    BOOLEAN Implemented;
+    ULONG64 Calls;
+} NK_HOST_DDI_COVERAGE;
+typedef VOID NK_HOST_DDI_COVERAGE_CALLBACK(_In_ const NK_HOST_DDI_COVERAGE *Ddi, _In_opt_ PVOID Context);
+ULONG NkHostDdiCoverage(_In_ NK_HOST_DDI_COVERAGE_CALLBACK *Callback, _In_opt_ PVOID Context);
+
 /* ---- log ----------------------------------------------------------------- */
 
 /* DbgPrint/DbgPrintEx output goes to the log (and to stderr when the

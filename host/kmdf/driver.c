@@ -12,6 +12,7 @@
  */
 #include "kmdf_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ typedef struct _NK_WDF_DRIVER {
 
 WDFFUNC NkWdfFunctionTable[WdfFunctionTableNumEntries];
 static PWDF_DRIVER_GLOBALS BoundGlobals;
+static LONG64 Calls[WdfFunctionTableNumEntries]; /* the coverage record, since the last reset */
 
 VOID NkWdfResetObjects(VOID);
 VOID NkWdfResetDevices(VOID);
@@ -36,29 +38,70 @@ VOID NkWdfReset(VOID)
     NkWdfResetObjects();
     free(BoundGlobals);
     BoundGlobals = NULL;
+    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++)
+        __atomic_store_n(&Calls[i], 0, __ATOMIC_RELAXED);
 }
 
-static VOID NTAPI Unimplemented(VOID)
+WDFFUNC NkWdfImplementation[WdfFunctionTableNumEntries];
+static pthread_once_t TableOnce = PTHREAD_ONCE_INIT;
+
+VOID NkWdfCountCall(ULONG Index)
 {
-    /* Called through a PFN of another type: arguments are ignored and the
-     * return value is undefined, so the verifier must stop the test. */
-    NkHostViolation("wdf.unimplemented", "the driver called a KMDF DDI the host kernel does not implement");
+    __atomic_fetch_add(&Calls[Index], 1, __ATOMIC_RELAXED);
+}
+
+/* A driver called a slot the host does not implement: say which, so the
+ * report names the DDI to implement; the stub then fails the call. */
+VOID NkWdfUnimplemented(ULONG Index)
+{
+    NkWdfCountCall(Index);
+    DbgPrint("ndiskit host: %s: KMDF DDI not implemented by the host kernel; the call fails\n",
+             NkWdfDdis[Index].Name);
+    NkHostViolation("wdf.unimplemented", "%s: the driver called a KMDF DDI the host kernel does not implement",
+                    NkWdfDdis[Index].Name);
 }
 
 VOID NkWdfRegister(ULONG Index, WDFFUNC Function)
 {
-    NkWdfFunctionTable[Index] = Function;
+    NkWdfImplementation[Index] = Function;
 }
 
-static VOID FillTable(VOID)
+/* The table never changes once built: every bind hands out the same one. */
+static VOID FillTableOnce(VOID)
 {
-    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++)
-        NkWdfFunctionTable[i] = Unimplemented;
     NkWdfRegisterObjectDdis();
     NkWdfRegisterDriverDdis();
     NkWdfRegisterSyncDdis();
     NkWdfRegisterDeviceDdis();
     NkWdfRegisterIoDdis();
+    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
+        const NK_WDF_DDI *d = &NkWdfDdis[i];
+        /* An implementation without a declaration in wdf-ddis.txt has no
+         * typed trampoline; it is called directly (and not counted). */
+        NkWdfFunctionTable[i] = NkWdfImplementation[i] == NULL ? d->Stub
+                                : d->Counter != NULL        ? d->Counter
+                                                            : NkWdfImplementation[i];
+    }
+}
+
+static VOID FillTable(VOID)
+{
+    pthread_once(&TableOnce, FillTableOnce);
+}
+
+ULONG NkHostDdiCoverage(NK_HOST_DDI_COVERAGE_CALLBACK *Callback, PVOID Context)
+{
+    FillTable();
+    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
+        NK_HOST_DDI_COVERAGE c;
+        c.Name = NkWdfDdis[i].Name;
+        c.Area = NkWdfDdis[i].Area;
+        c.Since = NkWdfDdis[i].Since;
+        c.Implemented = NkWdfImplementation[i] != NULL;
+        c.Calls = (ULONG64)__atomic_load_n(&Calls[i], __ATOMIC_RELAXED);
+        Callback(&c, Context);
+    }
+    return WdfFunctionTableNumEntries;
 }
 
 NTSTATUS NTAPI WdfVersionBind(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
