@@ -74,6 +74,8 @@ static VOID FillTableOnce(VOID)
     NkWdfRegisterSyncDdis();
     NkWdfRegisterDeviceDdis();
     NkWdfRegisterIoDdis();
+    NkWdfRegisterMemoryDdis();
+    NkWdfRegisterTimerDdis();
     for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
         const NK_WDF_DDI *d = &NkWdfDdis[i];
         /* An implementation without a declaration in wdf-ddis.txt has no

@@ -16,8 +16,8 @@
 #include "kmdf_internal.h"
 
 #include <stdlib.h>
-
 #include <time.h>
+#include <unistd.h>
 
 static NK_WDF_REQUEST *RequestOf(WDFREQUEST Handle, const char *Ddi)
 {
@@ -113,16 +113,52 @@ static VOID PresentReady(NK_WDF_QUEUE *q)
 }
 
 /* A stopped queue whose driver-owned requests are all completed calls the
- * StopComplete callback WdfIoQueueStop was given (once, without the lock). */
+ * StopComplete callback WdfIoQueueStop was given; a drained or purged queue
+ * with no request left calls its DrainComplete/PurgeComplete.  Each once,
+ * without the lock. */
 static VOID StopCompleteIfIdle(NK_WDF_QUEUE *q)
 {
-    PFN_WDF_IO_QUEUE_STATE cb = NULL;
-    WDFCONTEXT ctx = NULL;
+    PFN_WDF_IO_QUEUE_STATE cb = NULL, idle = NULL;
+    WDFCONTEXT ctx = NULL, idleCtx = NULL;
     NkWdfLock();
     if (q->Stopped && q->Presented == 0 && q->StopComplete != NULL) {
         cb = q->StopComplete;
         ctx = q->StopContext;
         q->StopComplete = NULL;
+    }
+    if (q->IdleComplete != NULL && IsListEmpty(&q->Requests)) {
+        idle = q->IdleComplete;
+        idleCtx = q->IdleContext;
+        q->IdleComplete = NULL;
+    }
+    NkWdfUnlock();
+    if (cb != NULL)
+        cb((WDFQUEUE)q, ctx);
+    if (idle != NULL)
+        idle((WDFQUEUE)q, idleCtx);
+}
+
+/* With the lock held: no request waits on q (the driver may own some). */
+static BOOLEAN NothingWaitingLocked(NK_WDF_QUEUE *q)
+{
+    for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink)
+        if (CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink)->InQueue)
+            return FALSE;
+    return TRUE;
+}
+
+/* The ready notification of a manual queue: due when a request arrives on
+ * a queue nothing waited on (WasEmpty), unless the queue is stopped. */
+static VOID NotifyReady(NK_WDF_QUEUE *q, BOOLEAN WasEmpty)
+{
+    PFN_WDF_IO_QUEUE_STATE cb = NULL;
+    WDFCONTEXT ctx = NULL;
+    if (!WasEmpty)
+        return;
+    NkWdfLock();
+    if (q->ReadyNotify != NULL && !q->Stopped && !NothingWaitingLocked(q)) {
+        cb = q->ReadyNotify;
+        ctx = q->ReadyContext;
     }
     NkWdfUnlock();
     if (cb != NULL)
@@ -148,16 +184,19 @@ static VOID CompleteLocked(NK_WDF_REQUEST *r, NTSTATUS Status, ULONG_PTR Informa
 /* Puts r on q: waiting, then presented if the queue's type allows. */
 static NTSTATUS Enqueue(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r)
 {
+    BOOLEAN wasEmpty;
     NkWdfLock();
     if (!q->Accepting) {
         NkWdfUnlock();
         return STATUS_INVALID_DEVICE_STATE;
     }
+    wasEmpty = NothingWaitingLocked(q);
     r->Queue = q;
     r->InQueue = TRUE;
     InsertTailList(&q->Requests, &r->QueueLink);
     NkWdfUnlock();
     PresentReady(q);
+    NotifyReady(q, wasEmpty);
     return STATUS_SUCCESS;
 }
 
@@ -306,6 +345,7 @@ static VOID NTAPI NkWdfIoQueueStart(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
     q->StopComplete = NULL;
     NkWdfUnlock();
     PresentReady(q);
+    NotifyReady(q, TRUE); /* documented: a started queue that is not empty notifies */
 }
 
 static VOID NTAPI NkWdfIoQueueStop(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE StopComplete,
@@ -599,6 +639,7 @@ static NTSTATUS NTAPI NkWdfRequestForwardToIoQueue(PWDF_DRIVER_GLOBALS Globals, 
 {
     NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestForwardToIoQueue");
     NK_WDF_QUEUE *dst = QueueOf(DestinationQueue, "WdfRequestForwardToIoQueue"), *src;
+    BOOLEAN wasEmpty;
     (void)Globals;
     if (r == NULL || dst == NULL)
         return STATUS_INVALID_PARAMETER;
@@ -617,12 +658,14 @@ static NTSTATUS NTAPI NkWdfRequestForwardToIoQueue(PWDF_DRIVER_GLOBALS Globals, 
     RemoveEntryList(&r->QueueLink);
     if (src->Presented > 0)
         src->Presented--;
+    wasEmpty = NothingWaitingLocked(dst);
     r->Queue = dst;
     r->InQueue = TRUE;
     InsertTailList(&dst->Requests, &r->QueueLink);
     NkWdfUnlock();
     PresentReady(src);
     PresentReady(dst);
+    NotifyReady(dst, wasEmpty);
     StopCompleteIfIdle(src); /* forwarding hands the request on: src owns one fewer */
     return STATUS_SUCCESS;
 }
@@ -674,6 +717,379 @@ static BOOLEAN NTAPI NkWdfRequestIsCanceled(PWDF_DRIVER_GLOBALS Globals, WDFREQU
     return r ? r->CancelRequested : FALSE;
 }
 
+/* ---- more queue DDIs ------------------------------------------------------------- */
+
+static NTSTATUS NTAPI NkWdfIoQueueReadyNotify(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue,
+                                              PFN_WDF_IO_QUEUE_STATE QueueReady, WDFCONTEXT Context)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueReadyNotify");
+    NTSTATUS status = STATUS_SUCCESS;
+    (void)Globals;
+    if (q == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfIoQueueReadyNotify"))
+        return STATUS_INVALID_DEVICE_STATE;
+    NkWdfLock();
+    if (q->Config.DispatchType != WdfIoQueueDispatchManual) {
+        status = STATUS_INVALID_DEVICE_REQUEST;        /* only manual queues notify */
+    } else if (QueueReady != NULL && q->ReadyNotify != NULL) {
+        status = STATUS_INVALID_DEVICE_REQUEST;        /* deregister (NULL) first */
+    } else if (QueueReady == NULL && q->ReadyNotify != NULL && !q->Stopped) {
+        status = STATUS_INVALID_DEVICE_REQUEST;        /* documented: stop the queue first */
+    } else {
+        q->ReadyNotify = QueueReady;
+        q->ReadyContext = QueueReady != NULL ? Context : NULL;
+    }
+    NkWdfUnlock();
+    if (status == STATUS_INVALID_DEVICE_REQUEST)
+        NkHostViolation("wdf.queue-ready-notify", "WdfIoQueueReadyNotify(%p): the queue is not manual, already "
+                        "has a callback, or is deregistered while running", (void *)Queue);
+    else if (QueueReady != NULL)
+        NotifyReady(q, TRUE); /* requests already waiting: the callback may run before this returns */
+    return status;
+}
+
+static WDF_IO_QUEUE_STATE NTAPI NkWdfIoQueueGetState(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue,
+                                                     PULONG QueueRequests, PULONG DriverRequests)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueGetState");
+    ULONG waiting = 0, owned = 0;
+    int state = 0;
+    (void)Globals;
+    if (q != NULL) {
+        NkWdfLock();
+        for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink)
+            if (CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink)->InQueue)
+                waiting++;
+        owned = q->Presented;
+        if (q->Accepting)
+            state |= WdfIoQueueAcceptRequests;
+        if (!q->Stopped)
+            state |= WdfIoQueueDispatchRequests;
+        NkWdfUnlock();
+        if (waiting == 0)
+            state |= WdfIoQueueNoRequests;
+        if (owned == 0)
+            state |= WdfIoQueueDriverNoRequests;
+    }
+    if (QueueRequests != NULL)
+        *QueueRequests = waiting;
+    if (DriverRequests != NULL)
+        *DriverRequests = owned;
+    return (WDF_IO_QUEUE_STATE)state;
+}
+
+/* Cancels what waits on q and what the driver holds cancelable. */
+static VOID CancelQueued(NK_WDF_QUEUE *q, BOOLEAN DriverOwnedToo)
+{
+    for (;;) {
+        NK_WDF_REQUEST *victim = NULL;
+        NkWdfLock();
+        for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink) {
+            NK_WDF_REQUEST *r = CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink);
+            if (!r->CancelRequested && (r->InQueue || (DriverOwnedToo && r->CancelRoutine != NULL))) {
+                victim = r;
+                break;
+            }
+        }
+        NkWdfUnlock();
+        if (victim == NULL)
+            return;
+        NkWdfCancelRequest(victim);
+    }
+}
+
+/* Drain (Purge == FALSE) or purge: stop accepting; a purge also cancels;
+ * Done runs once no request is left on the queue. */
+static VOID DrainOrPurge(NK_WDF_QUEUE *q, BOOLEAN Purge, PFN_WDF_IO_QUEUE_STATE Done, WDFCONTEXT Context)
+{
+    NkWdfLock();
+    q->Accepting = FALSE;
+    q->IdleComplete = Done;
+    q->IdleContext = Context;
+    NkWdfUnlock();
+    if (Purge)
+        CancelQueued(q, TRUE);
+    StopCompleteIfIdle(q);
+}
+
+static VOID NTAPI SignalEvent(WDFQUEUE Queue, WDFCONTEXT Context)
+{
+    (void)Queue;
+    KeSetEvent((PKEVENT)Context, IO_NO_INCREMENT, FALSE);
+}
+
+static VOID NTAPI NkWdfIoQueueDrain(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE DrainComplete,
+                                    WDFCONTEXT Context)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueDrain");
+    (void)Globals;
+    if (q != NULL && NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfIoQueueDrain"))
+        DrainOrPurge(q, FALSE, DrainComplete, Context);
+}
+
+static VOID NTAPI NkWdfIoQueuePurge(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE PurgeComplete,
+                                    WDFCONTEXT Context)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueuePurge");
+    (void)Globals;
+    if (q != NULL && NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfIoQueuePurge"))
+        DrainOrPurge(q, TRUE, PurgeComplete, Context);
+}
+
+static VOID NTAPI NkWdfIoQueueDrainSynchronously(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueDrainSynchronously");
+    KEVENT done;
+    (void)Globals;
+    if (q == NULL || !NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfIoQueueDrainSynchronously"))
+        return;
+    KeInitializeEvent(&done, NotificationEvent, FALSE);
+    DrainOrPurge(q, FALSE, SignalEvent, &done);
+    KeWaitForSingleObject(&done, Executive, KernelMode, FALSE, NULL);
+}
+
+static VOID NTAPI NkWdfIoQueueStopSynchronously(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueStopSynchronously");
+    KEVENT done;
+    (void)Globals;
+    if (q == NULL || !NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfIoQueueStopSynchronously"))
+        return;
+    KeInitializeEvent(&done, NotificationEvent, FALSE);
+    NkWdfLock();
+    q->Stopped = TRUE;
+    q->Accepting = TRUE;
+    q->StopComplete = SignalEvent;
+    q->StopContext = &done;
+    NkWdfUnlock();
+    StopCompleteIfIdle(q);
+    KeWaitForSingleObject(&done, Executive, KernelMode, FALSE, NULL);
+}
+
+/* Stop, then cancel what waits and what the driver holds cancelable; new
+ * requests are still accepted (and wait), as documented. */
+static VOID StopAndPurge(NK_WDF_QUEUE *q, PFN_WDF_IO_QUEUE_STATE Done, WDFCONTEXT Context)
+{
+    NkWdfLock();
+    q->Stopped = TRUE;
+    q->Accepting = TRUE;
+    q->StopComplete = Done;
+    q->StopContext = Context;
+    NkWdfUnlock();
+    CancelQueued(q, TRUE);
+    StopCompleteIfIdle(q);
+}
+
+static VOID NTAPI NkWdfIoQueueStopAndPurge(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue,
+                                           PFN_WDF_IO_QUEUE_STATE StopAndPurgeComplete, WDFCONTEXT Context)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueStopAndPurge");
+    (void)Globals;
+    if (q != NULL && NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfIoQueueStopAndPurge"))
+        StopAndPurge(q, StopAndPurgeComplete, Context);
+}
+
+static VOID NTAPI NkWdfIoQueueStopAndPurgeSynchronously(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueStopAndPurgeSynchronously");
+    KEVENT done;
+    (void)Globals;
+    if (q == NULL || !NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfIoQueueStopAndPurgeSynchronously"))
+        return;
+    KeInitializeEvent(&done, NotificationEvent, FALSE);
+    StopAndPurge(q, SignalEvent, &done);
+    KeWaitForSingleObject(&done, Executive, KernelMode, FALSE, NULL);
+}
+
+/* With the lock held: the first waiting request of q matching File (any
+ * file if File is NULL), after After if given. */
+static NK_WDF_REQUEST *FindWaitingLocked(NK_WDF_QUEUE *q, NK_WDF_FILE *File, NK_WDF_REQUEST *After)
+{
+    PLIST_ENTRY e = After != NULL ? After->QueueLink.Flink : q->Requests.Flink;
+    for (; e != &q->Requests; e = e->Flink) {
+        NK_WDF_REQUEST *r = CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink);
+        if (r->InQueue && (File == NULL || r->File == File))
+            return r;
+    }
+    return NULL;
+}
+
+static NTSTATUS NTAPI NkWdfIoQueueRetrieveRequestByFileObject(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue,
+                                                              WDFFILEOBJECT FileObject, WDFREQUEST *OutRequest)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueRetrieveRequestByFileObject");
+    NK_WDF_FILE *f = (NK_WDF_FILE *)NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject, "WDFFILEOBJECT",
+                                                    "WdfIoQueueRetrieveRequestByFileObject");
+    NK_WDF_REQUEST *r;
+    (void)Globals;
+    *OutRequest = NULL;
+    if (q == NULL || f == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    r = FindWaitingLocked(q, f, NULL);
+    if (r != NULL) {
+        r->InQueue = FALSE;
+        q->Presented++;
+        *OutRequest = (WDFREQUEST)r;
+    }
+    NkWdfUnlock();
+    return r != NULL ? STATUS_SUCCESS : STATUS_NO_MORE_ENTRIES;
+}
+
+/* WdfIoQueueFindRequest hands out a reference the driver drops with
+ * WdfObjectDereference; the request stays in the queue. */
+static NTSTATUS NTAPI NkWdfIoQueueFindRequest(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue, WDFREQUEST FoundRequest,
+                                              WDFFILEOBJECT FileObject, PWDF_REQUEST_PARAMETERS Parameters,
+                                              WDFREQUEST *OutRequest)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueFindRequest");
+    NK_WDF_REQUEST *after = NULL, *r;
+    NK_WDF_FILE *f = NULL;
+    NTSTATUS status = STATUS_SUCCESS;
+    (void)Globals;
+    *OutRequest = NULL;
+    if (q == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (FoundRequest != NULL && (after = RequestOf(FoundRequest, "WdfIoQueueFindRequest")) == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (FileObject != NULL && (f = (NK_WDF_FILE *)NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject,
+                                                                  "WDFFILEOBJECT", "WdfIoQueueFindRequest")) == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    if (after != NULL && (after->Queue != q || !after->InQueue)) {
+        status = STATUS_NOT_FOUND; /* FoundRequest left the queue meanwhile */
+        r = NULL;
+    } else {
+        r = FindWaitingLocked(q, f, after);
+        if (r == NULL)
+            status = STATUS_NO_MORE_ENTRIES;
+    }
+    if (r != NULL) {
+        r->Object.References++;
+        r->Object.DriverReferences++;
+        if (Parameters != NULL)
+            *Parameters = r->Parameters;
+        *OutRequest = (WDFREQUEST)r;
+    }
+    NkWdfUnlock();
+    return status;
+}
+
+static NTSTATUS NTAPI NkWdfIoQueueRetrieveFoundRequest(PWDF_DRIVER_GLOBALS Globals, WDFQUEUE Queue,
+                                                       WDFREQUEST FoundRequest, WDFREQUEST *OutRequest)
+{
+    NK_WDF_QUEUE *q = QueueOf(Queue, "WdfIoQueueRetrieveFoundRequest");
+    NK_WDF_REQUEST *r = RequestOf(FoundRequest, "WdfIoQueueRetrieveFoundRequest");
+    NTSTATUS status = STATUS_NOT_FOUND;
+    (void)Globals;
+    *OutRequest = NULL;
+    if (q == NULL || r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    if (r->Queue == q && r->InQueue) {
+        r->InQueue = FALSE;
+        q->Presented++;
+        *OutRequest = FoundRequest;
+        status = STATUS_SUCCESS;
+    }
+    NkWdfUnlock();
+    return status;
+}
+
+/* ---- more request DDIs ------------------------------------------------------------- */
+
+static NTSTATUS NTAPI NkWdfRequestGetStatus(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestGetStatus");
+    NTSTATUS status;
+    (void)Globals;
+    if (r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    status = r->Completed ? r->Status : STATUS_PENDING;
+    NkWdfUnlock();
+    return status;
+}
+
+static VOID NTAPI NkWdfRequestCompleteWithPriorityBoost(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                        NTSTATUS Status, CCHAR PriorityBoost)
+{
+    (void)Globals;
+    (void)PriorityBoost; /* one scheduler class on the host */
+    CompleteDdi(Request, Status, 0, FALSE, "WdfRequestCompleteWithPriorityBoost");
+}
+
+/* The old form: a request already canceled is cancelled at once (its
+ * routine runs), since there is no status to return. */
+static VOID NTAPI NkWdfRequestMarkCancelable(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                             PFN_WDF_REQUEST_CANCEL EvtRequestCancel)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfRequestMarkCancelable");
+    BOOLEAN now = FALSE;
+    (void)Globals;
+    if (r == NULL)
+        return;
+    NkWdfLock();
+    if (r->CancelRequested)
+        now = TRUE;
+    else
+        r->CancelRoutine = EvtRequestCancel;
+    NkWdfUnlock();
+    if (now)
+        EvtRequestCancel(Request);
+}
+
+static BOOLEAN NTAPI NkWdfRequestIsFrom32BitProcess(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    (void)Globals;
+    (void)RequestOf(Request, "WdfRequestIsFrom32BitProcess");
+    return FALSE; /* the host's callers are 64-bit processes */
+}
+
+static ULONG NTAPI NkWdfRequestGetRequestorProcessId(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    (void)Globals;
+    (void)RequestOf(Request, "WdfRequestGetRequestorProcessId");
+    return (ULONG)getpid();
+}
+
+/* A memory object over the request's buffer, parented to the request (so
+ * it goes with it); valid until the request completes. */
+static NTSTATUS RetrieveMemory(WDFREQUEST Request, WDFMEMORY *Memory, BOOLEAN Output, const char *Ddi)
+{
+    WDF_OBJECT_ATTRIBUTES a;
+    NK_WDF_OBJECT *m;
+    PVOID buffer;
+    size_t length;
+    NTSTATUS status;
+
+    *Memory = NULL;
+    status = RetrieveBuffer(Request, 1, &buffer, &length, Output, Ddi);
+    if (!NT_SUCCESS(status))
+        return status;
+    WDF_OBJECT_ATTRIBUTES_INIT(&a);
+    a.ParentObject = (WDFOBJECT)Request;
+    status = NkWdfMemoryCreate(&a, NULL, buffer, length, FALSE, &m);
+    if (NT_SUCCESS(status))
+        *Memory = (WDFMEMORY)m;
+    return status;
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveInputMemory(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                      WDFMEMORY *Memory)
+{
+    (void)Globals;
+    return RetrieveMemory(Request, Memory, FALSE, "WdfRequestRetrieveInputMemory");
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveOutputMemory(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                       WDFMEMORY *Memory)
+{
+    (void)Globals;
+    return RetrieveMemory(Request, Memory, TRUE, "WdfRequestRetrieveOutputMemory");
+}
+
 VOID NkWdfRegisterIoDdis(VOID)
 {
     NkWdfRegister(WdfIoQueueCreateTableIndex, (WDFFUNC)NkWdfIoQueueCreate);
@@ -700,4 +1116,22 @@ VOID NkWdfRegisterIoDdis(VOID)
     NkWdfRegister(WdfRequestMarkCancelableExTableIndex, (WDFFUNC)NkWdfRequestMarkCancelableEx);
     NkWdfRegister(WdfRequestUnmarkCancelableTableIndex, (WDFFUNC)NkWdfRequestUnmarkCancelable);
     NkWdfRegister(WdfRequestIsCanceledTableIndex, (WDFFUNC)NkWdfRequestIsCanceled);
+    NkWdfRegister(WdfIoQueueReadyNotifyTableIndex, (WDFFUNC)NkWdfIoQueueReadyNotify);
+    NkWdfRegister(WdfIoQueueGetStateTableIndex, (WDFFUNC)NkWdfIoQueueGetState);
+    NkWdfRegister(WdfIoQueueDrainTableIndex, (WDFFUNC)NkWdfIoQueueDrain);
+    NkWdfRegister(WdfIoQueueDrainSynchronouslyTableIndex, (WDFFUNC)NkWdfIoQueueDrainSynchronously);
+    NkWdfRegister(WdfIoQueuePurgeTableIndex, (WDFFUNC)NkWdfIoQueuePurge);
+    NkWdfRegister(WdfIoQueueStopSynchronouslyTableIndex, (WDFFUNC)NkWdfIoQueueStopSynchronously);
+    NkWdfRegister(WdfIoQueueStopAndPurgeTableIndex, (WDFFUNC)NkWdfIoQueueStopAndPurge);
+    NkWdfRegister(WdfIoQueueStopAndPurgeSynchronouslyTableIndex, (WDFFUNC)NkWdfIoQueueStopAndPurgeSynchronously);
+    NkWdfRegister(WdfIoQueueRetrieveRequestByFileObjectTableIndex, (WDFFUNC)NkWdfIoQueueRetrieveRequestByFileObject);
+    NkWdfRegister(WdfIoQueueFindRequestTableIndex, (WDFFUNC)NkWdfIoQueueFindRequest);
+    NkWdfRegister(WdfIoQueueRetrieveFoundRequestTableIndex, (WDFFUNC)NkWdfIoQueueRetrieveFoundRequest);
+    NkWdfRegister(WdfRequestGetStatusTableIndex, (WDFFUNC)NkWdfRequestGetStatus);
+    NkWdfRegister(WdfRequestCompleteWithPriorityBoostTableIndex, (WDFFUNC)NkWdfRequestCompleteWithPriorityBoost);
+    NkWdfRegister(WdfRequestMarkCancelableTableIndex, (WDFFUNC)NkWdfRequestMarkCancelable);
+    NkWdfRegister(WdfRequestIsFrom32BitProcessTableIndex, (WDFFUNC)NkWdfRequestIsFrom32BitProcess);
+    NkWdfRegister(WdfRequestGetRequestorProcessIdTableIndex, (WDFFUNC)NkWdfRequestGetRequestorProcessId);
+    NkWdfRegister(WdfRequestRetrieveInputMemoryTableIndex, (WDFFUNC)NkWdfRequestRetrieveInputMemory);
+    NkWdfRegister(WdfRequestRetrieveOutputMemoryTableIndex, (WDFFUNC)NkWdfRequestRetrieveOutputMemory);
 }

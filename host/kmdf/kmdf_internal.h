@@ -26,6 +26,15 @@ typedef enum _NK_WDF_TYPE {
     NkWdfTypeQueue,
     NkWdfTypeRequest,
     NkWdfTypeFileObject,
+    NkWdfTypeMemory,
+    NkWdfTypeLookaside,
+    NkWdfTypeCollection,
+    NkWdfTypeString,
+    NkWdfTypeTimer,
+    NkWdfTypeWorkItem,
+    NkWdfTypeDpc,
+    NkWdfTypeKey,
+    NkWdfTypeIoTarget,
 } NK_WDF_TYPE;
 
 typedef enum _NK_WDF_STATE {
@@ -61,6 +70,12 @@ typedef struct _NK_WDF_OBJECT {
     NK_WDF_CONTEXT *Contexts;
     KSPIN_LOCK ObjectLock;                  /* WdfObjectAcquireLock */
     KIRQL ObjectLockIrql;
+    /* The framework's own part of deletion, for object types that hold
+     * something: Dispose runs (tree lock held) after the driver's cleanup
+     * callbacks and must not wait; Destroy runs just before the memory is
+     * freed, when no reference is left. */
+    VOID (*FrameworkDispose)(struct _NK_WDF_OBJECT *Object);
+    VOID (*FrameworkDestroy)(struct _NK_WDF_OBJECT *Object);
 } NK_WDF_OBJECT;
 
 struct _NK_WDF_QUEUE;
@@ -103,6 +118,10 @@ typedef struct _NK_WDF_QUEUE {
     BOOLEAN Stopped;                /* WdfIoQueueStop: requests wait, none presented */
     PFN_WDF_IO_QUEUE_STATE StopComplete; /* due once Presented reaches 0 */
     WDFCONTEXT StopContext;
+    PFN_WDF_IO_QUEUE_STATE IdleComplete; /* drain/purge: due once Requests is empty */
+    WDFCONTEXT IdleContext;
+    PFN_WDF_IO_QUEUE_STATE ReadyNotify;  /* manual queue: called when it stops being empty */
+    WDFCONTEXT ReadyContext;
 } NK_WDF_QUEUE;
 
 /* One I/O request.  The caller's side (userio.c) waits on Done. */
@@ -155,6 +174,16 @@ NK_WDF_OBJECT *NkWdfLookup(_In_opt_ WDFOBJECT Handle, _In_z_ const char *Ddi);
 NTSTATUS NkWdfCreate(_In_ SIZE_T Size, _In_ NK_WDF_TYPE Type, _In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes,
                      _In_opt_ NK_WDF_OBJECT *DefaultParent, _Out_ NK_WDF_OBJECT **Object);
 
+/* NkWdfLookup that also checks the type: "wdf.wrong-type" naming TypeName. */
+NK_WDF_OBJECT *NkWdfLookupType(_In_opt_ WDFOBJECT Handle, _In_ NK_WDF_TYPE Type, _In_z_ const char *TypeName,
+                               _In_z_ const char *Ddi);
+/* A reference on Handle if it is a live (not deleted) object of Type, for
+ * callbacks the host delivers from a DPC or work item that may race with
+ * the object's deletion; NULL (silently) otherwise. */
+NK_WDF_OBJECT *NkWdfReferenceIfLive(_In_ PVOID Handle, _In_ NK_WDF_TYPE Type);
+VOID NkWdfReference(_In_ NK_WDF_OBJECT *Object);
+VOID NkWdfRelease(_In_ NK_WDF_OBJECT *Object);
+
 /* Deletes Object and its descendants (children first). */
 VOID NkWdfDelete(_In_ NK_WDF_OBJECT *Object);
 
@@ -184,6 +213,20 @@ VOID NkWdfUnimplemented(_In_ ULONG Index);
 VOID NkWdfRegisterObjectDdis(VOID);
 VOID NkWdfRegisterDriverDdis(VOID);
 VOID NkWdfRegisterSyncDdis(VOID);
+VOID NkWdfRegisterMemoryDdis(VOID);
+VOID NkWdfRegisterTimerDdis(VOID);
+VOID NkWdfRegisterRegistryDdis(VOID);
+VOID NkWdfRegisterIoTargetDdis(VOID);
+/* memory.c: a memory object over Buffer (owned: freed with the object). */
+NTSTATUS NkWdfMemoryCreate(_In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes, _In_opt_ NK_WDF_OBJECT *DefaultParent,
+                           _In_ PVOID Buffer, _In_ SIZE_T Size, _In_ BOOLEAN Owned, _Out_ NK_WDF_OBJECT **Memory);
+/* memory.c: a string object's text (not NUL-terminated), or NULL. */
+BOOLEAN NkWdfStringGet(_In_ WDFSTRING String, _Out_ PUNICODE_STRING Value, _In_z_ const char *Ddi);
+NTSTATUS NkWdfStringSet(_In_ WDFSTRING String, _In_ PCUNICODE_STRING Value, _In_z_ const char *Ddi);
+/* memory.c: collections, for the registry's multi-strings. */
+NTSTATUS NkWdfCollectionAppend(_In_ WDFCOLLECTION Collection, _In_ WDFOBJECT Item, _In_z_ const char *Ddi);
+ULONG NkWdfCollectionCount(_In_ WDFCOLLECTION Collection);
+WDFOBJECT NkWdfCollectionItem(_In_ WDFCOLLECTION Collection, _In_ ULONG Index);
 
 SIZE_T NkWdfReportLeaks(VOID);
 

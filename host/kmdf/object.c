@@ -67,6 +67,36 @@ NK_WDF_OBJECT *NkWdfLookup(WDFOBJECT Handle, const char *Ddi)
     return o;
 }
 
+NK_WDF_OBJECT *NkWdfLookupType(WDFOBJECT Handle, NK_WDF_TYPE Type, const char *TypeName, const char *Ddi)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup(Handle, Ddi);
+    if (o != NULL && o->Type != Type) {
+        NkHostViolation("wdf.wrong-type", "%s(%p): not a %s", Ddi, Handle, TypeName);
+        return NULL;
+    }
+    return o;
+}
+
+NK_WDF_OBJECT *NkWdfReferenceIfLive(PVOID Handle, NK_WDF_TYPE Type)
+{
+    NK_WDF_OBJECT *o;
+    pthread_mutex_lock(&WdfLock);
+    o = FindLocked(Handle);
+    if (o != NULL && (o->Type != Type || o->State != NkWdfLive))
+        o = NULL;
+    if (o != NULL)
+        o->References++;
+    pthread_mutex_unlock(&WdfLock);
+    return o;
+}
+
+VOID NkWdfReference(NK_WDF_OBJECT *Object)
+{
+    pthread_mutex_lock(&WdfLock);
+    Object->References++;
+    pthread_mutex_unlock(&WdfLock);
+}
+
 static NTSTATUS AddContext(NK_WDF_OBJECT *o, PWDF_OBJECT_ATTRIBUTES Attributes, PVOID *Data, BOOLEAN OwnCallbacks)
 {
     NK_WDF_CONTEXT **tail;
@@ -190,6 +220,8 @@ static VOID DestroyLocked(NK_WDF_OBJECT *o)
             c->Destroy((WDFOBJECT)o);
     if (o->Type == NkWdfTypeDevice)
         NkWdfForgetDevice((NK_WDF_DEVICE *)o);
+    if (o->FrameworkDestroy != NULL)
+        o->FrameworkDestroy(o);
     RemoveEntryList(&o->Registry);
     while (o->Contexts) {
         NK_WDF_CONTEXT *c = o->Contexts;
@@ -213,6 +245,11 @@ static VOID Release(NK_WDF_OBJECT *o)
     pthread_mutex_unlock(&WdfLock);
 }
 
+VOID NkWdfRelease(NK_WDF_OBJECT *Object)
+{
+    Release(Object);
+}
+
 /* With WdfLock held: run the cleanup callbacks of o's live subtree,
  * children before parents.  Nothing is released yet, so every object in
  * the tree is still valid while any cleanup runs. */
@@ -229,6 +266,8 @@ static VOID DisposeTreeLocked(NK_WDF_OBJECT *o)
     for (NK_WDF_CONTEXT *c = o->Contexts; c != NULL; c = c->Next)
         if (c->Cleanup != NULL)
             c->Cleanup((WDFOBJECT)o);
+    if (o->FrameworkDispose != NULL)
+        o->FrameworkDispose(o);
 }
 
 /* With WdfLock held: drop the creation references of o's subtree,
