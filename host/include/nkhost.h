@@ -192,6 +192,21 @@ VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCod
 /* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
 ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
 
+/* ---- registry -------------------------------------------------------------
+ *
+ * The host kernel's registry is in memory and empty after NkHostReset.  A
+ * test seeds what the driver will read (e.g. its Parameters key,
+ * L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\X\\Parameters",
+ * below the RegistryPath it passes to DriverEntry) and checks what it wrote.
+ * Types are the REG_* values; keys are created as needed.  Query returns
+ * STATUS_BUFFER_OVERFLOW (with *ResultLength) if Length is too small.
+ */
+NTSTATUS NkHostRegistrySetValue(_In_z_ PCWSTR KeyPath, _In_z_ PCWSTR ValueName, _In_ ULONG Type,
+                                _In_reads_bytes_opt_(Length) const VOID *Data, _In_ ULONG Length);
+NTSTATUS NkHostRegistryQueryValue(_In_z_ PCWSTR KeyPath, _In_z_ PCWSTR ValueName, _Out_opt_ ULONG *Type,
+                                  _Out_writes_bytes_opt_(Length) PVOID Data, _In_ ULONG Length,
+                                  _Out_opt_ ULONG *ResultLength);
+
 /* ---- KMDF DDI coverage ----------------------------------------------------
  *
  * NkHostDdiCoverage calls Callback once per KMDF function-table slot, in

@@ -76,6 +76,7 @@ static VOID FillTableOnce(VOID)
     NkWdfRegisterIoDdis();
     NkWdfRegisterMemoryDdis();
     NkWdfRegisterTimerDdis();
+    NkWdfRegisterRegistryDdis();
     for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
         const NK_WDF_DDI *d = &NkWdfDdis[i];
         /* An implementation without a declaration in wdf-ddis.txt has no
@@ -258,6 +259,11 @@ static PDRIVER_OBJECT NTAPI NkWdfDriverWdmGetDriverObject(PWDF_DRIVER_GLOBALS Gl
     NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Driver, "WdfDriverWdmGetDriverObject");
     (void)Globals;
     return o != NULL && o->Type == NkWdfTypeDriver ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
+}
+
+PCWSTR NkWdfDriverRegistryPath(NK_WDF_OBJECT *Driver)
+{
+    return ((NK_WDF_DRIVER *)Driver)->RegistryPath;
 }
 
 static PWSTR NTAPI NkWdfDriverGetRegistryPath(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)

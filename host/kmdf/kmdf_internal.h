@@ -220,6 +220,13 @@ VOID NkWdfRegisterIoTargetDdis(VOID);
 /* memory.c: a memory object over Buffer (owned: freed with the object). */
 NTSTATUS NkWdfMemoryCreate(_In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes, _In_opt_ NK_WDF_OBJECT *DefaultParent,
                            _In_ PVOID Buffer, _In_ SIZE_T Size, _In_ BOOLEAN Owned, _Out_ NK_WDF_OBJECT **Memory);
+/* memory.c: a memory object's buffer and size. */
+PVOID NkWdfMemoryBuffer(_In_ NK_WDF_OBJECT *Memory, _Out_ SIZE_T *Size);
+/* memory.c: a new string object holding a copy of Value (NULL: empty). */
+NTSTATUS NkWdfStringCreateObject(_In_opt_ PCUNICODE_STRING Value, _In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes,
+                                 _Out_ NK_WDF_OBJECT **String);
+/* driver.c: the RegistryPath DriverEntry received ("" if none). */
+PCWSTR NkWdfDriverRegistryPath(_In_ NK_WDF_OBJECT *Driver);
 /* memory.c: a string object's text (not NUL-terminated), or NULL. */
 BOOLEAN NkWdfStringGet(_In_ WDFSTRING String, _Out_ PUNICODE_STRING Value, _In_z_ const char *Ddi);
 NTSTATUS NkWdfStringSet(_In_ WDFSTRING String, _In_ PCUNICODE_STRING Value, _In_z_ const char *Ddi);

@@ -74,6 +74,12 @@ NTSTATUS NkWdfMemoryCreate(PWDF_OBJECT_ATTRIBUTES Attributes, NK_WDF_OBJECT *Def
     return STATUS_SUCCESS;
 }
 
+PVOID NkWdfMemoryBuffer(NK_WDF_OBJECT *Memory, SIZE_T *Size)
+{
+    *Size = ((NK_WDF_MEMORY *)Memory)->Size;
+    return ((NK_WDF_MEMORY *)Memory)->Buffer;
+}
+
 static NK_WDF_MEMORY *MemoryOf(WDFMEMORY Handle, const char *Ddi)
 {
     return (NK_WDF_MEMORY *)NkWdfLookupType((WDFOBJECT)Handle, NkWdfTypeMemory, "WDFMEMORY", Ddi);
@@ -470,6 +476,24 @@ BOOLEAN NkWdfStringGet(WDFSTRING String, PUNICODE_STRING Value, const char *Ddi)
     return TRUE;
 }
 
+NTSTATUS NkWdfStringCreateObject(PCUNICODE_STRING Value, PWDF_OBJECT_ATTRIBUTES Attributes, NK_WDF_OBJECT **String)
+{
+    NK_WDF_OBJECT *o;
+    NTSTATUS status;
+    *String = NULL;
+    status = NkWdfCreate(sizeof(NK_WDF_STRING), NkWdfTypeString, Attributes, NkWdfDriverObject, &o);
+    if (!NT_SUCCESS(status))
+        return status;
+    o->FrameworkDestroy = StringDestroy;
+    status = NkWdfStringSet((WDFSTRING)o, Value, "WdfStringCreate");
+    if (!NT_SUCCESS(status)) {
+        NkWdfDelete(o);
+        return status;
+    }
+    *String = o;
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS NTAPI NkWdfStringCreate(PWDF_DRIVER_GLOBALS Globals, PCUNICODE_STRING UnicodeString,
                                         PWDF_OBJECT_ATTRIBUTES StringAttributes, WDFSTRING *String)
 {
@@ -479,17 +503,10 @@ static NTSTATUS NTAPI NkWdfStringCreate(PWDF_DRIVER_GLOBALS Globals, PCUNICODE_S
     *String = NULL;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfStringCreate"))
         return STATUS_INVALID_DEVICE_STATE;
-    status = NkWdfCreate(sizeof(NK_WDF_STRING), NkWdfTypeString, StringAttributes, NkWdfDriverObject, &o);
-    if (!NT_SUCCESS(status))
-        return status;
-    o->FrameworkDestroy = StringDestroy;
-    status = NkWdfStringSet((WDFSTRING)o, UnicodeString, "WdfStringCreate");
-    if (!NT_SUCCESS(status)) {
-        NkWdfDelete(o);
-        return status;
-    }
-    *String = (WDFSTRING)o;
-    return STATUS_SUCCESS;
+    status = NkWdfStringCreateObject(UnicodeString, StringAttributes, &o);
+    if (NT_SUCCESS(status))
+        *String = (WDFSTRING)o;
+    return status;
 }
 
 static VOID NTAPI NkWdfStringGetUnicodeString(PWDF_DRIVER_GLOBALS Globals, WDFSTRING String,

@@ -103,6 +103,7 @@ VOID NkHostReset(VOID)
     NkWdfReset();
     NkNdisReset();
     NkTimersReset();
+    NkRegReset();
     NkPoolReset();
     NkFaultReset();
     NkLogReset();
