@@ -77,6 +77,7 @@ static VOID FillTableOnce(VOID)
     NkWdfRegisterMemoryDdis();
     NkWdfRegisterTimerDdis();
     NkWdfRegisterRegistryDdis();
+    NkWdfRegisterIoTargetDdis();
     for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
         const NK_WDF_DDI *d = &NkWdfDdis[i];
         /* An implementation without a declaration in wdf-ddis.txt has no

@@ -205,9 +205,13 @@ VOID NkWdfDispatchRequest(NK_WDF_DEVICE *Device, NK_WDF_REQUEST *Request)
     NK_WDF_QUEUE *q = Device->Dispatch[Request->Parameters.Type] ? Device->Dispatch[Request->Parameters.Type]
                                                                  : Device->DefaultQueue;
     if (q == NULL || !NT_SUCCESS(Enqueue(q, Request))) {
+        VOID (*hook)(NK_WDF_REQUEST *);
         NkWdfLock();
+        hook = Request->OnComplete;
         CompleteLocked(Request, q == NULL ? STATUS_INVALID_DEVICE_REQUEST : STATUS_INVALID_DEVICE_STATE, 0);
         NkWdfUnlock();
+        if (hook != NULL)
+            hook(Request);
     }
 }
 
@@ -407,6 +411,7 @@ static VOID CompleteDdi(WDFREQUEST Request, NTSTATUS Status, ULONG_PTR Informati
                         const char *Ddi)
 {
     NK_WDF_REQUEST *r = RequestOf(Request, Ddi);
+    VOID (*hook)(NK_WDF_REQUEST *);
     NK_WDF_QUEUE *q;
     if (r == NULL)
         return;
@@ -427,13 +432,28 @@ static VOID CompleteDdi(WDFREQUEST Request, NTSTATUS Status, ULONG_PTR Informati
                         "WdfRequestUnmarkCancelable first)", Ddi, (void *)Request);
         return;
     }
+    if (r->DriverCreated) {
+        /* Documented: a request the driver created is deleted, never completed. */
+        NkWdfUnlock();
+        NkHostViolation("wdf.complete-created-request", "%s(%p): the driver created this request "
+                        "(WdfRequestCreate): delete it with WdfObjectDelete instead", Ddi, (void *)Request);
+        return;
+    }
     q = r->Queue;
+    hook = r->OnComplete; /* read now: once Done is set the waiter may free r */
     CompleteLocked(r, Status, UseInformation ? Information : r->Information);
     NkWdfUnlock();
     if (q != NULL) {
         PresentReady(q); /* a sequential queue may present the next one */
         StopCompleteIfIdle(q);
     }
+    if (hook != NULL)
+        hook(r); /* last: it frees r */
+}
+
+VOID NkWdfCompleteRequest(NK_WDF_REQUEST *Request, NTSTATUS Status, ULONG_PTR Information)
+{
+    CompleteDdi((WDFREQUEST)Request, Status, Information, TRUE, "WdfRequestCompleteWithInformation");
 }
 
 static VOID NTAPI NkWdfRequestComplete(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request, NTSTATUS Status)
@@ -519,6 +539,20 @@ static NTSTATUS RetrieveBuffer(WDFREQUEST Request, size_t Minimum, PVOID *Buffer
     if (Length != NULL)
         *Length = len;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS NkWdfRequestBuffer(NK_WDF_REQUEST *Request, BOOLEAN Output, PVOID *Buffer, SIZE_T *Length)
+{
+    size_t length = 0;
+    NTSTATUS status = RetrieveBuffer((WDFREQUEST)Request, 0, Buffer, &length, Output, "(forwarding a request)");
+    *Length = length;
+    if (status == STATUS_BUFFER_TOO_SMALL || status == STATUS_INVALID_DEVICE_REQUEST) {
+        /* No such buffer: forwarded as empty. */
+        *Buffer = NULL;
+        *Length = 0;
+        status = STATUS_SUCCESS;
+    }
+    return status;
 }
 
 /* The MDL of a request's input or output buffer: the caller's own for the
@@ -1006,6 +1040,8 @@ static NTSTATUS NTAPI NkWdfRequestGetStatus(PWDF_DRIVER_GLOBALS Globals, WDFREQU
     (void)Globals;
     if (r == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(NkWdfSentStatus(r, &status)))
+        return status;
     NkWdfLock();
     status = r->Completed ? r->Status : STATUS_PENDING;
     NkWdfUnlock();

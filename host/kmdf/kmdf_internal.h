@@ -148,11 +148,28 @@ typedef struct _NK_WDF_REQUEST {
     BOOLEAN CancelRequested;
     PFN_WDF_REQUEST_CANCEL CancelRoutine;  /* set while marked cancelable */
     KEVENT Done;
+    /* I/O targets (iotarget.c): a request the driver created
+     * (WdfRequestCreate) is never completed by the driver; one the host
+     * sends to a target device on the driver's behalf calls OnComplete
+     * (without the lock, in the completing thread) once completed. */
+    BOOLEAN DriverCreated;
+    struct _NK_WDF_SEND *Send;                 /* formatting and sending state */
+    VOID (*OnComplete)(struct _NK_WDF_REQUEST *Request);
+    PVOID OnCompleteContext;
 } NK_WDF_REQUEST;
 
 /* io.c: hands a new request to the device's queue for its type (or
  * completes it STATUS_INVALID_DEVICE_REQUEST if none takes it). */
 VOID NkWdfDispatchRequest(_In_ NK_WDF_DEVICE *Device, _In_ NK_WDF_REQUEST *Request);
+/* io.c: what WdfRequestRetrieveInput/OutputBuffer would give the driver
+ * (no minimum; the buffer may be NULL with length 0). */
+NTSTATUS NkWdfRequestBuffer(_In_ NK_WDF_REQUEST *Request, _In_ BOOLEAN Output, _Out_ PVOID *Buffer,
+                            _Out_ SIZE_T *Length);
+/* io.c: completes a request the driver owns (as WdfRequestCompleteWithInformation). */
+VOID NkWdfCompleteRequest(_In_ NK_WDF_REQUEST *Request, _In_ NTSTATUS Status, _In_ ULONG_PTR Information);
+/* iotarget.c: STATUS_SUCCESS and *Status if Request was sent to a target
+ * (STATUS_PENDING while it is, else what the target completed it with). */
+NTSTATUS NkWdfSentStatus(_In_ NK_WDF_REQUEST *Request, _Out_ NTSTATUS *Status);
 /* io.c: cancels Request wherever it is (queue or cancelable in the driver). */
 VOID NkWdfCancelRequest(_In_ NK_WDF_REQUEST *Request);
 /* device.c: the device a user-mode name refers to, or NULL. */
