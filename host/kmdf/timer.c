@@ -38,6 +38,8 @@ typedef struct _NK_WDF_WORKITEM {
     WDF_WORKITEM_CONFIG Config;
     BOOLEAN Queued;             /* enqueued, callback not started yet */
     LONG Running;               /* callbacks in progress */
+    pthread_t Runner;           /* the thread running the callback ... */
+    BOOLEAN HasRunner;          /* ... while one runs */
     KEVENT Idle;                /* signalled while neither queued nor running */
 } NK_WDF_WORKITEM;
 
@@ -289,10 +291,13 @@ static VOID NTAPI WorkItemRoutine(PDEVICE_OBJECT DeviceObject, PVOID Context)
     w->Queued = FALSE;
     w->Running++;
     live = w->Object.State == NkWdfLive; /* deleted while queued: the callback does not run */
+    w->Runner = pthread_self();
+    w->HasRunner = TRUE;
     NkWdfUnlock();
     if (live)
         w->Config.EvtWorkItemFunc((WDFWORKITEM)w);
     NkWdfLock();
+    w->HasRunner = FALSE;
     if (--w->Running == 0 && !w->Queued)
         KeSetEvent(&w->Idle, IO_NO_INCREMENT, FALSE);
     NkWdfUnlock();
@@ -378,7 +383,7 @@ static VOID NTAPI NkWdfWorkItemFlush(PWDF_DRIVER_GLOBALS Globals, WDFWORKITEM Wo
     if (w == NULL || !NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfWorkItemFlush"))
         return;
     NkWdfLock();
-    if (w->Running > 0 && !w->Queued) {
+    if (w->HasRunner && pthread_equal(w->Runner, pthread_self())) {
         /* From its own callback it would wait for itself. */
         NkWdfUnlock();
         NkHostViolation("wdf.workitem-flush-self", "WdfWorkItemFlush(%p) while its callback runs: deadlock",
