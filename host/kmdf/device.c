@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NK_INIT_MAGIC 0x4E4B4445564E4954ull /* "NKDEVNIT" */
 
@@ -328,6 +329,195 @@ VOID NkWdfResetDevices(VOID)
     NkWdfUnlock();
 }
 
+/* ---- more device-init settings -------------------------------------------------------- */
+
+static VOID NTAPI NkWdfDeviceInitSetDeviceType(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                               DEVICE_TYPE DeviceType)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitSetDeviceType");
+    (void)Globals;
+    if (i != NULL)
+        i->Template.Wdm.DeviceType = DeviceType;
+}
+
+static VOID NTAPI NkWdfDeviceInitSetCharacteristics(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                    ULONG DeviceCharacteristics, BOOLEAN OrInValues)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitSetCharacteristics");
+    (void)Globals;
+    if (i != NULL)
+        i->Template.Wdm.Characteristics = OrInValues ? i->Template.Wdm.Characteristics | DeviceCharacteristics
+                                                     : DeviceCharacteristics;
+}
+
+static VOID NTAPI NkWdfDeviceInitSetDeviceClass(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                CONST GUID *DeviceClassGuid)
+{
+    (void)Globals;
+    (void)DeviceClassGuid; /* only the registry's class key would use it */
+    (void)InitOf(DeviceInit, "WdfDeviceInitSetDeviceClass");
+}
+
+/* Power pageability and inrush only matter to the power manager. */
+static VOID NTAPI NkWdfDeviceInitSetPowerNotPageable(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit)
+{
+    (void)Globals;
+    (void)InitOf(DeviceInit, "WdfDeviceInitSetPowerNotPageable");
+}
+
+static VOID NTAPI NkWdfDeviceInitSetPowerPageable(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit)
+{
+    (void)Globals;
+    (void)InitOf(DeviceInit, "WdfDeviceInitSetPowerPageable");
+}
+
+static VOID NTAPI NkWdfDeviceInitSetPowerInrush(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit)
+{
+    (void)Globals;
+    (void)InitOf(DeviceInit, "WdfDeviceInitSetPowerInrush");
+}
+
+/* Control devices get no PnP or power events (documented), and the host
+ * has no PnP manager: the callbacks are accepted and never called. */
+static VOID NTAPI NkWdfDeviceInitSetPnpPowerEventCallbacks(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                           PWDF_PNPPOWER_EVENT_CALLBACKS PnpPowerEventCallbacks)
+{
+    (void)Globals;
+    (void)PnpPowerEventCallbacks;
+    if (InitOf(DeviceInit, "WdfDeviceInitSetPnpPowerEventCallbacks") != NULL)
+        DbgPrint("ndiskit host: WdfDeviceInitSetPnpPowerEventCallbacks: no PnP on the host; never called\n");
+}
+
+static VOID NTAPI NkWdfDeviceInitSetPowerPolicyEventCallbacks(PWDF_DRIVER_GLOBALS Globals,
+                                                              PWDFDEVICE_INIT DeviceInit,
+                                                              PWDF_POWER_POLICY_EVENT_CALLBACKS Callbacks)
+{
+    (void)Globals;
+    (void)Callbacks;
+    if (InitOf(DeviceInit, "WdfDeviceInitSetPowerPolicyEventCallbacks") != NULL)
+        DbgPrint("ndiskit host: WdfDeviceInitSetPowerPolicyEventCallbacks: no power policy on the host; never "
+                 "called\n");
+}
+
+static VOID NTAPI NkWdfDeviceInitSetPowerPolicyOwnership(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                         BOOLEAN IsPowerPolicyOwner)
+{
+    (void)Globals;
+    (void)IsPowerPolicyOwner;
+    (void)InitOf(DeviceInit, "WdfDeviceInitSetPowerPolicyOwnership");
+}
+
+static VOID NTAPI NkWdfDeviceInitSetRequestAttributes(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                      PWDF_OBJECT_ATTRIBUTES RequestAttributes)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitSetRequestAttributes");
+    (void)Globals;
+    if (i == NULL)
+        return;
+    if (RequestAttributes == NULL || RequestAttributes->Size != sizeof(WDF_OBJECT_ATTRIBUTES) ||
+        RequestAttributes->ParentObject != NULL) {
+        /* Documented: a request's parent is the framework's to choose. */
+        NkHostViolation("wdf.bad-attributes", "WdfDeviceInitSetRequestAttributes: attributes not initialised or "
+                        "with a ParentObject");
+        return;
+    }
+    i->Template.RequestAttributes = *RequestAttributes;
+    i->Template.HasRequestAttributes = TRUE;
+}
+
+static VOID NTAPI NkWdfControlDeviceInitSetShutdownNotification(PWDF_DRIVER_GLOBALS Globals,
+                                                                PWDFDEVICE_INIT DeviceInit,
+                                                                PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION Notification,
+                                                                UCHAR Flags)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfControlDeviceInitSetShutdownNotification");
+    (void)Globals;
+    (void)Flags;
+    if (i != NULL)
+        i->Template.ShutdownNotification = Notification;
+}
+
+/* ---- more device DDIs --------------------------------------------------------------- */
+
+static WDFDRIVER NTAPI NkWdfDeviceGetDriver(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceGetDriver");
+    (void)Globals;
+    return d != NULL ? (WDFDRIVER)d->Object.Parent : NULL;
+}
+
+static ULONG NTAPI NkWdfDeviceGetCharacteristics(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceGetCharacteristics");
+    (void)Globals;
+    return d != NULL ? d->Wdm.Characteristics : 0;
+}
+
+static VOID NTAPI NkWdfDeviceSetCharacteristics(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device,
+                                                ULONG DeviceCharacteristics)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceSetCharacteristics");
+    (void)Globals;
+    if (d != NULL)
+        d->Wdm.Characteristics = DeviceCharacteristics;
+}
+
+static NTSTATUS NTAPI NkWdfDeviceRetrieveDeviceName(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device, WDFSTRING String)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceRetrieveDeviceName");
+    UNICODE_STRING name;
+    (void)Globals;
+    if (d == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDeviceRetrieveDeviceName"))
+        return STATUS_INVALID_DEVICE_STATE;
+    name.Buffer = d->Name;
+    name.Length = name.MaximumLength = (USHORT)(WLen(d->Name) * sizeof(WCHAR));
+    return NkWdfStringSet(String, &name, "WdfDeviceRetrieveDeviceName");
+}
+
+/* The framework device behind a WDM device object, or NULL if it is not one. */
+static WDFDEVICE NTAPI NkWdfWdmDeviceGetWdfDeviceHandle(PWDF_DRIVER_GLOBALS Globals, PDEVICE_OBJECT DeviceObject)
+{
+    WDFDEVICE found = NULL;
+    (void)Globals;
+    NkWdfLock();
+    for (PLIST_ENTRY e = Devices.Flink; e != &Devices; e = e->Flink) {
+        NK_WDF_DEVICE *d = CONTAINING_RECORD(e, NK_WDF_DEVICE, TableLink);
+        if (&d->Wdm == DeviceObject)
+            found = (WDFDEVICE)d;
+    }
+    NkWdfUnlock();
+    return found;
+}
+
+static PUNICODE_STRING NTAPI NkWdfFileObjectGetFileName(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
+{
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject, "WDFFILEOBJECT",
+                                       "WdfFileObjectGetFileName");
+    (void)Globals;
+    /* What followed the device's name when it was opened: the host opens
+     * devices by name only, so it is empty. */
+    return o != NULL ? &((NK_WDF_FILE *)o)->Wdm.FileName : NULL;
+}
+
+static ULONG NTAPI NkWdfFileObjectGetFlags(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
+{
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject, "WDFFILEOBJECT",
+                                       "WdfFileObjectGetFlags");
+    (void)Globals;
+    return o != NULL ? ((NK_WDF_FILE *)o)->Wdm.Flags : 0;
+}
+
+static ULONG NTAPI NkWdfFileObjectGetInitiatorProcessId(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
+{
+    (void)Globals;
+    if (NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject, "WDFFILEOBJECT",
+                        "WdfFileObjectGetInitiatorProcessId") == NULL)
+        return 0;
+    return (ULONG)getpid(); /* every host file is opened by this process */
+}
+
 VOID NkWdfRegisterDeviceDdis(VOID)
 {
     NkWdfRegister(WdfControlDeviceInitAllocateTableIndex, (WDFFUNC)NkWdfControlDeviceInitAllocate);
@@ -344,4 +534,25 @@ VOID NkWdfRegisterDeviceDdis(VOID)
     NkWdfRegister(WdfDeviceGetDefaultQueueTableIndex, (WDFFUNC)NkWdfDeviceGetDefaultQueue);
     NkWdfRegister(WdfFileObjectGetDeviceTableIndex, (WDFFUNC)NkWdfFileObjectGetDevice);
     NkWdfRegister(WdfFileObjectWdmGetFileObjectTableIndex, (WDFFUNC)NkWdfFileObjectWdmGetFileObject);
+    NkWdfRegister(WdfDeviceInitSetDeviceTypeTableIndex, (WDFFUNC)NkWdfDeviceInitSetDeviceType);
+    NkWdfRegister(WdfDeviceInitSetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceInitSetCharacteristics);
+    NkWdfRegister(WdfDeviceInitSetDeviceClassTableIndex, (WDFFUNC)NkWdfDeviceInitSetDeviceClass);
+    NkWdfRegister(WdfDeviceInitSetPowerNotPageableTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerNotPageable);
+    NkWdfRegister(WdfDeviceInitSetPowerPageableTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerPageable);
+    NkWdfRegister(WdfDeviceInitSetPowerInrushTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerInrush);
+    NkWdfRegister(WdfDeviceInitSetPnpPowerEventCallbacksTableIndex, (WDFFUNC)NkWdfDeviceInitSetPnpPowerEventCallbacks);
+    NkWdfRegister(WdfDeviceInitSetPowerPolicyEventCallbacksTableIndex,
+                  (WDFFUNC)NkWdfDeviceInitSetPowerPolicyEventCallbacks);
+    NkWdfRegister(WdfDeviceInitSetPowerPolicyOwnershipTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerPolicyOwnership);
+    NkWdfRegister(WdfDeviceInitSetRequestAttributesTableIndex, (WDFFUNC)NkWdfDeviceInitSetRequestAttributes);
+    NkWdfRegister(WdfControlDeviceInitSetShutdownNotificationTableIndex,
+                  (WDFFUNC)NkWdfControlDeviceInitSetShutdownNotification);
+    NkWdfRegister(WdfDeviceGetDriverTableIndex, (WDFFUNC)NkWdfDeviceGetDriver);
+    NkWdfRegister(WdfDeviceGetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceGetCharacteristics);
+    NkWdfRegister(WdfDeviceSetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceSetCharacteristics);
+    NkWdfRegister(WdfDeviceRetrieveDeviceNameTableIndex, (WDFFUNC)NkWdfDeviceRetrieveDeviceName);
+    NkWdfRegister(WdfWdmDeviceGetWdfDeviceHandleTableIndex, (WDFFUNC)NkWdfWdmDeviceGetWdfDeviceHandle);
+    NkWdfRegister(WdfFileObjectGetFileNameTableIndex, (WDFFUNC)NkWdfFileObjectGetFileName);
+    NkWdfRegister(WdfFileObjectGetFlagsTableIndex, (WDFFUNC)NkWdfFileObjectGetFlags);
+    NkWdfRegister(WdfFileObjectGetInitiatorProcessIdTableIndex, (WDFFUNC)NkWdfFileObjectGetInitiatorProcessId);
 }

@@ -281,8 +281,63 @@ static VOID NTAPI NkWdfDriverMiniportUnload(PWDF_DRIVER_GLOBALS Globals, WDFDRIV
         FrameworkUnload(NULL);
 }
 
+/* The framework driver for a WDM driver object (NULL for any other). */
+static WDFDRIVER NTAPI NkWdfWdmDriverGetWdfDriverHandle(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJECT DriverObject)
+{
+    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
+    (void)Globals;
+    return d != NULL && DriverObject != NULL && d->WdmDriver == DriverObject ? (WDFDRIVER)d : NULL;
+}
+
+static NTSTATUS NTAPI NkWdfDriverRetrieveVersionString(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver, WDFSTRING String)
+{
+    static const WCHAR version[] = L"Kernel Mode Driver Framework version 1.33 (ndiskit host kernel)";
+    UNICODE_STRING u = {sizeof(version) - sizeof(WCHAR), sizeof(version), (PWCH)version};
+    (void)Globals;
+    if (NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverRetrieveVersionString") == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDriverRetrieveVersionString"))
+        return STATUS_INVALID_DEVICE_STATE;
+    return NkWdfStringSet(String, &u, "WdfDriverRetrieveVersionString");
+}
+
+/* The host's framework is KMDF 1.33: every 1.x up to it is available. */
+static BOOLEAN NTAPI NkWdfDriverIsVersionAvailable(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
+                                                   PWDF_DRIVER_VERSION_AVAILABLE_PARAMS Params)
+{
+    (void)Globals;
+    if (NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverIsVersionAvailable") == NULL)
+        return FALSE;
+    if (Params == NULL || Params->Size != sizeof(WDF_DRIVER_VERSION_AVAILABLE_PARAMS)) {
+        NkHostViolation("wdf.bad-config", "WdfDriverIsVersionAvailable: parameters not initialised");
+        return FALSE;
+    }
+    return Params->MajorVersion == 1 && Params->MinorVersion <= 33;
+}
+
+static VOID NTAPI NkWdfVerifierDbgBreakPoint(PWDF_DRIVER_GLOBALS Globals)
+{
+    (void)Globals;
+    /* No debugger to break into: say where it would have stopped. */
+    DbgPrint("ndiskit host: WdfVerifierDbgBreakPoint (no debugger attached; continuing)\n");
+}
+
+static VOID NTAPI NkWdfVerifierKeBugCheck(PWDF_DRIVER_GLOBALS Globals, ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2,
+                                          ULONG_PTR P3, ULONG_PTR P4)
+{
+    (void)Globals;
+    NkHostViolation("wdf.bugcheck", "WdfVerifierKeBugCheck(0x%lx, %#llx, %#llx, %#llx, %#llx)",
+                    (unsigned long)BugCheckCode, (unsigned long long)P1, (unsigned long long)P2,
+                    (unsigned long long)P3, (unsigned long long)P4);
+}
+
 VOID NkWdfRegisterDriverDdis(VOID)
 {
+    NkWdfRegister(WdfWdmDriverGetWdfDriverHandleTableIndex, (WDFFUNC)NkWdfWdmDriverGetWdfDriverHandle);
+    NkWdfRegister(WdfDriverRetrieveVersionStringTableIndex, (WDFFUNC)NkWdfDriverRetrieveVersionString);
+    NkWdfRegister(WdfDriverIsVersionAvailableTableIndex, (WDFFUNC)NkWdfDriverIsVersionAvailable);
+    NkWdfRegister(WdfVerifierDbgBreakPointTableIndex, (WDFFUNC)NkWdfVerifierDbgBreakPoint);
+    NkWdfRegister(WdfVerifierKeBugCheckTableIndex, (WDFFUNC)NkWdfVerifierKeBugCheck);
     NkWdfRegister(WdfDriverCreateTableIndex, (WDFFUNC)NkWdfDriverCreate);
     NkWdfRegister(WdfDriverWdmGetDriverObjectTableIndex, (WDFFUNC)NkWdfDriverWdmGetDriverObject);
     NkWdfRegister(WdfDriverGetRegistryPathTableIndex, (WDFFUNC)NkWdfDriverGetRegistryPath);

@@ -204,11 +204,17 @@ VOID NkWdfDispatchRequest(NK_WDF_DEVICE *Device, NK_WDF_REQUEST *Request)
 {
     NK_WDF_QUEUE *q = Device->Dispatch[Request->Parameters.Type] ? Device->Dispatch[Request->Parameters.Type]
                                                                  : Device->DefaultQueue;
-    if (q == NULL || !NT_SUCCESS(Enqueue(q, Request))) {
+    NTSTATUS status = STATUS_SUCCESS;
+    /* The request context the driver asked for (WdfDeviceInitSetRequestAttributes). */
+    if (Device->HasRequestAttributes)
+        status = NkWdfApplyAttributes(&Request->Object, &Device->RequestAttributes);
+    if (!NT_SUCCESS(status) || q == NULL || !NT_SUCCESS(Enqueue(q, Request))) {
         VOID (*hook)(NK_WDF_REQUEST *);
         NkWdfLock();
         hook = Request->OnComplete;
-        CompleteLocked(Request, q == NULL ? STATUS_INVALID_DEVICE_REQUEST : STATUS_INVALID_DEVICE_STATE, 0);
+        CompleteLocked(Request, !NT_SUCCESS(status) ? status
+                                : q == NULL        ? STATUS_INVALID_DEVICE_REQUEST
+                                                   : STATUS_INVALID_DEVICE_STATE, 0);
         NkWdfUnlock();
         if (hook != NULL)
             hook(Request);
@@ -1083,6 +1089,13 @@ static BOOLEAN NTAPI NkWdfRequestIsFrom32BitProcess(PWDF_DRIVER_GLOBALS Globals,
     return FALSE; /* the host's callers are 64-bit processes */
 }
 
+static BOOLEAN NTAPI NkWdfRequestIsReserved(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
+{
+    (void)Globals;
+    (void)RequestOf(Request, "WdfRequestIsReserved");
+    return FALSE; /* the host never runs short of requests: no forward-progress reserve */
+}
+
 static ULONG NTAPI NkWdfRequestGetRequestorProcessId(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request)
 {
     (void)Globals;
@@ -1163,6 +1176,7 @@ VOID NkWdfRegisterIoDdis(VOID)
     NkWdfRegister(WdfIoQueueRetrieveRequestByFileObjectTableIndex, (WDFFUNC)NkWdfIoQueueRetrieveRequestByFileObject);
     NkWdfRegister(WdfIoQueueFindRequestTableIndex, (WDFFUNC)NkWdfIoQueueFindRequest);
     NkWdfRegister(WdfIoQueueRetrieveFoundRequestTableIndex, (WDFFUNC)NkWdfIoQueueRetrieveFoundRequest);
+    NkWdfRegister(WdfRequestIsReservedTableIndex, (WDFFUNC)NkWdfRequestIsReserved);
     NkWdfRegister(WdfRequestGetStatusTableIndex, (WDFFUNC)NkWdfRequestGetStatus);
     NkWdfRegister(WdfRequestCompleteWithPriorityBoostTableIndex, (WDFFUNC)NkWdfRequestCompleteWithPriorityBoost);
     NkWdfRegister(WdfRequestMarkCancelableTableIndex, (WDFFUNC)NkWdfRequestMarkCancelable);

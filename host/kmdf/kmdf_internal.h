@@ -96,6 +96,9 @@ typedef struct _NK_WDF_DEVICE {
     WDF_OBJECT_ATTRIBUTES FileAttributes;
     BOOLEAN HasFileAttributes;
     LONG Opens;
+    BOOLEAN HasRequestAttributes;   /* WdfDeviceInitSetRequestAttributes */
+    WDF_OBJECT_ATTRIBUTES RequestAttributes;
+    PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION ShutdownNotification; /* kept; the host never shuts down */
     struct _NK_WDF_QUEUE *DefaultQueue;
     struct _NK_WDF_QUEUE *Dispatch[WdfRequestTypeMax]; /* WdfDeviceConfigureRequestDispatching */
     DEVICE_OBJECT Wdm;
@@ -200,6 +203,10 @@ NK_WDF_OBJECT *NkWdfLookupType(_In_opt_ WDFOBJECT Handle, _In_ NK_WDF_TYPE Type,
 NK_WDF_OBJECT *NkWdfReferenceIfLive(_In_ PVOID Handle, _In_ NK_WDF_TYPE Type);
 VOID NkWdfReference(_In_ NK_WDF_OBJECT *Object);
 VOID NkWdfRelease(_In_ NK_WDF_OBJECT *Object);
+
+/* Gives an object the framework creates for the driver (a request) the
+ * context and callbacks of Attributes, as if created with them. */
+NTSTATUS NkWdfApplyAttributes(_In_ NK_WDF_OBJECT *Object, _In_ PWDF_OBJECT_ATTRIBUTES Attributes);
 
 /* Deletes Object and its descendants (children first). */
 VOID NkWdfDelete(_In_ NK_WDF_OBJECT *Object);

@@ -206,6 +206,22 @@ NTSTATUS NkWdfCreate(SIZE_T Size, NK_WDF_TYPE Type, PWDF_OBJECT_ATTRIBUTES Attri
     return STATUS_SUCCESS;
 }
 
+NTSTATUS NkWdfApplyAttributes(NK_WDF_OBJECT *Object, PWDF_OBJECT_ATTRIBUTES Attributes)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    pthread_mutex_lock(&WdfLock);
+    if (Attributes->ContextTypeInfo != NULL)
+        status = AddContext(Object, Attributes, NULL, FALSE);
+    if (NT_SUCCESS(status)) {
+        if (Object->Cleanup == NULL)
+            Object->Cleanup = Attributes->EvtCleanupCallback;
+        if (Object->Destroy == NULL)
+            Object->Destroy = Attributes->EvtDestroyCallback;
+    }
+    pthread_mutex_unlock(&WdfLock);
+    return status == STATUS_OBJECT_NAME_EXISTS ? STATUS_SUCCESS : status;
+}
+
 static VOID Release(NK_WDF_OBJECT *o);
 
 /* With WdfLock held: the last reference is gone. */
