@@ -5361,54 +5361,220 @@ static VOID NTAPI CountWdfVerifierKeBugCheck(
     ((PFN_WDFVERIFIERKEBUGCHECK)NkWdfImplementation[WdfVerifierKeBugCheckTableIndex])(DriverGlobals, BugCheckCode, BugCheckParameter1, BugCheckParameter2, BugCheckParameter3, BugCheckParameter4);
 }
 
-static VOID NTAPI StubWdfWmiProviderCreate(VOID)
+static NTSTATUS NTAPI StubWdfWmiProviderCreate(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFDEVICE Device,
+    _In_ PWDF_WMI_PROVIDER_CONFIG WmiProviderConfig,
+    _In_opt_ PWDF_OBJECT_ATTRIBUTES ProviderAttributes,
+    _Out_ WDFWMIPROVIDER *WmiProvider)
 {
-    NkWdfUnimplemented(369);
+    NkWdfUnimplemented(WdfWmiProviderCreateTableIndex);
+    (void)DriverGlobals;
+    (void)Device;
+    (void)WmiProviderConfig;
+    (void)ProviderAttributes;
+    (void)WmiProvider;
+    return STATUS_NOT_IMPLEMENTED;
 }
 
-static VOID NTAPI StubWdfWmiProviderGetDevice(VOID)
+static NTSTATUS NTAPI CountWdfWmiProviderCreate(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFDEVICE Device,
+    _In_ PWDF_WMI_PROVIDER_CONFIG WmiProviderConfig,
+    _In_opt_ PWDF_OBJECT_ATTRIBUTES ProviderAttributes,
+    _Out_ WDFWMIPROVIDER *WmiProvider)
 {
-    NkWdfUnimplemented(370);
+    NkWdfCountCall(WdfWmiProviderCreateTableIndex);
+    return ((PFN_WDFWMIPROVIDERCREATE)NkWdfImplementation[WdfWmiProviderCreateTableIndex])(DriverGlobals, Device, WmiProviderConfig, ProviderAttributes, WmiProvider);
 }
 
-static VOID NTAPI StubWdfWmiProviderIsEnabled(VOID)
+static WDFDEVICE NTAPI StubWdfWmiProviderGetDevice(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIPROVIDER WmiProvider)
 {
-    NkWdfUnimplemented(371);
+    WDFDEVICE result;
+    NkWdfUnimplemented(WdfWmiProviderGetDeviceTableIndex);
+    (void)DriverGlobals;
+    (void)WmiProvider;
+    memset(&result, 0, sizeof(result));
+    return result;
 }
 
-static VOID NTAPI StubWdfWmiProviderGetTracingHandle(VOID)
+static WDFDEVICE NTAPI CountWdfWmiProviderGetDevice(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIPROVIDER WmiProvider)
 {
-    NkWdfUnimplemented(372);
+    NkWdfCountCall(WdfWmiProviderGetDeviceTableIndex);
+    return ((PFN_WDFWMIPROVIDERGETDEVICE)NkWdfImplementation[WdfWmiProviderGetDeviceTableIndex])(DriverGlobals, WmiProvider);
 }
 
-static VOID NTAPI StubWdfWmiInstanceCreate(VOID)
+static BOOLEAN NTAPI StubWdfWmiProviderIsEnabled(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIPROVIDER WmiProvider,
+    _In_ WDF_WMI_PROVIDER_CONTROL ProviderControl)
 {
-    NkWdfUnimplemented(373);
+    BOOLEAN result;
+    NkWdfUnimplemented(WdfWmiProviderIsEnabledTableIndex);
+    (void)DriverGlobals;
+    (void)WmiProvider;
+    (void)ProviderControl;
+    memset(&result, 0, sizeof(result));
+    return result;
 }
 
-static VOID NTAPI StubWdfWmiInstanceRegister(VOID)
+static BOOLEAN NTAPI CountWdfWmiProviderIsEnabled(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIPROVIDER WmiProvider,
+    _In_ WDF_WMI_PROVIDER_CONTROL ProviderControl)
 {
-    NkWdfUnimplemented(374);
+    NkWdfCountCall(WdfWmiProviderIsEnabledTableIndex);
+    return ((PFN_WDFWMIPROVIDERISENABLED)NkWdfImplementation[WdfWmiProviderIsEnabledTableIndex])(DriverGlobals, WmiProvider, ProviderControl);
 }
 
-static VOID NTAPI StubWdfWmiInstanceDeregister(VOID)
+static ULONGLONG NTAPI StubWdfWmiProviderGetTracingHandle(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIPROVIDER WmiProvider)
 {
-    NkWdfUnimplemented(375);
+    ULONGLONG result;
+    NkWdfUnimplemented(WdfWmiProviderGetTracingHandleTableIndex);
+    (void)DriverGlobals;
+    (void)WmiProvider;
+    memset(&result, 0, sizeof(result));
+    return result;
 }
 
-static VOID NTAPI StubWdfWmiInstanceGetDevice(VOID)
+static ULONGLONG NTAPI CountWdfWmiProviderGetTracingHandle(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIPROVIDER WmiProvider)
 {
-    NkWdfUnimplemented(376);
+    NkWdfCountCall(WdfWmiProviderGetTracingHandleTableIndex);
+    return ((PFN_WDFWMIPROVIDERGETTRACINGHANDLE)NkWdfImplementation[WdfWmiProviderGetTracingHandleTableIndex])(DriverGlobals, WmiProvider);
 }
 
-static VOID NTAPI StubWdfWmiInstanceGetProvider(VOID)
+static NTSTATUS NTAPI StubWdfWmiInstanceCreate(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFDEVICE Device,
+    _In_ PWDF_WMI_INSTANCE_CONFIG InstanceConfig,
+    _In_opt_ PWDF_OBJECT_ATTRIBUTES InstanceAttributes,
+    _Out_opt_ WDFWMIINSTANCE *Instance)
 {
-    NkWdfUnimplemented(377);
+    NkWdfUnimplemented(WdfWmiInstanceCreateTableIndex);
+    (void)DriverGlobals;
+    (void)Device;
+    (void)InstanceConfig;
+    (void)InstanceAttributes;
+    (void)Instance;
+    return STATUS_NOT_IMPLEMENTED;
 }
 
-static VOID NTAPI StubWdfWmiInstanceFireEvent(VOID)
+static NTSTATUS NTAPI CountWdfWmiInstanceCreate(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFDEVICE Device,
+    _In_ PWDF_WMI_INSTANCE_CONFIG InstanceConfig,
+    _In_opt_ PWDF_OBJECT_ATTRIBUTES InstanceAttributes,
+    _Out_opt_ WDFWMIINSTANCE *Instance)
 {
-    NkWdfUnimplemented(378);
+    NkWdfCountCall(WdfWmiInstanceCreateTableIndex);
+    return ((PFN_WDFWMIINSTANCECREATE)NkWdfImplementation[WdfWmiInstanceCreateTableIndex])(DriverGlobals, Device, InstanceConfig, InstanceAttributes, Instance);
+}
+
+static NTSTATUS NTAPI StubWdfWmiInstanceRegister(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    NkWdfUnimplemented(WdfWmiInstanceRegisterTableIndex);
+    (void)DriverGlobals;
+    (void)WmiInstance;
+    return STATUS_NOT_IMPLEMENTED;
+}
+
+static NTSTATUS NTAPI CountWdfWmiInstanceRegister(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    NkWdfCountCall(WdfWmiInstanceRegisterTableIndex);
+    return ((PFN_WDFWMIINSTANCEREGISTER)NkWdfImplementation[WdfWmiInstanceRegisterTableIndex])(DriverGlobals, WmiInstance);
+}
+
+static VOID NTAPI StubWdfWmiInstanceDeregister(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    NkWdfUnimplemented(WdfWmiInstanceDeregisterTableIndex);
+    (void)DriverGlobals;
+    (void)WmiInstance;
+}
+
+static VOID NTAPI CountWdfWmiInstanceDeregister(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    NkWdfCountCall(WdfWmiInstanceDeregisterTableIndex);
+    ((PFN_WDFWMIINSTANCEDEREGISTER)NkWdfImplementation[WdfWmiInstanceDeregisterTableIndex])(DriverGlobals, WmiInstance);
+}
+
+static WDFDEVICE NTAPI StubWdfWmiInstanceGetDevice(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    WDFDEVICE result;
+    NkWdfUnimplemented(WdfWmiInstanceGetDeviceTableIndex);
+    (void)DriverGlobals;
+    (void)WmiInstance;
+    memset(&result, 0, sizeof(result));
+    return result;
+}
+
+static WDFDEVICE NTAPI CountWdfWmiInstanceGetDevice(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    NkWdfCountCall(WdfWmiInstanceGetDeviceTableIndex);
+    return ((PFN_WDFWMIINSTANCEGETDEVICE)NkWdfImplementation[WdfWmiInstanceGetDeviceTableIndex])(DriverGlobals, WmiInstance);
+}
+
+static WDFWMIPROVIDER NTAPI StubWdfWmiInstanceGetProvider(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    WDFWMIPROVIDER result;
+    NkWdfUnimplemented(WdfWmiInstanceGetProviderTableIndex);
+    (void)DriverGlobals;
+    (void)WmiInstance;
+    memset(&result, 0, sizeof(result));
+    return result;
+}
+
+static WDFWMIPROVIDER NTAPI CountWdfWmiInstanceGetProvider(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance)
+{
+    NkWdfCountCall(WdfWmiInstanceGetProviderTableIndex);
+    return ((PFN_WDFWMIINSTANCEGETPROVIDER)NkWdfImplementation[WdfWmiInstanceGetProviderTableIndex])(DriverGlobals, WmiInstance);
+}
+
+static NTSTATUS NTAPI StubWdfWmiInstanceFireEvent(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance,
+    _In_opt_ ULONG EventDataSize,
+    _In_reads_bytes_opt_(EventDataSize) PVOID EventData)
+{
+    NkWdfUnimplemented(WdfWmiInstanceFireEventTableIndex);
+    (void)DriverGlobals;
+    (void)WmiInstance;
+    (void)EventDataSize;
+    (void)EventData;
+    return STATUS_NOT_IMPLEMENTED;
+}
+
+static NTSTATUS NTAPI CountWdfWmiInstanceFireEvent(
+    PWDF_DRIVER_GLOBALS DriverGlobals,
+    _In_ WDFWMIINSTANCE WmiInstance,
+    _In_opt_ ULONG EventDataSize,
+    _In_reads_bytes_opt_(EventDataSize) PVOID EventData)
+{
+    NkWdfCountCall(WdfWmiInstanceFireEventTableIndex);
+    return ((PFN_WDFWMIINSTANCEFIREEVENT)NkWdfImplementation[WdfWmiInstanceFireEventTableIndex])(DriverGlobals, WmiInstance, EventDataSize, EventData);
 }
 
 static NTSTATUS NTAPI StubWdfWorkItemCreate(
@@ -6347,16 +6513,16 @@ const NK_WDF_DDI NkWdfDdis[WdfFunctionTableNumEntries] = {
     {"WdfUsbTargetPipeWdmGetPipeHandle", "wdfusb.h", 15, (WDFFUNC)StubWdfUsbTargetPipeWdmGetPipeHandle, NULL},
     {"WdfVerifierDbgBreakPoint", "wdfverifier.h", 15, (WDFFUNC)StubWdfVerifierDbgBreakPoint, (WDFFUNC)CountWdfVerifierDbgBreakPoint},
     {"WdfVerifierKeBugCheck", "wdfverifier.h", 15, (WDFFUNC)StubWdfVerifierKeBugCheck, (WDFFUNC)CountWdfVerifierKeBugCheck},
-    {"WdfWmiProviderCreate", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderCreate, NULL},
-    {"WdfWmiProviderGetDevice", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderGetDevice, NULL},
-    {"WdfWmiProviderIsEnabled", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderIsEnabled, NULL},
-    {"WdfWmiProviderGetTracingHandle", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderGetTracingHandle, NULL},
-    {"WdfWmiInstanceCreate", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceCreate, NULL},
-    {"WdfWmiInstanceRegister", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceRegister, NULL},
-    {"WdfWmiInstanceDeregister", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceDeregister, NULL},
-    {"WdfWmiInstanceGetDevice", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceGetDevice, NULL},
-    {"WdfWmiInstanceGetProvider", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceGetProvider, NULL},
-    {"WdfWmiInstanceFireEvent", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceFireEvent, NULL},
+    {"WdfWmiProviderCreate", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderCreate, (WDFFUNC)CountWdfWmiProviderCreate},
+    {"WdfWmiProviderGetDevice", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderGetDevice, (WDFFUNC)CountWdfWmiProviderGetDevice},
+    {"WdfWmiProviderIsEnabled", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderIsEnabled, (WDFFUNC)CountWdfWmiProviderIsEnabled},
+    {"WdfWmiProviderGetTracingHandle", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiProviderGetTracingHandle, (WDFFUNC)CountWdfWmiProviderGetTracingHandle},
+    {"WdfWmiInstanceCreate", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceCreate, (WDFFUNC)CountWdfWmiInstanceCreate},
+    {"WdfWmiInstanceRegister", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceRegister, (WDFFUNC)CountWdfWmiInstanceRegister},
+    {"WdfWmiInstanceDeregister", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceDeregister, (WDFFUNC)CountWdfWmiInstanceDeregister},
+    {"WdfWmiInstanceGetDevice", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceGetDevice, (WDFFUNC)CountWdfWmiInstanceGetDevice},
+    {"WdfWmiInstanceGetProvider", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceGetProvider, (WDFFUNC)CountWdfWmiInstanceGetProvider},
+    {"WdfWmiInstanceFireEvent", "wdfwmi.h", 15, (WDFFUNC)StubWdfWmiInstanceFireEvent, (WDFFUNC)CountWdfWmiInstanceFireEvent},
     {"WdfWorkItemCreate", "wdfworkitem.h", 15, (WDFFUNC)StubWdfWorkItemCreate, (WDFFUNC)CountWdfWorkItemCreate},
     {"WdfWorkItemEnqueue", "wdfworkitem.h", 15, (WDFFUNC)StubWdfWorkItemEnqueue, (WDFFUNC)CountWdfWorkItemEnqueue},
     {"WdfWorkItemGetParentObject", "wdfworkitem.h", 15, (WDFFUNC)StubWdfWorkItemGetParentObject, (WDFFUNC)CountWdfWorkItemGetParentObject},

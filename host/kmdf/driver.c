@@ -78,6 +78,7 @@ static VOID FillTableOnce(VOID)
     NkWdfRegisterTimerDdis();
     NkWdfRegisterRegistryDdis();
     NkWdfRegisterIoTargetDdis();
+    NkWdfRegisterWmiDdis();
     for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
         const NK_WDF_DDI *d = &NkWdfDdis[i];
         /* An implementation without a declaration in wdf-ddis.txt has no

@@ -35,6 +35,8 @@ typedef enum _NK_WDF_TYPE {
     NkWdfTypeDpc,
     NkWdfTypeKey,
     NkWdfTypeIoTarget,
+    NkWdfTypeWmiProvider,
+    NkWdfTypeWmiInstance,
 } NK_WDF_TYPE;
 
 typedef enum _NK_WDF_STATE {
@@ -241,6 +243,7 @@ VOID NkWdfRegisterMemoryDdis(VOID);
 VOID NkWdfRegisterTimerDdis(VOID);
 VOID NkWdfRegisterRegistryDdis(VOID);
 VOID NkWdfRegisterIoTargetDdis(VOID);
+VOID NkWdfRegisterWmiDdis(VOID);
 /* memory.c: a memory object over Buffer (owned: freed with the object). */
 NTSTATUS NkWdfMemoryCreate(_In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes, _In_opt_ NK_WDF_OBJECT *DefaultParent,
                            _In_ PVOID Buffer, _In_ SIZE_T Size, _In_ BOOLEAN Owned, _Out_ NK_WDF_OBJECT **Memory);

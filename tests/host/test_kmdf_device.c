@@ -3,7 +3,8 @@
  * file-object and verifier DDIs: a device type and characteristics carried
  * into the WDM device object, a request context every request gets
  * (WdfDeviceInitSetRequestAttributes), the handle lookups from WDM objects,
- * names and versions as strings, and the verifier DDIs.
+ * names and versions as strings, the verifier DDIs, and WMI providers and
+ * instances (objects and log lines: the host has no WMI service).
  */
 #include <ntddk.h>
 #include <wdf.h>
@@ -161,11 +162,57 @@ static void test_bugcheck_is_reported(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+static void test_wmi(void **state)
+{
+    UNICODE_STRING path = RTL_CONSTANT_STRING(L"\\Registry\\Machine\\System\\NkDevice");
+    static const GUID guid = {0x12345678, 0x9abc, 0xdef0, {1, 2, 3, 4, 5, 6, 7, 8}};
+    WDF_WMI_PROVIDER_CONFIG providerConfig;
+    WDF_WMI_INSTANCE_CONFIG instanceConfig;
+    WDFWMIPROVIDER provider;
+    WDFWMIINSTANCE instance, other;
+    ULONG data = 7;
+    (void)state;
+
+    memset(&Drv, 0, sizeof(Drv));
+    assert_int_equal(FxDriverEntry(&Drv, &path), STATUS_SUCCESS);
+    WDF_WMI_PROVIDER_CONFIG_INIT(&providerConfig, &guid);
+    providerConfig.MinInstanceBufferSize = sizeof(ULONG);
+    assert_int_equal(WdfWmiProviderCreate(Device, &providerConfig, WDF_NO_OBJECT_ATTRIBUTES, &provider),
+                     STATUS_SUCCESS);
+    assert_true(NkHostLogContains("WMI provider created {12345678-9abc-def0-0102-030405060708}"));
+    assert_ptr_equal(WdfWmiProviderGetDevice(provider), Device);
+    assert_false(WdfWmiProviderIsEnabled(provider, WdfWmiEventControl));
+    WDF_WMI_INSTANCE_CONFIG_INIT_PROVIDER(&instanceConfig, provider);
+    instanceConfig.Register = TRUE;
+    assert_int_equal(WdfWmiInstanceCreate(Device, &instanceConfig, WDF_NO_OBJECT_ATTRIBUTES, &instance),
+                     STATUS_SUCCESS);
+    assert_true(NkHostLogContains("WMI instance registered"));
+    assert_ptr_equal(WdfWmiInstanceGetProvider(instance), provider);
+    assert_ptr_equal(WdfWmiInstanceGetDevice(instance), Device);
+    assert_int_equal(WdfWmiInstanceFireEvent(instance, sizeof(data), &data), STATUS_SUCCESS);
+    WdfWmiInstanceDeregister(instance);
+
+    /* A provider made on the fly from its configuration. */
+    WDF_WMI_INSTANCE_CONFIG_INIT_PROVIDER_CONFIG(&instanceConfig, &providerConfig);
+    assert_int_equal(WdfWmiInstanceCreate(Device, &instanceConfig, WDF_NO_OBJECT_ATTRIBUTES, &other), STATUS_SUCCESS);
+    assert_ptr_not_equal(WdfWmiInstanceGetProvider(other), provider);
+
+    /* Both a provider and a configuration: refused. */
+    NkHostExpectViolations();
+    instanceConfig.Provider = provider;
+    assert_int_equal(WdfWmiInstanceCreate(Device, &instanceConfig, WDF_NO_OBJECT_ATTRIBUTES, &other),
+                     STATUS_INVALID_PARAMETER);
+    assert_int_equal(NkHostViolationCountOf("wdf.bad-config"), 1);
+    Drv.DriverUnload(&Drv);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_device, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_bugcheck_is_reported, Setup, NULL),
+        cmocka_unit_test_setup_teardown(test_wmi, Setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
