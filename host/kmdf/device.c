@@ -425,6 +425,15 @@ static VOID NTAPI NkWdfDeviceInitSetRequestAttributes(PWDF_DRIVER_GLOBALS Global
     i->Template.HasRequestAttributes = TRUE;
 }
 
+static VOID NTAPI NkWdfDeviceInitSetIoInCallerContextCallback(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_INIT DeviceInit,
+                                                               PFN_WDF_IO_IN_CALLER_CONTEXT EvtIoInCallerContext)
+{
+    NK_DEVICE_INIT *i = InitOf(DeviceInit, "WdfDeviceInitSetIoInCallerContextCallback");
+    (void)Globals;
+    if (i != NULL)
+        i->Template.InCallerContext = EvtIoInCallerContext;
+}
+
 static VOID NTAPI NkWdfControlDeviceInitSetShutdownNotification(PWDF_DRIVER_GLOBALS Globals,
                                                                 PWDFDEVICE_INIT DeviceInit,
                                                                 PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION Notification,
@@ -548,6 +557,8 @@ VOID NkWdfRegisterDeviceDdis(VOID)
     NkWdfRegister(WdfControlDeviceInitSetShutdownNotificationTableIndex,
                   (WDFFUNC)NkWdfControlDeviceInitSetShutdownNotification);
     NkWdfRegister(WdfDeviceGetDriverTableIndex, (WDFFUNC)NkWdfDeviceGetDriver);
+    NkWdfRegister(WdfDeviceInitSetIoInCallerContextCallbackTableIndex,
+                  (WDFFUNC)NkWdfDeviceInitSetIoInCallerContextCallback);
     NkWdfRegister(WdfDeviceGetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceGetCharacteristics);
     NkWdfRegister(WdfDeviceSetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceSetCharacteristics);
     NkWdfRegister(WdfDeviceRetrieveDeviceNameTableIndex, (WDFFUNC)NkWdfDeviceRetrieveDeviceName);

@@ -200,25 +200,157 @@ static NTSTATUS Enqueue(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r)
     return STATUS_SUCCESS;
 }
 
-VOID NkWdfDispatchRequest(NK_WDF_DEVICE *Device, NK_WDF_REQUEST *Request)
+/* Puts a new request on the device's queue for its type; on failure the
+ * caller completes it. */
+static NTSTATUS QueueRequest(NK_WDF_DEVICE *Device, NK_WDF_REQUEST *Request)
 {
     NK_WDF_QUEUE *q = Device->Dispatch[Request->Parameters.Type] ? Device->Dispatch[Request->Parameters.Type]
                                                                  : Device->DefaultQueue;
+    if (q == NULL)
+        return STATUS_INVALID_DEVICE_REQUEST;
+    return Enqueue(q, Request);
+}
+
+VOID NkWdfDispatchRequest(NK_WDF_DEVICE *Device, NK_WDF_REQUEST *Request)
+{
     NTSTATUS status = STATUS_SUCCESS;
     /* The request context the driver asked for (WdfDeviceInitSetRequestAttributes). */
     if (Device->HasRequestAttributes)
         status = NkWdfApplyAttributes(&Request->Object, &Device->RequestAttributes);
-    if (!NT_SUCCESS(status) || q == NULL || !NT_SUCCESS(Enqueue(q, Request))) {
+    if (NT_SUCCESS(status) && Device->InCallerContext != NULL) {
+        /* In the sender's thread, before any queue: the driver enqueues it
+         * (WdfDeviceEnqueueRequest) or completes it. */
+        NkWdfReference(&Request->Object); /* completing it may free it (an I/O target's request) */
+        Request->InCallerContext = TRUE;
+        Device->InCallerContext((WDFDEVICE)Device, (WDFREQUEST)Request);
+        NkWdfLock();
+        Request->InCallerContext = FALSE;
+        NkWdfUnlock();
+        NkWdfRelease(&Request->Object);
+        return;
+    }
+    if (NT_SUCCESS(status))
+        status = QueueRequest(Device, Request);
+    if (!NT_SUCCESS(status)) {
         VOID (*hook)(NK_WDF_REQUEST *);
         NkWdfLock();
         hook = Request->OnComplete;
-        CompleteLocked(Request, !NT_SUCCESS(status) ? status
-                                : q == NULL        ? STATUS_INVALID_DEVICE_REQUEST
-                                                   : STATUS_INVALID_DEVICE_STATE, 0);
+        CompleteLocked(Request, status, 0);
         NkWdfUnlock();
         if (hook != NULL)
             hook(Request);
     }
+}
+
+static NTSTATUS NTAPI NkWdfDeviceEnqueueRequest(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device, WDFREQUEST Request)
+{
+    NK_WDF_DEVICE *d = (NK_WDF_DEVICE *)NkWdfLookupType((WDFOBJECT)Device, NkWdfTypeDevice, "WDFDEVICE",
+                                                       "WdfDeviceEnqueueRequest");
+    NK_WDF_REQUEST *r = RequestOf(Request, "WdfDeviceEnqueueRequest");
+    BOOLEAN inCaller;
+    (void)Globals;
+    if (d == NULL || r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    NkWdfLock();
+    inCaller = r->InCallerContext && r->Queue == NULL && !r->Completed;
+    if (inCaller)
+        r->InCallerContext = FALSE; /* the queue has it from now on */
+    NkWdfUnlock();
+    if (!inCaller) {
+        NkHostViolation("wdf.enqueue-outside-caller-context", "WdfDeviceEnqueueRequest(%p): only for a request "
+                        "EvtIoInCallerContext has and has not queued yet", (void *)Request);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    return QueueRequest(d, r); /* on failure the driver completes it */
+}
+
+/* METHOD_NEITHER (or a WdfDeviceIoNeither device): the caller's own
+ * buffers, valid only in the caller's context.  The host's callers are
+ * this process, so the buffer is the request's copy of it. */
+static NTSTATUS UnsafeUserBuffer(WDFREQUEST Request, size_t Minimum, PVOID *Buffer, size_t *Length, BOOLEAN Output,
+                                 const char *Ddi)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, Ddi);
+    SIZE_T len;
+    *Buffer = NULL;
+    if (Length != NULL)
+        *Length = 0;
+    if (r == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, Ddi))
+        return STATUS_INVALID_DEVICE_STATE;
+    if (!r->InCallerContext) {
+        NkHostViolation("wdf.unsafe-buffer-context", "%s(%p): only in EvtIoInCallerContext, the caller's context",
+                        Ddi, (void *)Request);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    if (!r->Neither || (Output ? r->Parameters.Type == WdfRequestTypeWrite : r->Parameters.Type == WdfRequestTypeRead))
+        return STATUS_INVALID_DEVICE_REQUEST;
+    len = Output ? r->OutputLength : r->InputLength;
+    if (len < Minimum || (len == 0 && Minimum == 0 && r->SystemBuffer == NULL))
+        return STATUS_BUFFER_TOO_SMALL;
+    *Buffer = r->SystemBuffer;
+    if (Length != NULL)
+        *Length = len;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveUnsafeUserInputBuffer(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                                size_t MinimumRequiredLength, PVOID *InputBuffer,
+                                                                size_t *Length)
+{
+    (void)Globals;
+    return UnsafeUserBuffer(Request, MinimumRequiredLength, InputBuffer, Length, FALSE,
+                            "WdfRequestRetrieveUnsafeUserInputBuffer");
+}
+
+static NTSTATUS NTAPI NkWdfRequestRetrieveUnsafeUserOutputBuffer(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                                 size_t MinimumRequiredLength, PVOID *OutputBuffer,
+                                                                 size_t *Length)
+{
+    (void)Globals;
+    return UnsafeUserBuffer(Request, MinimumRequiredLength, OutputBuffer, Length, TRUE,
+                            "WdfRequestRetrieveUnsafeUserOutputBuffer");
+}
+
+/* Probing and locking a user buffer: a memory object over it, parented to
+ * the request (so it is unlocked when the request goes). */
+static NTSTATUS ProbeAndLock(WDFREQUEST Request, PVOID Buffer, size_t Length, WDFMEMORY *MemoryObject, const char *Ddi)
+{
+    NK_WDF_REQUEST *r = RequestOf(Request, Ddi);
+    WDF_OBJECT_ATTRIBUTES a;
+    NK_WDF_OBJECT *m;
+    NTSTATUS status;
+    *MemoryObject = NULL;
+    if (r == NULL || Buffer == NULL || Length == 0)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, Ddi))
+        return STATUS_INVALID_DEVICE_STATE;
+    if (!r->InCallerContext) {
+        NkHostViolation("wdf.unsafe-buffer-context", "%s(%p): only in EvtIoInCallerContext, the caller's context",
+                        Ddi, (void *)Request);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    WDF_OBJECT_ATTRIBUTES_INIT(&a);
+    a.ParentObject = (WDFOBJECT)Request;
+    status = NkWdfMemoryCreate(&a, NULL, Buffer, Length, FALSE, &m);
+    if (NT_SUCCESS(status))
+        *MemoryObject = (WDFMEMORY)m;
+    return status;
+}
+
+static NTSTATUS NTAPI NkWdfRequestProbeAndLockUserBufferForRead(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                                PVOID Buffer, size_t Length, WDFMEMORY *MemoryObject)
+{
+    (void)Globals;
+    return ProbeAndLock(Request, Buffer, Length, MemoryObject, "WdfRequestProbeAndLockUserBufferForRead");
+}
+
+static NTSTATUS NTAPI NkWdfRequestProbeAndLockUserBufferForWrite(PWDF_DRIVER_GLOBALS Globals, WDFREQUEST Request,
+                                                                 PVOID Buffer, size_t Length, WDFMEMORY *MemoryObject)
+{
+    (void)Globals;
+    return ProbeAndLock(Request, Buffer, Length, MemoryObject, "WdfRequestProbeAndLockUserBufferForWrite");
 }
 
 VOID NkWdfCancelRequest(NK_WDF_REQUEST *r)
@@ -1177,6 +1309,13 @@ VOID NkWdfRegisterIoDdis(VOID)
     NkWdfRegister(WdfIoQueueFindRequestTableIndex, (WDFFUNC)NkWdfIoQueueFindRequest);
     NkWdfRegister(WdfIoQueueRetrieveFoundRequestTableIndex, (WDFFUNC)NkWdfIoQueueRetrieveFoundRequest);
     NkWdfRegister(WdfRequestIsReservedTableIndex, (WDFFUNC)NkWdfRequestIsReserved);
+    NkWdfRegister(WdfDeviceEnqueueRequestTableIndex, (WDFFUNC)NkWdfDeviceEnqueueRequest);
+    NkWdfRegister(WdfRequestRetrieveUnsafeUserInputBufferTableIndex, (WDFFUNC)NkWdfRequestRetrieveUnsafeUserInputBuffer);
+    NkWdfRegister(WdfRequestRetrieveUnsafeUserOutputBufferTableIndex,
+                  (WDFFUNC)NkWdfRequestRetrieveUnsafeUserOutputBuffer);
+    NkWdfRegister(WdfRequestProbeAndLockUserBufferForReadTableIndex, (WDFFUNC)NkWdfRequestProbeAndLockUserBufferForRead);
+    NkWdfRegister(WdfRequestProbeAndLockUserBufferForWriteTableIndex,
+                  (WDFFUNC)NkWdfRequestProbeAndLockUserBufferForWrite);
     NkWdfRegister(WdfRequestGetStatusTableIndex, (WDFFUNC)NkWdfRequestGetStatus);
     NkWdfRegister(WdfRequestCompleteWithPriorityBoostTableIndex, (WDFFUNC)NkWdfRequestCompleteWithPriorityBoost);
     NkWdfRegister(WdfRequestMarkCancelableTableIndex, (WDFFUNC)NkWdfRequestMarkCancelable);

@@ -101,6 +101,7 @@ typedef struct _NK_WDF_DEVICE {
     BOOLEAN HasRequestAttributes;   /* WdfDeviceInitSetRequestAttributes */
     WDF_OBJECT_ATTRIBUTES RequestAttributes;
     PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION ShutdownNotification; /* kept; the host never shuts down */
+    PFN_WDF_IO_IN_CALLER_CONTEXT InCallerContext;  /* sees each request before any queue */
     struct _NK_WDF_QUEUE *DefaultQueue;
     struct _NK_WDF_QUEUE *Dispatch[WdfRequestTypeMax]; /* WdfDeviceConfigureRequestDispatching */
     DEVICE_OBJECT Wdm;
@@ -158,6 +159,7 @@ typedef struct _NK_WDF_REQUEST {
      * sends to a target device on the driver's behalf calls OnComplete
      * (without the lock, in the completing thread) once completed. */
     BOOLEAN DriverCreated;
+    BOOLEAN InCallerContext;                   /* EvtIoInCallerContext has it now */
     struct _NK_WDF_SEND *Send;                 /* formatting and sending state */
     VOID (*OnComplete)(struct _NK_WDF_REQUEST *Request);
     PVOID OnCompleteContext;
