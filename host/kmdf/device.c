@@ -500,6 +500,57 @@ static WDFDEVICE NTAPI NkWdfWdmDeviceGetWdfDeviceHandle(PWDF_DRIVER_GLOBALS Glob
     return found;
 }
 
+/* The framework file object behind a WDM one this device opened, or NULL. */
+static WDFFILEOBJECT NTAPI NkWdfDeviceGetFileObject(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device,
+                                                    PFILE_OBJECT FileObject)
+{
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceGetFileObject");
+    NK_WDF_OBJECT *f;
+    WDFFILEOBJECT found = NULL;
+    (void)Globals;
+    if (d == NULL || FileObject == NULL)
+        return NULL;
+    f = NkWdfReferenceIfLive(CONTAINING_RECORD(FileObject, NK_WDF_FILE, Wdm), NkWdfTypeFileObject);
+    if (f != NULL) {
+        if (((NK_WDF_FILE *)f)->Device == d)
+            found = (WDFFILEOBJECT)f;
+        NkWdfRelease(f);
+    }
+    return found;
+}
+
+/* A control device has no device below it and no PDO (documented: NULL). */
+static PDEVICE_OBJECT NTAPI NkWdfDeviceWdmGetAttachedDevice(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    (void)Globals;
+    (void)DeviceOf(Device, "WdfDeviceWdmGetAttachedDevice");
+    return NULL;
+}
+
+static PDEVICE_OBJECT NTAPI NkWdfDeviceWdmGetPhysicalDevice(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    (void)Globals;
+    (void)DeviceOf(Device, "WdfDeviceWdmGetPhysicalDevice");
+    return NULL;
+}
+
+/* The local I/O target is the next-lower driver: a control device has none. */
+static WDFIOTARGET NTAPI NkWdfDeviceGetIoTarget(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
+{
+    (void)Globals;
+    (void)DeviceOf(Device, "WdfDeviceGetIoTarget");
+    return NULL;
+}
+
+static VOID NTAPI NkWdfDeviceSetFailed(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device,
+                                       WDF_DEVICE_FAILED_ACTION FailedAction)
+{
+    (void)Globals;
+    if (DeviceOf(Device, "WdfDeviceSetFailed") != NULL)
+        DbgPrint("ndiskit host: WdfDeviceSetFailed(%d): no PnP manager on the host to remove the device\n",
+                 (int)FailedAction);
+}
+
 static PUNICODE_STRING NTAPI NkWdfFileObjectGetFileName(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
 {
     NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject, "WDFFILEOBJECT",
@@ -557,6 +608,11 @@ VOID NkWdfRegisterDeviceDdis(VOID)
     NkWdfRegister(WdfControlDeviceInitSetShutdownNotificationTableIndex,
                   (WDFFUNC)NkWdfControlDeviceInitSetShutdownNotification);
     NkWdfRegister(WdfDeviceGetDriverTableIndex, (WDFFUNC)NkWdfDeviceGetDriver);
+    NkWdfRegister(WdfDeviceGetFileObjectTableIndex, (WDFFUNC)NkWdfDeviceGetFileObject);
+    NkWdfRegister(WdfDeviceWdmGetAttachedDeviceTableIndex, (WDFFUNC)NkWdfDeviceWdmGetAttachedDevice);
+    NkWdfRegister(WdfDeviceWdmGetPhysicalDeviceTableIndex, (WDFFUNC)NkWdfDeviceWdmGetPhysicalDevice);
+    NkWdfRegister(WdfDeviceGetIoTargetTableIndex, (WDFFUNC)NkWdfDeviceGetIoTarget);
+    NkWdfRegister(WdfDeviceSetFailedTableIndex, (WDFFUNC)NkWdfDeviceSetFailed);
     NkWdfRegister(WdfDeviceInitSetIoInCallerContextCallbackTableIndex,
                   (WDFFUNC)NkWdfDeviceInitSetIoInCallerContextCallback);
     NkWdfRegister(WdfDeviceGetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceGetCharacteristics);

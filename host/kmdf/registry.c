@@ -74,29 +74,49 @@ static NTSTATUS OpenKey(NK_WDF_KEY *Parent, PCUNICODE_STRING Name, ACCESS_MASK A
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI NkWdfDriverOpenParametersRegistryKey(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
-                                                           ACCESS_MASK DesiredAccess,
-                                                           PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
+/* A subkey of the driver's service key (the RegistryPath DriverEntry got),
+ * created if needed. */
+static NTSTATUS OpenServiceSubkey(WDFDRIVER Driver, PCWSTR Subkey, ACCESS_MASK DesiredAccess,
+                                  PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key, const char *Ddi)
 {
-    NK_WDF_OBJECT *d = NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER",
-                                       "WdfDriverOpenParametersRegistryKey");
+    NK_WDF_OBJECT *d = NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", Ddi);
     WCHAR path[300];
     UNICODE_STRING name;
     PCWSTR service;
-    size_t n = 0;
-    (void)Globals;
+    size_t n = 0, m = 0;
     *Key = NULL;
     if (d == NULL)
         return STATUS_INVALID_PARAMETER;
     service = NkWdfDriverRegistryPath(d);
-    while (service[n] != 0 && n < 280)
+    while (service[n] != 0 && n < 260)
         path[n] = service[n], n++;
     if (n == 0)
         return STATUS_OBJECT_NAME_NOT_FOUND; /* DriverEntry got no RegistryPath */
-    memcpy(path + n, L"\\Parameters", sizeof(L"\\Parameters"));
+    path[n++] = L'\\';
+    while (Subkey[m] != 0 && n + 1 < RTL_NUMBER_OF(path))
+        path[n++] = Subkey[m++];
     name.Buffer = path;
-    name.Length = name.MaximumLength = (USHORT)((n + 11) * sizeof(WCHAR));
-    return OpenKey(NULL, &name, DesiredAccess, TRUE, KeyAttributes, NULL, Key, "WdfDriverOpenParametersRegistryKey");
+    name.Length = name.MaximumLength = (USHORT)(n * sizeof(WCHAR));
+    return OpenKey(NULL, &name, DesiredAccess, TRUE, KeyAttributes, NULL, Key, Ddi);
+}
+
+static NTSTATUS NTAPI NkWdfDriverOpenParametersRegistryKey(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
+                                                           ACCESS_MASK DesiredAccess,
+                                                           PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
+{
+    (void)Globals;
+    return OpenServiceSubkey(Driver, L"Parameters", DesiredAccess, KeyAttributes, Key,
+                             "WdfDriverOpenParametersRegistryKey");
+}
+
+/* KMDF 1.25: the driver's own state, kept under its service key. */
+static NTSTATUS NTAPI NkWdfDriverOpenPersistentStateRegistryKey(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
+                                                                ACCESS_MASK DesiredAccess,
+                                                                PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
+{
+    (void)Globals;
+    return OpenServiceSubkey(Driver, L"State", DesiredAccess, KeyAttributes, Key,
+                             "WdfDriverOpenPersistentStateRegistryKey");
 }
 
 static NTSTATUS NTAPI NkWdfRegistryOpenKey(PWDF_DRIVER_GLOBALS Globals, WDFKEY ParentKey, PCUNICODE_STRING KeyName,
@@ -485,6 +505,7 @@ static NTSTATUS NTAPI NkWdfRegistryAssignMultiString(PWDF_DRIVER_GLOBALS Globals
 VOID NkWdfRegisterRegistryDdis(VOID)
 {
     NkWdfRegister(WdfDriverOpenParametersRegistryKeyTableIndex, (WDFFUNC)NkWdfDriverOpenParametersRegistryKey);
+    NkWdfRegister(WdfDriverOpenPersistentStateRegistryKeyTableIndex, (WDFFUNC)NkWdfDriverOpenPersistentStateRegistryKey);
     NkWdfRegister(WdfRegistryOpenKeyTableIndex, (WDFFUNC)NkWdfRegistryOpenKey);
     NkWdfRegister(WdfRegistryCreateKeyTableIndex, (WDFFUNC)NkWdfRegistryCreateKey);
     NkWdfRegister(WdfRegistryCloseTableIndex, (WDFFUNC)NkWdfRegistryClose);

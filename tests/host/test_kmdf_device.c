@@ -142,7 +142,15 @@ static void test_device(void **state)
     assert_int_equal(WdfFileObjectGetFileName(LastFile)->Length, 0);
     assert_int_equal(WdfFileObjectGetFlags(LastFile), 0);
     assert_ptr_equal(WdfFileObjectGetDevice(LastFile), Device);
+    assert_ptr_equal(WdfDeviceGetFileObject(Device, WdfFileObjectWdmGetFileObject(LastFile)), LastFile);
     NkHostCloseHandle(h);
+
+    /* A control device has nothing below it and no PDO. */
+    assert_null(WdfDeviceWdmGetAttachedDevice(Device));
+    assert_null(WdfDeviceWdmGetPhysicalDevice(Device));
+    assert_null(WdfDeviceGetIoTarget(Device));
+    WdfDeviceSetFailed(Device, WdfDeviceFailedNoRestart);
+    assert_true(NkHostLogContains("WdfDeviceSetFailed"));
 
     WdfVerifierDbgBreakPoint();
     assert_true(NkHostLogContains("WdfVerifierDbgBreakPoint"));

@@ -4,7 +4,8 @@
  * driver reads it through WdfDriverOpenParametersRegistryKey and the typed
  * WdfRegistryQuery* DDIs, writes through WdfRegistryAssign*, and the test
  * reads back what it wrote.  Access rights, value types and buffer sizes
- * fail with the documented statuses.
+ * fail with the documented statuses.  Built for KMDF 1.33, so it also
+ * covers the persistent-state key (KMDF 1.25).
  */
 #include <ntddk.h>
 #include <wdf.h>
@@ -192,6 +193,24 @@ static void test_assign_and_subkeys(void **state)
                      STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
+static void test_persistent_state_key(void **state)
+{
+    DECLARE_CONST_UNICODE_STRING(vRuns, L"Runs");
+    ULONG runs = 0, len = 0;
+    WDFKEY key;
+    (void)state;
+
+    Load();
+    assert_int_equal(WdfDriverOpenPersistentStateRegistryKey(Driver, KEY_ALL_ACCESS, WDF_NO_OBJECT_ATTRIBUTES, &key),
+                     STATUS_SUCCESS);
+    assert_int_equal(WdfRegistryAssignULong(key, &vRuns, 3), STATUS_SUCCESS);
+    WdfRegistryClose(key);
+    Unload();
+    assert_int_equal(NkHostRegistryQueryValue(SERVICE L"\\State", L"Runs", NULL, &runs, sizeof(runs), &len),
+                     STATUS_SUCCESS);
+    assert_int_equal(runs, 3);
+}
+
 static void test_misuse(void **state)
 {
     DECLARE_CONST_UNICODE_STRING(vDword, L"Mtu");
@@ -222,6 +241,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_query_seeded_values, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_assign_and_subkeys, Setup, TeardownNoLeaks),
+        cmocka_unit_test_setup_teardown(test_persistent_state_key, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_misuse, Setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
