@@ -376,6 +376,8 @@ VOID NkWdfCancelRequest(NK_WDF_REQUEST *r)
         r->CancelRoutine = NULL;
     }
     NkWdfUnlock();
+    if (!onQueue && routine == NULL)
+        NkWdfCancelSent(r); /* the driver sent it on: cancel that */
     if (onQueue) {
         if (q != NULL && q->Config.EvtIoCanceledOnQueue != NULL)
             q->Config.EvtIoCanceledOnQueue((WDFQUEUE)q, (WDFREQUEST)r);

@@ -68,13 +68,15 @@ static VOID SendDestroy(NK_WDF_OBJECT *o)
     r->Send = NULL;
 }
 
-/* The request's sending state, created on first use. */
+/* The request's sending state, created on first use.  Not a fault-injection
+ * site: it stands for the IRP's next stack location, which the framework
+ * has from the start (WdfRequestFormatRequestUsingCurrentType cannot fail). */
 static NK_WDF_SEND *SendOf(NK_WDF_REQUEST *r)
 {
     NK_WDF_SEND *s;
     NkWdfLock();
     s = r->Send;
-    if (s == NULL && !NkHostShouldFail(NkFaultPoolAllocation)) {
+    if (s == NULL) {
         s = calloc(1, sizeof(*s));
         if (s != NULL) {
             InitializeListHead(&s->Link);
@@ -949,6 +951,23 @@ static NTSTATUS NTAPI NkWdfRequestAllocateTimer(PWDF_DRIVER_GLOBALS Globals, WDF
     (void)Globals;
     /* Timeouts wait on the host's clock; nothing to preallocate. */
     return RequestOf(Request, "WdfRequestAllocateTimer") != NULL ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+/* The request r was cancelled (its sender gave up): what it sent on is
+ * cancelled too, as the I/O manager cancels the IRP a driver passed down. */
+VOID NkWdfCancelSent(NK_WDF_REQUEST *r)
+{
+    NK_WDF_REQUEST *inner = NULL;
+    NkWdfLock();
+    if (r->Send != NULL && r->Send->Inner != NULL) {
+        inner = r->Send->Inner;
+        inner->Object.References++; /* it may complete and go meanwhile */
+    }
+    NkWdfUnlock();
+    if (inner != NULL) {
+        NkWdfCancelRequest(inner);
+        NkWdfRelease(&inner->Object);
+    }
 }
 
 /* For a sent request, the status its target completed it with (or why it

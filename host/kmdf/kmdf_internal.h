@@ -177,6 +177,8 @@ VOID NkWdfCompleteRequest(_In_ NK_WDF_REQUEST *Request, _In_ NTSTATUS Status, _I
 /* iotarget.c: STATUS_SUCCESS and *Status if Request was sent to a target
  * (STATUS_PENDING while it is, else what the target completed it with). */
 NTSTATUS NkWdfSentStatus(_In_ NK_WDF_REQUEST *Request, _Out_ NTSTATUS *Status);
+/* iotarget.c: cancels what Request sent on to a target, if anything. */
+VOID NkWdfCancelSent(_In_ NK_WDF_REQUEST *Request);
 /* io.c: cancels Request wherever it is (queue or cancelable in the driver). */
 VOID NkWdfCancelRequest(_In_ NK_WDF_REQUEST *Request);
 /* device.c: the device a user-mode name refers to, or NULL. */

@@ -197,6 +197,14 @@ static void test_forwarding(void **state)
     /* The lower device's failure comes back up. */
     assert_int_equal(NkHostDeviceIoControl(h, IOCTL_ROUTINE, in, sizeof(in), out, 2, &n), STATUS_INVALID_PARAMETER);
 
+    /* Cancelling the upper request cancels what it sent on. */
+    {
+        NK_HOST_IO *io;
+        assert_int_equal(NkHostDeviceIoControlAsync(h, IOCTL_HOLD, NULL, 0, NULL, 0, &io), STATUS_PENDING);
+        NkHostCancelIo(io);
+        assert_int_equal(NkHostWaitIo(io, MAXULONG, &n), STATUS_CANCELLED);
+    }
+
     /* A stopped target refuses the send: the request fails with its status. */
     WdfIoTargetStop(UpperTarget, WdfIoTargetWaitForSentIoToComplete);
     assert_int_equal(WdfIoTargetGetState(UpperTarget), WdfIoTargetStopped);
@@ -315,11 +323,54 @@ static void test_test_side_target(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+/* Every allocation of loading the two devices and the target, and of one
+ * forwarded request, failed in turn: each failure ends cleanly. */
+static void test_allocation_failure_sweep(void **state)
+{
+    UNICODE_STRING path = RTL_CONSTANT_STRING(L"\\Registry\\Machine\\System\\NkTarget");
+    UCHAR in[2] = {1, 2}, out[2];
+    ULONG64 sites;
+    HANDLE h;
+    ULONG n;
+    (void)state;
+
+    /* Count the sites once, with nothing failing. */
+    memset(&Drv, 0, sizeof(Drv));
+    assert_int_equal(FxDriverEntry(&Drv, &path), STATUS_SUCCESS);
+    assert_int_equal(NkHostCreateFile(L"\\Device\\NkUpper", &h), STATUS_SUCCESS);
+    assert_int_equal(NkHostDeviceIoControl(h, IOCTL_ROUTINE, in, sizeof(in), out, sizeof(out), &n), STATUS_SUCCESS);
+    NkHostCloseHandle(h);
+    Unload();
+    sites = NkHostFaultSiteCount(NkFaultPoolAllocation);
+    assert_true(sites >= 8);
+    for (ULONG64 k = 1; k <= sites; k++) {
+        NTSTATUS status;
+        NkHostReset();
+        NkHostFailNth(NkFaultPoolAllocation, k);
+        memset(&Drv, 0, sizeof(Drv));
+        status = FxDriverEntry(&Drv, &path);
+        if (NT_SUCCESS(status)) {
+            status = NkHostCreateFile(L"\\Device\\NkUpper", &h);
+            if (NT_SUCCESS(status)) {
+                status = NkHostDeviceIoControl(h, IOCTL_ROUTINE, in, sizeof(in), out, sizeof(out), &n);
+                assert_true(status == STATUS_SUCCESS || status == STATUS_INSUFFICIENT_RESOURCES);
+                NkHostCloseHandle(h);
+            }
+            Unload();
+        } else {
+            assert_int_equal(status, STATUS_INSUFFICIENT_RESOURCES);
+        }
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_forwarding, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_test_side_target, Setup, NULL),
+        cmocka_unit_test_setup_teardown(test_allocation_failure_sweep, Setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
