@@ -511,6 +511,82 @@ static void test_drain(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+static VOID EvtNothingTimer(WDFTIMER Timer) { (void)Timer; }
+static VOID EvtNothingDpc(WDFDPC Dpc) { (void)Dpc; }
+static VOID EvtNothingWork(WDFWORKITEM WorkItem) { (void)WorkItem; }
+
+/* One of each object, failing at the first error (no cleanup: the driver
+ * object's deletion at unload must reclaim whatever was made). */
+static NTSTATUS MakeOneOfEach(void)
+{
+    DECLARE_CONST_UNICODE_STRING(text, L"x");
+    WDF_OBJECT_ATTRIBUTES a;
+    WDF_TIMER_CONFIG timerConfig;
+    WDF_DPC_CONFIG dpcConfig;
+    WDF_WORKITEM_CONFIG workConfig;
+    WDFMEMORY m;
+    WDFLOOKASIDE l;
+    WDFCOLLECTION c;
+    WDFSTRING str;
+    WDFTIMER t;
+    WDFDPC d;
+    WDFWORKITEM w;
+    NTSTATUS status;
+
+    status = WdfMemoryCreate(WDF_NO_OBJECT_ATTRIBUTES, NonPagedPoolNx, 0, 32, &m, NULL);
+    if (NT_SUCCESS(status))
+        status = WdfLookasideListCreate(WDF_NO_OBJECT_ATTRIBUTES, 16, NonPagedPoolNx, WDF_NO_OBJECT_ATTRIBUTES, 0, &l);
+    if (NT_SUCCESS(status))
+        status = WdfMemoryCreateFromLookaside(l, &m);
+    if (NT_SUCCESS(status))
+        status = WdfCollectionCreate(WDF_NO_OBJECT_ATTRIBUTES, &c);
+    if (NT_SUCCESS(status))
+        status = WdfStringCreate(&text, WDF_NO_OBJECT_ATTRIBUTES, &str);
+    if (NT_SUCCESS(status))
+        status = WdfCollectionAdd(c, str);
+    WDF_OBJECT_ATTRIBUTES_INIT(&a);
+    a.ParentObject = Device;
+    WDF_TIMER_CONFIG_INIT(&timerConfig, EvtNothingTimer);
+    if (NT_SUCCESS(status))
+        status = WdfTimerCreate(&timerConfig, &a, &t);
+    WDF_DPC_CONFIG_INIT(&dpcConfig, EvtNothingDpc);
+    if (NT_SUCCESS(status))
+        status = WdfDpcCreate(&dpcConfig, &a, &d);
+    WDF_WORKITEM_CONFIG_INIT(&workConfig, EvtNothingWork);
+    if (NT_SUCCESS(status))
+        status = WdfWorkItemCreate(&workConfig, &a, &w);
+    return status;
+}
+
+/* Every allocation of loading the driver and making one object of each
+ * kind failed in turn: each failure is STATUS_INSUFFICIENT_RESOURCES and
+ * nothing leaks. */
+static void test_allocation_failure_sweep(void **state)
+{
+    ULONG64 sites;
+    (void)state;
+    Load();
+    assert_int_equal(MakeOneOfEach(), STATUS_SUCCESS);
+    Unload();
+    sites = NkHostFaultSiteCount(NkFaultPoolAllocation);
+    assert_true(sites >= 10);
+    for (ULONG64 k = 1; k <= sites; k++) {
+        UNICODE_STRING path = RTL_CONSTANT_STRING(L"\\Registry\\Machine\\System\\NkObjects");
+        NTSTATUS status;
+        NkHostReset();
+        NkHostFailNth(NkFaultPoolAllocation, k);
+        memset(&Drv, 0, sizeof(Drv));
+        status = FxDriverEntry(&Drv, &path);
+        if (NT_SUCCESS(status)) {
+            status = MakeOneOfEach();
+            Unload();
+        }
+        assert_int_equal(status, STATUS_INSUFFICIENT_RESOURCES);
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +598,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_workitem, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_ready_notify_and_state, Setup, NULL),
         cmocka_unit_test_setup_teardown(test_drain, Setup, TeardownNoLeaks),
+        cmocka_unit_test_setup_teardown(test_allocation_failure_sweep, Setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
