@@ -298,16 +298,18 @@ static WDFQUEUE NTAPI NkWdfDeviceGetDefaultQueue(PWDF_DRIVER_GLOBALS Globals, WD
 
 static WDFDEVICE NTAPI NkWdfFileObjectGetDevice(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
 {
-    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)FileObject, "WdfFileObjectGetDevice");
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject, "WDFFILEOBJECT",
+                                       "WdfFileObjectGetDevice");
     (void)Globals;
-    return o != NULL && o->Type == NkWdfTypeFileObject ? (WDFDEVICE)((NK_WDF_FILE *)o)->Device : NULL;
+    return o != NULL ? (WDFDEVICE)((NK_WDF_FILE *)o)->Device : NULL;
 }
 
 static PFILE_OBJECT NTAPI NkWdfFileObjectWdmGetFileObject(PWDF_DRIVER_GLOBALS Globals, WDFFILEOBJECT FileObject)
 {
-    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)FileObject, "WdfFileObjectWdmGetFileObject");
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)FileObject, NkWdfTypeFileObject, "WDFFILEOBJECT",
+                                       "WdfFileObjectWdmGetFileObject");
     (void)Globals;
-    return o != NULL && o->Type == NkWdfTypeFileObject ? &((NK_WDF_FILE *)o)->Wdm : NULL;
+    return o != NULL ? &((NK_WDF_FILE *)o)->Wdm : NULL;
 }
 
 /* A device leaves the name table when it is destroyed; the name table is

@@ -258,9 +258,9 @@ static NTSTATUS NTAPI NkWdfDriverCreate(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJ
 
 static PDRIVER_OBJECT NTAPI NkWdfDriverWdmGetDriverObject(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
 {
-    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Driver, "WdfDriverWdmGetDriverObject");
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverWdmGetDriverObject");
     (void)Globals;
-    return o != NULL && o->Type == NkWdfTypeDriver ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
+    return o != NULL ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
 }
 
 PCWSTR NkWdfDriverRegistryPath(NK_WDF_OBJECT *Driver)
@@ -270,9 +270,9 @@ PCWSTR NkWdfDriverRegistryPath(NK_WDF_OBJECT *Driver)
 
 static PWSTR NTAPI NkWdfDriverGetRegistryPath(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
 {
-    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Driver, "WdfDriverGetRegistryPath");
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverGetRegistryPath");
     (void)Globals;
-    return o != NULL && o->Type == NkWdfTypeDriver ? ((NK_WDF_DRIVER *)o)->RegistryPath : NULL;
+    return o != NULL ? ((NK_WDF_DRIVER *)o)->RegistryPath : NULL;
 }
 
 static VOID NTAPI NkWdfDriverMiniportUnload(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)

@@ -393,7 +393,7 @@ VOID NkWdfCancelRequest(NK_WDF_REQUEST *r)
 static NTSTATUS NTAPI NkWdfIoQueueCreate(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device, PWDF_IO_QUEUE_CONFIG Config,
                                          PWDF_OBJECT_ATTRIBUTES QueueAttributes, WDFQUEUE *Queue)
 {
-    NK_WDF_OBJECT *dev = NkWdfLookup((WDFOBJECT)Device, "WdfIoQueueCreate"), *o;
+    NK_WDF_OBJECT *dev = NkWdfLookupType((WDFOBJECT)Device, NkWdfTypeDevice, "WDFDEVICE", "WdfIoQueueCreate"), *o;
     NK_WDF_DEVICE *d = (NK_WDF_DEVICE *)dev;
     NK_WDF_QUEUE *q;
     WDF_OBJECT_ATTRIBUTES a;
@@ -402,8 +402,10 @@ static NTSTATUS NTAPI NkWdfIoQueueCreate(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE 
 
     if (Queue != NULL)
         *Queue = NULL;
-    if (dev == NULL || dev->Type != NkWdfTypeDevice)
+    if (dev == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfIoQueueCreate"))
+        return STATUS_INVALID_DEVICE_STATE;
     if (Config->Size != sizeof(WDF_IO_QUEUE_CONFIG) || Config->DispatchType <= WdfIoQueueDispatchInvalid ||
         Config->DispatchType >= WdfIoQueueDispatchMax) {
         NkHostViolation("wdf.bad-config", "WdfIoQueueCreate: WDF_IO_QUEUE_CONFIG not initialised");
@@ -437,11 +439,14 @@ static NTSTATUS NTAPI NkWdfIoQueueCreate(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE 
 static NTSTATUS NTAPI NkWdfDeviceConfigureRequestDispatching(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device,
                                                              WDFQUEUE Queue, WDF_REQUEST_TYPE RequestType)
 {
-    NK_WDF_OBJECT *dev = NkWdfLookup((WDFOBJECT)Device, "WdfDeviceConfigureRequestDispatching");
+    NK_WDF_OBJECT *dev = NkWdfLookupType((WDFOBJECT)Device, NkWdfTypeDevice, "WDFDEVICE",
+                                         "WdfDeviceConfigureRequestDispatching");
     NK_WDF_QUEUE *q = QueueOf(Queue, "WdfDeviceConfigureRequestDispatching");
     (void)Globals;
-    if (dev == NULL || q == NULL || dev->Type != NkWdfTypeDevice || (ULONG)RequestType >= WdfRequestTypeMax)
+    if (dev == NULL || q == NULL || (ULONG)RequestType >= WdfRequestTypeMax)
         return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfDeviceConfigureRequestDispatching"))
+        return STATUS_INVALID_DEVICE_STATE;
     ((NK_WDF_DEVICE *)dev)->Dispatch[RequestType] = q;
     return STATUS_SUCCESS;
 }

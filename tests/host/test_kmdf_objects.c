@@ -479,6 +479,15 @@ static void test_ready_notify_and_state(void **state)
     assert_int_equal(WdfIoQueueReadyNotify(Manual, EvtReady, NULL), STATUS_INVALID_DEVICE_REQUEST);
     assert_int_equal(WdfIoQueueReadyNotify(Manual, NULL, NULL), STATUS_INVALID_DEVICE_REQUEST);
     assert_int_equal(NkHostViolationCountOf("wdf.queue-ready-notify"), 3);
+    {
+        /* A queue on something that is not a device. */
+        WDF_IO_QUEUE_CONFIG config;
+        WDFQUEUE q;
+        WDF_IO_QUEUE_CONFIG_INIT(&config, WdfIoQueueDispatchManual);
+        assert_int_equal(WdfIoQueueCreate((WDFDEVICE)Manual, &config, WDF_NO_OBJECT_ATTRIBUTES, &q),
+                         STATUS_INVALID_PARAMETER);
+        assert_int_equal(NkHostViolationCountOf("wdf.wrong-type"), 1);
+    }
 
     NkHostCloseHandle(h);
     Unload();
