@@ -582,46 +582,43 @@ static ULONG NTAPI NkWdfFileObjectGetInitiatorProcessId(PWDF_DRIVER_GLOBALS Glob
 
 VOID NkWdfRegisterDeviceDdis(VOID)
 {
-    NkWdfRegister(WdfControlDeviceInitAllocateTableIndex, (WDFFUNC)NkWdfControlDeviceInitAllocate);
-    NkWdfRegister(WdfDeviceInitFreeTableIndex, (WDFFUNC)NkWdfDeviceInitFree);
-    NkWdfRegister(WdfDeviceInitSetIoTypeTableIndex, (WDFFUNC)NkWdfDeviceInitSetIoType);
-    NkWdfRegister(WdfDeviceInitSetExclusiveTableIndex, (WDFFUNC)NkWdfDeviceInitSetExclusive);
-    NkWdfRegister(WdfDeviceInitAssignNameTableIndex, (WDFFUNC)NkWdfDeviceInitAssignName);
-    NkWdfRegister(WdfDeviceInitAssignSDDLStringTableIndex, (WDFFUNC)NkWdfDeviceInitAssignSDDLString);
-    NkWdfRegister(WdfDeviceInitSetFileObjectConfigTableIndex, (WDFFUNC)NkWdfDeviceInitSetFileObjectConfig);
-    NkWdfRegister(WdfDeviceCreateTableIndex, (WDFFUNC)NkWdfDeviceCreate);
-    NkWdfRegister(WdfDeviceCreateSymbolicLinkTableIndex, (WDFFUNC)NkWdfDeviceCreateSymbolicLink);
-    NkWdfRegister(WdfControlFinishInitializingTableIndex, (WDFFUNC)NkWdfControlFinishInitializing);
-    NkWdfRegister(WdfDeviceWdmGetDeviceObjectTableIndex, (WDFFUNC)NkWdfDeviceWdmGetDeviceObject);
-    NkWdfRegister(WdfDeviceGetDefaultQueueTableIndex, (WDFFUNC)NkWdfDeviceGetDefaultQueue);
-    NkWdfRegister(WdfFileObjectGetDeviceTableIndex, (WDFFUNC)NkWdfFileObjectGetDevice);
-    NkWdfRegister(WdfFileObjectWdmGetFileObjectTableIndex, (WDFFUNC)NkWdfFileObjectWdmGetFileObject);
-    NkWdfRegister(WdfDeviceInitSetDeviceTypeTableIndex, (WDFFUNC)NkWdfDeviceInitSetDeviceType);
-    NkWdfRegister(WdfDeviceInitSetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceInitSetCharacteristics);
-    NkWdfRegister(WdfDeviceInitSetDeviceClassTableIndex, (WDFFUNC)NkWdfDeviceInitSetDeviceClass);
-    NkWdfRegister(WdfDeviceInitSetPowerNotPageableTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerNotPageable);
-    NkWdfRegister(WdfDeviceInitSetPowerPageableTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerPageable);
-    NkWdfRegister(WdfDeviceInitSetPowerInrushTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerInrush);
-    NkWdfRegister(WdfDeviceInitSetPnpPowerEventCallbacksTableIndex, (WDFFUNC)NkWdfDeviceInitSetPnpPowerEventCallbacks);
-    NkWdfRegister(WdfDeviceInitSetPowerPolicyEventCallbacksTableIndex,
-                  (WDFFUNC)NkWdfDeviceInitSetPowerPolicyEventCallbacks);
-    NkWdfRegister(WdfDeviceInitSetPowerPolicyOwnershipTableIndex, (WDFFUNC)NkWdfDeviceInitSetPowerPolicyOwnership);
-    NkWdfRegister(WdfDeviceInitSetRequestAttributesTableIndex, (WDFFUNC)NkWdfDeviceInitSetRequestAttributes);
-    NkWdfRegister(WdfControlDeviceInitSetShutdownNotificationTableIndex,
-                  (WDFFUNC)NkWdfControlDeviceInitSetShutdownNotification);
-    NkWdfRegister(WdfDeviceGetDriverTableIndex, (WDFFUNC)NkWdfDeviceGetDriver);
-    NkWdfRegister(WdfDeviceGetFileObjectTableIndex, (WDFFUNC)NkWdfDeviceGetFileObject);
-    NkWdfRegister(WdfDeviceWdmGetAttachedDeviceTableIndex, (WDFFUNC)NkWdfDeviceWdmGetAttachedDevice);
-    NkWdfRegister(WdfDeviceWdmGetPhysicalDeviceTableIndex, (WDFFUNC)NkWdfDeviceWdmGetPhysicalDevice);
-    NkWdfRegister(WdfDeviceGetIoTargetTableIndex, (WDFFUNC)NkWdfDeviceGetIoTarget);
-    NkWdfRegister(WdfDeviceSetFailedTableIndex, (WDFFUNC)NkWdfDeviceSetFailed);
-    NkWdfRegister(WdfDeviceInitSetIoInCallerContextCallbackTableIndex,
-                  (WDFFUNC)NkWdfDeviceInitSetIoInCallerContextCallback);
-    NkWdfRegister(WdfDeviceGetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceGetCharacteristics);
-    NkWdfRegister(WdfDeviceSetCharacteristicsTableIndex, (WDFFUNC)NkWdfDeviceSetCharacteristics);
-    NkWdfRegister(WdfDeviceRetrieveDeviceNameTableIndex, (WDFFUNC)NkWdfDeviceRetrieveDeviceName);
-    NkWdfRegister(WdfWdmDeviceGetWdfDeviceHandleTableIndex, (WDFFUNC)NkWdfWdmDeviceGetWdfDeviceHandle);
-    NkWdfRegister(WdfFileObjectGetFileNameTableIndex, (WDFFUNC)NkWdfFileObjectGetFileName);
-    NkWdfRegister(WdfFileObjectGetFlagsTableIndex, (WDFFUNC)NkWdfFileObjectGetFlags);
-    NkWdfRegister(WdfFileObjectGetInitiatorProcessIdTableIndex, (WDFFUNC)NkWdfFileObjectGetInitiatorProcessId);
+    NK_WDF_REGISTER(WdfControlDeviceInitAllocate, NkWdfControlDeviceInitAllocate);
+    NK_WDF_REGISTER(WdfDeviceInitFree, NkWdfDeviceInitFree);
+    NK_WDF_REGISTER(WdfDeviceInitSetIoType, NkWdfDeviceInitSetIoType);
+    NK_WDF_REGISTER(WdfDeviceInitSetExclusive, NkWdfDeviceInitSetExclusive);
+    NK_WDF_REGISTER(WdfDeviceInitAssignName, NkWdfDeviceInitAssignName);
+    NK_WDF_REGISTER(WdfDeviceInitAssignSDDLString, NkWdfDeviceInitAssignSDDLString);
+    NK_WDF_REGISTER(WdfDeviceInitSetFileObjectConfig, NkWdfDeviceInitSetFileObjectConfig);
+    NK_WDF_REGISTER(WdfDeviceCreate, NkWdfDeviceCreate);
+    NK_WDF_REGISTER(WdfDeviceCreateSymbolicLink, NkWdfDeviceCreateSymbolicLink);
+    NK_WDF_REGISTER(WdfControlFinishInitializing, NkWdfControlFinishInitializing);
+    NK_WDF_REGISTER(WdfDeviceWdmGetDeviceObject, NkWdfDeviceWdmGetDeviceObject);
+    NK_WDF_REGISTER(WdfDeviceGetDefaultQueue, NkWdfDeviceGetDefaultQueue);
+    NK_WDF_REGISTER(WdfFileObjectGetDevice, NkWdfFileObjectGetDevice);
+    NK_WDF_REGISTER(WdfFileObjectWdmGetFileObject, NkWdfFileObjectWdmGetFileObject);
+    NK_WDF_REGISTER(WdfDeviceInitSetDeviceType, NkWdfDeviceInitSetDeviceType);
+    NK_WDF_REGISTER(WdfDeviceInitSetCharacteristics, NkWdfDeviceInitSetCharacteristics);
+    NK_WDF_REGISTER(WdfDeviceInitSetDeviceClass, NkWdfDeviceInitSetDeviceClass);
+    NK_WDF_REGISTER(WdfDeviceInitSetPowerNotPageable, NkWdfDeviceInitSetPowerNotPageable);
+    NK_WDF_REGISTER(WdfDeviceInitSetPowerPageable, NkWdfDeviceInitSetPowerPageable);
+    NK_WDF_REGISTER(WdfDeviceInitSetPowerInrush, NkWdfDeviceInitSetPowerInrush);
+    NK_WDF_REGISTER(WdfDeviceInitSetPnpPowerEventCallbacks, NkWdfDeviceInitSetPnpPowerEventCallbacks);
+    NK_WDF_REGISTER(WdfDeviceInitSetPowerPolicyEventCallbacks, NkWdfDeviceInitSetPowerPolicyEventCallbacks);
+    NK_WDF_REGISTER(WdfDeviceInitSetPowerPolicyOwnership, NkWdfDeviceInitSetPowerPolicyOwnership);
+    NK_WDF_REGISTER(WdfDeviceInitSetRequestAttributes, NkWdfDeviceInitSetRequestAttributes);
+    NK_WDF_REGISTER(WdfControlDeviceInitSetShutdownNotification, NkWdfControlDeviceInitSetShutdownNotification);
+    NK_WDF_REGISTER(WdfDeviceGetDriver, NkWdfDeviceGetDriver);
+    NK_WDF_REGISTER(WdfDeviceGetFileObject, NkWdfDeviceGetFileObject);
+    NK_WDF_REGISTER(WdfDeviceWdmGetAttachedDevice, NkWdfDeviceWdmGetAttachedDevice);
+    NK_WDF_REGISTER(WdfDeviceWdmGetPhysicalDevice, NkWdfDeviceWdmGetPhysicalDevice);
+    NK_WDF_REGISTER(WdfDeviceGetIoTarget, NkWdfDeviceGetIoTarget);
+    NK_WDF_REGISTER(WdfDeviceSetFailed, NkWdfDeviceSetFailed);
+    NK_WDF_REGISTER(WdfDeviceInitSetIoInCallerContextCallback, NkWdfDeviceInitSetIoInCallerContextCallback);
+    NK_WDF_REGISTER(WdfDeviceGetCharacteristics, NkWdfDeviceGetCharacteristics);
+    NK_WDF_REGISTER(WdfDeviceSetCharacteristics, NkWdfDeviceSetCharacteristics);
+    NK_WDF_REGISTER(WdfDeviceRetrieveDeviceName, NkWdfDeviceRetrieveDeviceName);
+    NK_WDF_REGISTER(WdfWdmDeviceGetWdfDeviceHandle, NkWdfWdmDeviceGetWdfDeviceHandle);
+    NK_WDF_REGISTER(WdfFileObjectGetFileName, NkWdfFileObjectGetFileName);
+    NK_WDF_REGISTER(WdfFileObjectGetFlags, NkWdfFileObjectGetFlags);
+    NK_WDF_REGISTER(WdfFileObjectGetInitiatorProcessId, NkWdfFileObjectGetInitiatorProcessId);
 }

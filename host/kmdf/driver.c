@@ -334,13 +334,13 @@ static VOID NTAPI NkWdfVerifierKeBugCheck(PWDF_DRIVER_GLOBALS Globals, ULONG Bug
 
 VOID NkWdfRegisterDriverDdis(VOID)
 {
-    NkWdfRegister(WdfWdmDriverGetWdfDriverHandleTableIndex, (WDFFUNC)NkWdfWdmDriverGetWdfDriverHandle);
-    NkWdfRegister(WdfDriverRetrieveVersionStringTableIndex, (WDFFUNC)NkWdfDriverRetrieveVersionString);
-    NkWdfRegister(WdfDriverIsVersionAvailableTableIndex, (WDFFUNC)NkWdfDriverIsVersionAvailable);
-    NkWdfRegister(WdfVerifierDbgBreakPointTableIndex, (WDFFUNC)NkWdfVerifierDbgBreakPoint);
-    NkWdfRegister(WdfVerifierKeBugCheckTableIndex, (WDFFUNC)NkWdfVerifierKeBugCheck);
-    NkWdfRegister(WdfDriverCreateTableIndex, (WDFFUNC)NkWdfDriverCreate);
-    NkWdfRegister(WdfDriverWdmGetDriverObjectTableIndex, (WDFFUNC)NkWdfDriverWdmGetDriverObject);
-    NkWdfRegister(WdfDriverGetRegistryPathTableIndex, (WDFFUNC)NkWdfDriverGetRegistryPath);
-    NkWdfRegister(WdfDriverMiniportUnloadTableIndex, (WDFFUNC)NkWdfDriverMiniportUnload);
+    NK_WDF_REGISTER(WdfWdmDriverGetWdfDriverHandle, NkWdfWdmDriverGetWdfDriverHandle);
+    NK_WDF_REGISTER(WdfDriverRetrieveVersionString, NkWdfDriverRetrieveVersionString);
+    NK_WDF_REGISTER(WdfDriverIsVersionAvailable, NkWdfDriverIsVersionAvailable);
+    NK_WDF_REGISTER(WdfVerifierDbgBreakPoint, NkWdfVerifierDbgBreakPoint);
+    NK_WDF_REGISTER(WdfVerifierKeBugCheck, NkWdfVerifierKeBugCheck);
+    NK_WDF_REGISTER(WdfDriverCreate, NkWdfDriverCreate);
+    NK_WDF_REGISTER(WdfDriverWdmGetDriverObject, NkWdfDriverWdmGetDriverObject);
+    NK_WDF_REGISTER(WdfDriverGetRegistryPath, NkWdfDriverGetRegistryPath);
+    NK_WDF_REGISTER(WdfDriverMiniportUnload, NkWdfDriverMiniportUnload);
 }

@@ -986,33 +986,31 @@ NTSTATUS NkWdfSentStatus(NK_WDF_REQUEST *r, NTSTATUS *Status)
 
 VOID NkWdfRegisterIoTargetDdis(VOID)
 {
-    NkWdfRegister(WdfIoTargetCreateTableIndex, (WDFFUNC)NkWdfIoTargetCreate);
-    NkWdfRegister(WdfIoTargetOpenTableIndex, (WDFFUNC)NkWdfIoTargetOpen);
-    NkWdfRegister(WdfIoTargetStartTableIndex, (WDFFUNC)NkWdfIoTargetStart);
-    NkWdfRegister(WdfIoTargetStopTableIndex, (WDFFUNC)NkWdfIoTargetStop);
-    NkWdfRegister(WdfIoTargetCloseTableIndex, (WDFFUNC)NkWdfIoTargetClose);
-    NkWdfRegister(WdfIoTargetCloseForQueryRemoveTableIndex, (WDFFUNC)NkWdfIoTargetCloseForQueryRemove);
-    NkWdfRegister(WdfIoTargetGetStateTableIndex, (WDFFUNC)NkWdfIoTargetGetState);
-    NkWdfRegister(WdfIoTargetGetDeviceTableIndex, (WDFFUNC)NkWdfIoTargetGetDevice);
-    NkWdfRegister(WdfIoTargetWdmGetTargetDeviceObjectTableIndex, (WDFFUNC)NkWdfIoTargetWdmGetTargetDeviceObject);
-    NkWdfRegister(WdfIoTargetWdmGetTargetFileObjectTableIndex, (WDFFUNC)NkWdfIoTargetWdmGetTargetFileObject);
-    NkWdfRegister(WdfIoTargetSendIoctlSynchronouslyTableIndex, (WDFFUNC)NkWdfIoTargetSendIoctlSynchronously);
-    NkWdfRegister(WdfIoTargetSendInternalIoctlSynchronouslyTableIndex,
-                  (WDFFUNC)NkWdfIoTargetSendInternalIoctlSynchronously);
-    NkWdfRegister(WdfIoTargetSendReadSynchronouslyTableIndex, (WDFFUNC)NkWdfIoTargetSendReadSynchronously);
-    NkWdfRegister(WdfIoTargetSendWriteSynchronouslyTableIndex, (WDFFUNC)NkWdfIoTargetSendWriteSynchronously);
-    NkWdfRegister(WdfIoTargetFormatRequestForIoctlTableIndex, (WDFFUNC)NkWdfIoTargetFormatRequestForIoctl);
-    NkWdfRegister(WdfIoTargetFormatRequestForInternalIoctlTableIndex,
-                  (WDFFUNC)NkWdfIoTargetFormatRequestForInternalIoctl);
-    NkWdfRegister(WdfIoTargetFormatRequestForReadTableIndex, (WDFFUNC)NkWdfIoTargetFormatRequestForRead);
-    NkWdfRegister(WdfIoTargetFormatRequestForWriteTableIndex, (WDFFUNC)NkWdfIoTargetFormatRequestForWrite);
-    NkWdfRegister(WdfRequestFormatRequestUsingCurrentTypeTableIndex, (WDFFUNC)NkWdfRequestFormatRequestUsingCurrentType);
-    NkWdfRegister(WdfRequestSetCompletionRoutineTableIndex, (WDFFUNC)NkWdfRequestSetCompletionRoutine);
-    NkWdfRegister(WdfRequestSendTableIndex, (WDFFUNC)NkWdfRequestSend);
-    NkWdfRegister(WdfRequestGetCompletionParamsTableIndex, (WDFFUNC)NkWdfRequestGetCompletionParams);
-    NkWdfRegister(WdfRequestCancelSentRequestTableIndex, (WDFFUNC)NkWdfRequestCancelSentRequest);
-    NkWdfRegister(WdfRequestCreateTableIndex, (WDFFUNC)NkWdfRequestCreate);
-    NkWdfRegister(WdfRequestReuseTableIndex, (WDFFUNC)NkWdfRequestReuse);
-    NkWdfRegister(WdfRequestChangeTargetTableIndex, (WDFFUNC)NkWdfRequestChangeTarget);
-    NkWdfRegister(WdfRequestAllocateTimerTableIndex, (WDFFUNC)NkWdfRequestAllocateTimer);
+    NK_WDF_REGISTER(WdfIoTargetCreate, NkWdfIoTargetCreate);
+    NK_WDF_REGISTER(WdfIoTargetOpen, NkWdfIoTargetOpen);
+    NK_WDF_REGISTER(WdfIoTargetStart, NkWdfIoTargetStart);
+    NK_WDF_REGISTER(WdfIoTargetStop, NkWdfIoTargetStop);
+    NK_WDF_REGISTER(WdfIoTargetClose, NkWdfIoTargetClose);
+    NK_WDF_REGISTER(WdfIoTargetCloseForQueryRemove, NkWdfIoTargetCloseForQueryRemove);
+    NK_WDF_REGISTER(WdfIoTargetGetState, NkWdfIoTargetGetState);
+    NK_WDF_REGISTER(WdfIoTargetGetDevice, NkWdfIoTargetGetDevice);
+    NK_WDF_REGISTER(WdfIoTargetWdmGetTargetDeviceObject, NkWdfIoTargetWdmGetTargetDeviceObject);
+    NK_WDF_REGISTER(WdfIoTargetWdmGetTargetFileObject, NkWdfIoTargetWdmGetTargetFileObject);
+    NK_WDF_REGISTER(WdfIoTargetSendIoctlSynchronously, NkWdfIoTargetSendIoctlSynchronously);
+    NK_WDF_REGISTER(WdfIoTargetSendInternalIoctlSynchronously, NkWdfIoTargetSendInternalIoctlSynchronously);
+    NK_WDF_REGISTER(WdfIoTargetSendReadSynchronously, NkWdfIoTargetSendReadSynchronously);
+    NK_WDF_REGISTER(WdfIoTargetSendWriteSynchronously, NkWdfIoTargetSendWriteSynchronously);
+    NK_WDF_REGISTER(WdfIoTargetFormatRequestForIoctl, NkWdfIoTargetFormatRequestForIoctl);
+    NK_WDF_REGISTER(WdfIoTargetFormatRequestForInternalIoctl, NkWdfIoTargetFormatRequestForInternalIoctl);
+    NK_WDF_REGISTER(WdfIoTargetFormatRequestForRead, NkWdfIoTargetFormatRequestForRead);
+    NK_WDF_REGISTER(WdfIoTargetFormatRequestForWrite, NkWdfIoTargetFormatRequestForWrite);
+    NK_WDF_REGISTER(WdfRequestFormatRequestUsingCurrentType, NkWdfRequestFormatRequestUsingCurrentType);
+    NK_WDF_REGISTER(WdfRequestSetCompletionRoutine, NkWdfRequestSetCompletionRoutine);
+    NK_WDF_REGISTER(WdfRequestSend, NkWdfRequestSend);
+    NK_WDF_REGISTER(WdfRequestGetCompletionParams, NkWdfRequestGetCompletionParams);
+    NK_WDF_REGISTER(WdfRequestCancelSentRequest, NkWdfRequestCancelSentRequest);
+    NK_WDF_REGISTER(WdfRequestCreate, NkWdfRequestCreate);
+    NK_WDF_REGISTER(WdfRequestReuse, NkWdfRequestReuse);
+    NK_WDF_REGISTER(WdfRequestChangeTarget, NkWdfRequestChangeTarget);
+    NK_WDF_REGISTER(WdfRequestAllocateTimer, NkWdfRequestAllocateTimer);
 }

@@ -520,22 +520,22 @@ static VOID NTAPI NkWdfStringGetUnicodeString(PWDF_DRIVER_GLOBALS Globals, WDFST
 
 VOID NkWdfRegisterMemoryDdis(VOID)
 {
-    NkWdfRegister(WdfMemoryCreateTableIndex, (WDFFUNC)NkWdfMemoryCreateDdi);
-    NkWdfRegister(WdfMemoryCreatePreallocatedTableIndex, (WDFFUNC)NkWdfMemoryCreatePreallocated);
-    NkWdfRegister(WdfMemoryGetBufferTableIndex, (WDFFUNC)NkWdfMemoryGetBuffer);
-    NkWdfRegister(WdfMemoryAssignBufferTableIndex, (WDFFUNC)NkWdfMemoryAssignBuffer);
-    NkWdfRegister(WdfMemoryCopyToBufferTableIndex, (WDFFUNC)NkWdfMemoryCopyToBuffer);
-    NkWdfRegister(WdfMemoryCopyFromBufferTableIndex, (WDFFUNC)NkWdfMemoryCopyFromBuffer);
-    NkWdfRegister(WdfLookasideListCreateTableIndex, (WDFFUNC)NkWdfLookasideListCreate);
-    NkWdfRegister(WdfMemoryCreateFromLookasideTableIndex, (WDFFUNC)NkWdfMemoryCreateFromLookaside);
-    NkWdfRegister(WdfCollectionCreateTableIndex, (WDFFUNC)NkWdfCollectionCreate);
-    NkWdfRegister(WdfCollectionGetCountTableIndex, (WDFFUNC)NkWdfCollectionGetCount);
-    NkWdfRegister(WdfCollectionAddTableIndex, (WDFFUNC)NkWdfCollectionAdd);
-    NkWdfRegister(WdfCollectionRemoveTableIndex, (WDFFUNC)NkWdfCollectionRemove);
-    NkWdfRegister(WdfCollectionRemoveItemTableIndex, (WDFFUNC)NkWdfCollectionRemoveItem);
-    NkWdfRegister(WdfCollectionGetItemTableIndex, (WDFFUNC)NkWdfCollectionGetItem);
-    NkWdfRegister(WdfCollectionGetFirstItemTableIndex, (WDFFUNC)NkWdfCollectionGetFirstItem);
-    NkWdfRegister(WdfCollectionGetLastItemTableIndex, (WDFFUNC)NkWdfCollectionGetLastItem);
-    NkWdfRegister(WdfStringCreateTableIndex, (WDFFUNC)NkWdfStringCreate);
-    NkWdfRegister(WdfStringGetUnicodeStringTableIndex, (WDFFUNC)NkWdfStringGetUnicodeString);
+    NK_WDF_REGISTER(WdfMemoryCreate, NkWdfMemoryCreateDdi);
+    NK_WDF_REGISTER(WdfMemoryCreatePreallocated, NkWdfMemoryCreatePreallocated);
+    NK_WDF_REGISTER(WdfMemoryGetBuffer, NkWdfMemoryGetBuffer);
+    NK_WDF_REGISTER(WdfMemoryAssignBuffer, NkWdfMemoryAssignBuffer);
+    NK_WDF_REGISTER(WdfMemoryCopyToBuffer, NkWdfMemoryCopyToBuffer);
+    NK_WDF_REGISTER(WdfMemoryCopyFromBuffer, NkWdfMemoryCopyFromBuffer);
+    NK_WDF_REGISTER(WdfLookasideListCreate, NkWdfLookasideListCreate);
+    NK_WDF_REGISTER(WdfMemoryCreateFromLookaside, NkWdfMemoryCreateFromLookaside);
+    NK_WDF_REGISTER(WdfCollectionCreate, NkWdfCollectionCreate);
+    NK_WDF_REGISTER(WdfCollectionGetCount, NkWdfCollectionGetCount);
+    NK_WDF_REGISTER(WdfCollectionAdd, NkWdfCollectionAdd);
+    NK_WDF_REGISTER(WdfCollectionRemove, NkWdfCollectionRemove);
+    NK_WDF_REGISTER(WdfCollectionRemoveItem, NkWdfCollectionRemoveItem);
+    NK_WDF_REGISTER(WdfCollectionGetItem, NkWdfCollectionGetItem);
+    NK_WDF_REGISTER(WdfCollectionGetFirstItem, NkWdfCollectionGetFirstItem);
+    NK_WDF_REGISTER(WdfCollectionGetLastItem, NkWdfCollectionGetLastItem);
+    NK_WDF_REGISTER(WdfStringCreate, NkWdfStringCreate);
+    NK_WDF_REGISTER(WdfStringGetUnicodeString, NkWdfStringGetUnicodeString);
 }

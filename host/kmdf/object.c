@@ -491,13 +491,13 @@ VOID NkWdfResetObjects(VOID)
 
 VOID NkWdfRegisterObjectDdis(VOID)
 {
-    NkWdfRegister(WdfObjectCreateTableIndex, (WDFFUNC)NkWdfObjectCreate);
-    NkWdfRegister(WdfObjectDeleteTableIndex, (WDFFUNC)NkWdfObjectDelete);
-    NkWdfRegister(WdfObjectReferenceActualTableIndex, (WDFFUNC)NkWdfObjectReferenceActual);
-    NkWdfRegister(WdfObjectDereferenceActualTableIndex, (WDFFUNC)NkWdfObjectDereferenceActual);
-    NkWdfRegister(WdfObjectGetTypedContextWorkerTableIndex, (WDFFUNC)NkWdfObjectGetTypedContextWorker);
-    NkWdfRegister(WdfObjectAllocateContextTableIndex, (WDFFUNC)NkWdfObjectAllocateContext);
-    NkWdfRegister(WdfObjectContextGetObjectTableIndex, (WDFFUNC)NkWdfObjectContextGetObject);
-    NkWdfRegister(WdfObjectAcquireLockTableIndex, (WDFFUNC)NkWdfObjectAcquireLock);
-    NkWdfRegister(WdfObjectReleaseLockTableIndex, (WDFFUNC)NkWdfObjectReleaseLock);
+    NK_WDF_REGISTER(WdfObjectCreate, NkWdfObjectCreate);
+    NK_WDF_REGISTER(WdfObjectDelete, NkWdfObjectDelete);
+    NK_WDF_REGISTER(WdfObjectReferenceActual, NkWdfObjectReferenceActual);
+    NK_WDF_REGISTER(WdfObjectDereferenceActual, NkWdfObjectDereferenceActual);
+    NK_WDF_REGISTER(WdfObjectGetTypedContextWorker, NkWdfObjectGetTypedContextWorker);
+    NK_WDF_REGISTER(WdfObjectAllocateContext, NkWdfObjectAllocateContext);
+    NK_WDF_REGISTER(WdfObjectContextGetObject, NkWdfObjectContextGetObject);
+    NK_WDF_REGISTER(WdfObjectAcquireLock, NkWdfObjectAcquireLock);
+    NK_WDF_REGISTER(WdfObjectReleaseLock, NkWdfObjectReleaseLock);
 }

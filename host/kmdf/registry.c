@@ -504,24 +504,24 @@ static NTSTATUS NTAPI NkWdfRegistryAssignMultiString(PWDF_DRIVER_GLOBALS Globals
 
 VOID NkWdfRegisterRegistryDdis(VOID)
 {
-    NkWdfRegister(WdfDriverOpenParametersRegistryKeyTableIndex, (WDFFUNC)NkWdfDriverOpenParametersRegistryKey);
-    NkWdfRegister(WdfDriverOpenPersistentStateRegistryKeyTableIndex, (WDFFUNC)NkWdfDriverOpenPersistentStateRegistryKey);
-    NkWdfRegister(WdfRegistryOpenKeyTableIndex, (WDFFUNC)NkWdfRegistryOpenKey);
-    NkWdfRegister(WdfRegistryCreateKeyTableIndex, (WDFFUNC)NkWdfRegistryCreateKey);
-    NkWdfRegister(WdfRegistryCloseTableIndex, (WDFFUNC)NkWdfRegistryClose);
-    NkWdfRegister(WdfRegistryWdmGetHandleTableIndex, (WDFFUNC)NkWdfRegistryWdmGetHandle);
-    NkWdfRegister(WdfRegistryRemoveKeyTableIndex, (WDFFUNC)NkWdfRegistryRemoveKey);
-    NkWdfRegister(WdfRegistryRemoveValueTableIndex, (WDFFUNC)NkWdfRegistryRemoveValue);
-    NkWdfRegister(WdfRegistryQueryValueTableIndex, (WDFFUNC)NkWdfRegistryQueryValue);
-    NkWdfRegister(WdfRegistryQueryMemoryTableIndex, (WDFFUNC)NkWdfRegistryQueryMemory);
-    NkWdfRegister(WdfRegistryQueryMultiStringTableIndex, (WDFFUNC)NkWdfRegistryQueryMultiString);
-    NkWdfRegister(WdfRegistryQueryUnicodeStringTableIndex, (WDFFUNC)NkWdfRegistryQueryUnicodeString);
-    NkWdfRegister(WdfRegistryQueryStringTableIndex, (WDFFUNC)NkWdfRegistryQueryString);
-    NkWdfRegister(WdfRegistryQueryULongTableIndex, (WDFFUNC)NkWdfRegistryQueryULong);
-    NkWdfRegister(WdfRegistryAssignValueTableIndex, (WDFFUNC)NkWdfRegistryAssignValue);
-    NkWdfRegister(WdfRegistryAssignMemoryTableIndex, (WDFFUNC)NkWdfRegistryAssignMemory);
-    NkWdfRegister(WdfRegistryAssignMultiStringTableIndex, (WDFFUNC)NkWdfRegistryAssignMultiString);
-    NkWdfRegister(WdfRegistryAssignUnicodeStringTableIndex, (WDFFUNC)NkWdfRegistryAssignUnicodeString);
-    NkWdfRegister(WdfRegistryAssignStringTableIndex, (WDFFUNC)NkWdfRegistryAssignString);
-    NkWdfRegister(WdfRegistryAssignULongTableIndex, (WDFFUNC)NkWdfRegistryAssignULong);
+    NK_WDF_REGISTER(WdfDriverOpenParametersRegistryKey, NkWdfDriverOpenParametersRegistryKey);
+    NK_WDF_REGISTER(WdfDriverOpenPersistentStateRegistryKey, NkWdfDriverOpenPersistentStateRegistryKey);
+    NK_WDF_REGISTER(WdfRegistryOpenKey, NkWdfRegistryOpenKey);
+    NK_WDF_REGISTER(WdfRegistryCreateKey, NkWdfRegistryCreateKey);
+    NK_WDF_REGISTER(WdfRegistryClose, NkWdfRegistryClose);
+    NK_WDF_REGISTER(WdfRegistryWdmGetHandle, NkWdfRegistryWdmGetHandle);
+    NK_WDF_REGISTER(WdfRegistryRemoveKey, NkWdfRegistryRemoveKey);
+    NK_WDF_REGISTER(WdfRegistryRemoveValue, NkWdfRegistryRemoveValue);
+    NK_WDF_REGISTER(WdfRegistryQueryValue, NkWdfRegistryQueryValue);
+    NK_WDF_REGISTER(WdfRegistryQueryMemory, NkWdfRegistryQueryMemory);
+    NK_WDF_REGISTER(WdfRegistryQueryMultiString, NkWdfRegistryQueryMultiString);
+    NK_WDF_REGISTER(WdfRegistryQueryUnicodeString, NkWdfRegistryQueryUnicodeString);
+    NK_WDF_REGISTER(WdfRegistryQueryString, NkWdfRegistryQueryString);
+    NK_WDF_REGISTER(WdfRegistryQueryULong, NkWdfRegistryQueryULong);
+    NK_WDF_REGISTER(WdfRegistryAssignValue, NkWdfRegistryAssignValue);
+    NK_WDF_REGISTER(WdfRegistryAssignMemory, NkWdfRegistryAssignMemory);
+    NK_WDF_REGISTER(WdfRegistryAssignMultiString, NkWdfRegistryAssignMultiString);
+    NK_WDF_REGISTER(WdfRegistryAssignUnicodeString, NkWdfRegistryAssignUnicodeString);
+    NK_WDF_REGISTER(WdfRegistryAssignString, NkWdfRegistryAssignString);
+    NK_WDF_REGISTER(WdfRegistryAssignULong, NkWdfRegistryAssignULong);
 }

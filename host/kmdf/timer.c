@@ -405,17 +405,17 @@ static WDFOBJECT NTAPI NkWdfWorkItemGetParentObject(PWDF_DRIVER_GLOBALS Globals,
 
 VOID NkWdfRegisterTimerDdis(VOID)
 {
-    NkWdfRegister(WdfTimerCreateTableIndex, (WDFFUNC)NkWdfTimerCreate);
-    NkWdfRegister(WdfTimerStartTableIndex, (WDFFUNC)NkWdfTimerStart);
-    NkWdfRegister(WdfTimerStopTableIndex, (WDFFUNC)NkWdfTimerStop);
-    NkWdfRegister(WdfTimerGetParentObjectTableIndex, (WDFFUNC)NkWdfTimerGetParentObject);
-    NkWdfRegister(WdfDpcCreateTableIndex, (WDFFUNC)NkWdfDpcCreate);
-    NkWdfRegister(WdfDpcEnqueueTableIndex, (WDFFUNC)NkWdfDpcEnqueue);
-    NkWdfRegister(WdfDpcCancelTableIndex, (WDFFUNC)NkWdfDpcCancel);
-    NkWdfRegister(WdfDpcGetParentObjectTableIndex, (WDFFUNC)NkWdfDpcGetParentObject);
-    NkWdfRegister(WdfDpcWdmGetDpcTableIndex, (WDFFUNC)NkWdfDpcWdmGetDpc);
-    NkWdfRegister(WdfWorkItemCreateTableIndex, (WDFFUNC)NkWdfWorkItemCreate);
-    NkWdfRegister(WdfWorkItemEnqueueTableIndex, (WDFFUNC)NkWdfWorkItemEnqueue);
-    NkWdfRegister(WdfWorkItemFlushTableIndex, (WDFFUNC)NkWdfWorkItemFlush);
-    NkWdfRegister(WdfWorkItemGetParentObjectTableIndex, (WDFFUNC)NkWdfWorkItemGetParentObject);
+    NK_WDF_REGISTER(WdfTimerCreate, NkWdfTimerCreate);
+    NK_WDF_REGISTER(WdfTimerStart, NkWdfTimerStart);
+    NK_WDF_REGISTER(WdfTimerStop, NkWdfTimerStop);
+    NK_WDF_REGISTER(WdfTimerGetParentObject, NkWdfTimerGetParentObject);
+    NK_WDF_REGISTER(WdfDpcCreate, NkWdfDpcCreate);
+    NK_WDF_REGISTER(WdfDpcEnqueue, NkWdfDpcEnqueue);
+    NK_WDF_REGISTER(WdfDpcCancel, NkWdfDpcCancel);
+    NK_WDF_REGISTER(WdfDpcGetParentObject, NkWdfDpcGetParentObject);
+    NK_WDF_REGISTER(WdfDpcWdmGetDpc, NkWdfDpcWdmGetDpc);
+    NK_WDF_REGISTER(WdfWorkItemCreate, NkWdfWorkItemCreate);
+    NK_WDF_REGISTER(WdfWorkItemEnqueue, NkWdfWorkItemEnqueue);
+    NK_WDF_REGISTER(WdfWorkItemFlush, NkWdfWorkItemFlush);
+    NK_WDF_REGISTER(WdfWorkItemGetParentObject, NkWdfWorkItemGetParentObject);
 }

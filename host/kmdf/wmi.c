@@ -210,14 +210,14 @@ static NTSTATUS NTAPI NkWdfWmiInstanceFireEvent(PWDF_DRIVER_GLOBALS Globals, WDF
 
 VOID NkWdfRegisterWmiDdis(VOID)
 {
-    NkWdfRegister(WdfWmiProviderCreateTableIndex, (WDFFUNC)NkWdfWmiProviderCreate);
-    NkWdfRegister(WdfWmiProviderGetDeviceTableIndex, (WDFFUNC)NkWdfWmiProviderGetDevice);
-    NkWdfRegister(WdfWmiProviderIsEnabledTableIndex, (WDFFUNC)NkWdfWmiProviderIsEnabled);
-    NkWdfRegister(WdfWmiProviderGetTracingHandleTableIndex, (WDFFUNC)NkWdfWmiProviderGetTracingHandle);
-    NkWdfRegister(WdfWmiInstanceCreateTableIndex, (WDFFUNC)NkWdfWmiInstanceCreate);
-    NkWdfRegister(WdfWmiInstanceRegisterTableIndex, (WDFFUNC)NkWdfWmiInstanceRegister);
-    NkWdfRegister(WdfWmiInstanceDeregisterTableIndex, (WDFFUNC)NkWdfWmiInstanceDeregister);
-    NkWdfRegister(WdfWmiInstanceGetDeviceTableIndex, (WDFFUNC)NkWdfWmiInstanceGetDevice);
-    NkWdfRegister(WdfWmiInstanceGetProviderTableIndex, (WDFFUNC)NkWdfWmiInstanceGetProvider);
-    NkWdfRegister(WdfWmiInstanceFireEventTableIndex, (WDFFUNC)NkWdfWmiInstanceFireEvent);
+    NK_WDF_REGISTER(WdfWmiProviderCreate, NkWdfWmiProviderCreate);
+    NK_WDF_REGISTER(WdfWmiProviderGetDevice, NkWdfWmiProviderGetDevice);
+    NK_WDF_REGISTER(WdfWmiProviderIsEnabled, NkWdfWmiProviderIsEnabled);
+    NK_WDF_REGISTER(WdfWmiProviderGetTracingHandle, NkWdfWmiProviderGetTracingHandle);
+    NK_WDF_REGISTER(WdfWmiInstanceCreate, NkWdfWmiInstanceCreate);
+    NK_WDF_REGISTER(WdfWmiInstanceRegister, NkWdfWmiInstanceRegister);
+    NK_WDF_REGISTER(WdfWmiInstanceDeregister, NkWdfWmiInstanceDeregister);
+    NK_WDF_REGISTER(WdfWmiInstanceGetDevice, NkWdfWmiInstanceGetDevice);
+    NK_WDF_REGISTER(WdfWmiInstanceGetProvider, NkWdfWmiInstanceGetProvider);
+    NK_WDF_REGISTER(WdfWmiInstanceFireEvent, NkWdfWmiInstanceFireEvent);
 }
