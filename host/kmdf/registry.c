@@ -119,6 +119,27 @@ static NTSTATUS NTAPI NkWdfDriverOpenPersistentStateRegistryKey(PWDF_DRIVER_GLOB
                              "WdfDriverOpenPersistentStateRegistryKey");
 }
 
+/* Hardware and software keys belong to a device node: the host's devices
+ * are all control devices, which have none, and the I/O manager refuses
+ * such a device (IoOpenDeviceRegistryKey: STATUS_INVALID_DEVICE_REQUEST). */
+static NTSTATUS NTAPI NkWdfDeviceOpenRegistryKey(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device,
+                                                 ULONG DeviceInstanceKeyType, ACCESS_MASK DesiredAccess,
+                                                 PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
+{
+    (void)Globals;
+    (void)DeviceInstanceKeyType;
+    (void)DesiredAccess;
+    (void)KeyAttributes;
+    *Key = NULL;
+    if (NkWdfLookupType((WDFOBJECT)Device, NkWdfTypeDevice, "WDFDEVICE", "WdfDeviceOpenRegistryKey") == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDeviceOpenRegistryKey"))
+        return STATUS_INVALID_DEVICE_STATE;
+    DbgPrint("ndiskit host: WdfDeviceOpenRegistryKey: a control device has no device node (use "
+             "WdfDriverOpenParametersRegistryKey)\n");
+    return STATUS_INVALID_DEVICE_REQUEST;
+}
+
 static NTSTATUS NTAPI NkWdfRegistryOpenKey(PWDF_DRIVER_GLOBALS Globals, WDFKEY ParentKey, PCUNICODE_STRING KeyName,
                                            ACCESS_MASK DesiredAccess, PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
 {
@@ -507,6 +528,7 @@ VOID NkWdfRegisterRegistryDdis(VOID)
     NK_WDF_REGISTER(WdfDriverOpenParametersRegistryKey, NkWdfDriverOpenParametersRegistryKey);
     NK_WDF_REGISTER(WdfDriverOpenPersistentStateRegistryKey, NkWdfDriverOpenPersistentStateRegistryKey);
     NK_WDF_REGISTER(WdfRegistryOpenKey, NkWdfRegistryOpenKey);
+    NK_WDF_REGISTER(WdfDeviceOpenRegistryKey, NkWdfDeviceOpenRegistryKey);
     NK_WDF_REGISTER(WdfRegistryCreateKey, NkWdfRegistryCreateKey);
     NK_WDF_REGISTER(WdfRegistryClose, NkWdfRegistryClose);
     NK_WDF_REGISTER(WdfRegistryWdmGetHandle, NkWdfRegistryWdmGetHandle);

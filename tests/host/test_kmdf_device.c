@@ -149,6 +149,11 @@ static void test_device(void **state)
     assert_null(WdfDeviceWdmGetAttachedDevice(Device));
     assert_null(WdfDeviceWdmGetPhysicalDevice(Device));
     assert_null(WdfDeviceGetIoTarget(Device));
+    {
+        WDFKEY key;
+        assert_int_equal(WdfDeviceOpenRegistryKey(Device, PLUGPLAY_REGKEY_DRIVER, KEY_READ, WDF_NO_OBJECT_ATTRIBUTES,
+                                                  &key), STATUS_INVALID_DEVICE_REQUEST);
+    }
     WdfDeviceSetFailed(Device, WdfDeviceFailedNoRestart);
     assert_true(NkHostLogContains("WdfDeviceSetFailed"));
 
