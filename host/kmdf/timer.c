@@ -74,6 +74,13 @@ static NTSTATUS CheckParent(PWDF_OBJECT_ATTRIBUTES Attributes, BOOLEAN NeedDevic
     return STATUS_SUCCESS;
 }
 
+static VOID NoteSerialization(BOOLEAN AutomaticSerialization, const char *Ddi)
+{
+    if (AutomaticSerialization)
+        DbgPrint("ndiskit host: %s: AutomaticSerialization is not emulated: the callback is not serialized with "
+                 "its parent's\n", Ddi);
+}
+
 /* ---- timers ------------------------------------------------------------------------ */
 
 static VOID NTAPI TimerDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
@@ -139,6 +146,7 @@ static NTSTATUS NTAPI NkWdfTimerCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_TIMER_C
     }
     if (Config->Period > MAXLONG)
         return STATUS_INVALID_PARAMETER;
+    NoteSerialization(Config->AutomaticSerialization, "WdfTimerCreate");
     status = CheckParent(Attributes, FALSE, "WdfTimerCreate");
     if (!NT_SUCCESS(status))
         return status;
@@ -229,6 +237,7 @@ static NTSTATUS NTAPI NkWdfDpcCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_DPC_CONFI
         NkHostViolation("wdf.bad-config", "WdfDpcCreate: WDF_DPC_CONFIG not initialised or no EvtDpcFunc");
         return STATUS_INFO_LENGTH_MISMATCH;
     }
+    NoteSerialization(Config->AutomaticSerialization, "WdfDpcCreate");
     status = CheckParent(Attributes, TRUE, "WdfDpcCreate");
     if (!NT_SUCCESS(status))
         return status;
@@ -333,6 +342,7 @@ static NTSTATUS NTAPI NkWdfWorkItemCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_WORK
         NkHostViolation("wdf.bad-config", "WdfWorkItemCreate: WDF_WORKITEM_CONFIG not initialised or no callback");
         return STATUS_INFO_LENGTH_MISMATCH;
     }
+    NoteSerialization(Config->AutomaticSerialization, "WdfWorkItemCreate");
     status = CheckParent(Attributes, TRUE, "WdfWorkItemCreate");
     if (!NT_SUCCESS(status))
         return status;
