@@ -15,7 +15,9 @@
  */
 #include "kmdf_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,8 +44,117 @@ static NK_WDF_QUEUE *QueueOf(WDFQUEUE Handle, const char *Ddi)
 static VOID CompleteDdi(WDFREQUEST Request, NTSTATUS Status, ULONG_PTR Information, BOOLEAN UseInformation,
                         const char *Ddi);
 
+/* ---- synchronization scopes ------------------------------------------------------- */
+
+/* The scope an object's callbacks have: its own, else its parent's, up to
+ * the driver (whose default is none). */
+static WDF_SYNCHRONIZATION_SCOPE ScopeOf(NK_WDF_OBJECT *o)
+{
+    for (; o != NULL; o = o->Parent)
+        if (o->SyncScope == WdfSynchronizationScopeDevice || o->SyncScope == WdfSynchronizationScopeQueue ||
+            o->SyncScope == WdfSynchronizationScopeNone)
+            return o->SyncScope;
+    return WdfSynchronizationScopeNone;
+}
+
+/* Whether callbacks run at PASSIVE_LEVEL: the object's level, else its
+ * parent's; KMDF's driver object defaults to WdfExecutionLevelDispatch. */
+static BOOLEAN PassiveLevelOf(NK_WDF_OBJECT *o)
+{
+    for (; o != NULL; o = o->Parent)
+        if (o->ExecLevel == WdfExecutionLevelPassive || o->ExecLevel == WdfExecutionLevelDispatch)
+            return o->ExecLevel == WdfExecutionLevelPassive;
+    return FALSE;
+}
+
+static NK_WDF_SYNC *UseSync(NK_WDF_SYNC *s, BOOLEAN Passive)
+{
+    NkWdfLock();
+    if (!s->Used) {
+        KeInitializeSpinLock(&s->Spin);
+        KeInitializeEvent(&s->Free, SynchronizationEvent, TRUE);
+        s->Passive = Passive;
+        s->Used = TRUE;
+    }
+    NkWdfUnlock();
+    return s;
+}
+
+NK_WDF_SYNC *NkWdfSyncLockOf(NK_WDF_OBJECT *o)
+{
+    if (o->Type == NkWdfTypeQueue)
+        return ((NK_WDF_QUEUE *)o)->SyncLock;
+    if (o->Type == NkWdfTypeDevice && ScopeOf(o) == WdfSynchronizationScopeDevice)
+        return UseSync(&((NK_WDF_DEVICE *)o)->Sync, PassiveLevelOf(o));
+    return NULL;
+}
+
+BOOLEAN NkWdfSyncAcquire(NK_WDF_SYNC *s)
+{
+    unsigned long self = (unsigned long)pthread_self();
+    KIRQL old;
+    if (s == NULL || __atomic_load_n(&s->Owner, __ATOMIC_ACQUIRE) == self)
+        return FALSE;
+    if (s->Passive) {
+        KeWaitForSingleObject(&s->Free, Executive, KernelMode, FALSE, NULL);
+    } else {
+        KeAcquireSpinLock(&s->Spin, &old); /* the callbacks run at DISPATCH_LEVEL, as in KMDF */
+        s->OldIrql = old;
+    }
+    __atomic_store_n(&s->Owner, self, __ATOMIC_RELEASE);
+    return TRUE;
+}
+
+static VOID PresentReady(NK_WDF_QUEUE *q);
+
+VOID NkWdfSyncRelease(NK_WDF_SYNC *s, BOOLEAN Acquired)
+{
+    NK_WDF_QUEUE *deferred[NK_WDF_SYNC_DEFERRED];
+    ULONG n;
+    if (!Acquired)
+        return;
+    NkWdfLock();
+    n = s->DeferredCount;
+    memcpy(deferred, s->Deferred, n * sizeof(deferred[0]));
+    s->DeferredCount = 0;
+    NkWdfUnlock();
+    __atomic_store_n(&s->Owner, 0, __ATOMIC_RELEASE);
+    if (s->Passive)
+        KeSetEvent(&s->Free, IO_NO_INCREMENT, FALSE);
+    else
+        KeReleaseSpinLock(&s->Spin, s->OldIrql);
+    /* What arrived or was freed up while the scope was busy. */
+    for (ULONG i = 0; i < n; i++)
+        PresentReady(deferred[i]);
+}
+
+/* With q's scope held by this thread: note q for presenting on release. */
+static BOOLEAN Defer(NK_WDF_QUEUE *q)
+{
+    NK_WDF_SYNC *s = q->SyncLock;
+    BOOLEAN noted = FALSE;
+    NkWdfLock();
+    for (ULONG i = 0; i < s->DeferredCount && !noted; i++)
+        noted = s->Deferred[i] == q;
+    if (!noted && s->DeferredCount < NK_WDF_SYNC_DEFERRED) {
+        s->Deferred[s->DeferredCount++] = q;
+        noted = TRUE;
+    }
+    NkWdfUnlock();
+    return noted; /* FALSE: no room, present now (nested) */
+}
+
 /* Calls the queue's callback for r (which the driver now owns). */
+static VOID PresentCallback(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r);
+
 static VOID Present(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r)
+{
+    BOOLEAN held = NkWdfSyncAcquire(q->SyncLock);
+    PresentCallback(q, r);
+    NkWdfSyncRelease(q->SyncLock, held);
+}
+
+static VOID PresentCallback(NK_WDF_QUEUE *q, NK_WDF_REQUEST *r)
 {
     WDFQUEUE qh = (WDFQUEUE)q;
     WDFREQUEST rh = (WDFREQUEST)r;
@@ -101,6 +212,9 @@ static NK_WDF_REQUEST *NextToPresentLocked(NK_WDF_QUEUE *q)
 
 static VOID PresentReady(NK_WDF_QUEUE *q)
 {
+    if (q->SyncLock != NULL &&
+        __atomic_load_n(&q->SyncLock->Owner, __ATOMIC_ACQUIRE) == (unsigned long)pthread_self() && Defer(q))
+        return; /* inside a callback of this scope: presented when it returns */
     for (;;) {
         NK_WDF_REQUEST *r;
         NkWdfLock();
@@ -379,12 +493,19 @@ VOID NkWdfCancelRequest(NK_WDF_REQUEST *r)
     if (!onQueue && routine == NULL)
         NkWdfCancelSent(r); /* the driver sent it on: cancel that */
     if (onQueue) {
-        if (q != NULL && q->Config.EvtIoCanceledOnQueue != NULL)
+        if (q != NULL && q->Config.EvtIoCanceledOnQueue != NULL) {
+            BOOLEAN held = NkWdfSyncAcquire(q->SyncLock);
             q->Config.EvtIoCanceledOnQueue((WDFQUEUE)q, (WDFREQUEST)r);
-        else
+            NkWdfSyncRelease(q->SyncLock, held);
+        } else {
             CompleteDdi((WDFREQUEST)r, STATUS_CANCELLED, 0, TRUE, "(cancel on queue)");
+        }
     } else if (routine != NULL) {
+        /* The cancel routine runs in the scope of the queue that presented it. */
+        NK_WDF_SYNC *sync = q != NULL ? q->SyncLock : NULL;
+        BOOLEAN held = NkWdfSyncAcquire(sync);
         routine((WDFREQUEST)r);
+        NkWdfSyncRelease(sync, held);
     }
 }
 
@@ -429,6 +550,16 @@ static NTSTATUS NTAPI NkWdfIoQueueCreate(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE 
     q->Config = *Config;
     q->Accepting = TRUE;
     InitializeListHead(&q->Requests);
+    switch (ScopeOf(o)) {
+    case WdfSynchronizationScopeDevice:
+        q->SyncLock = UseSync(&d->Sync, PassiveLevelOf(&d->Object));
+        break;
+    case WdfSynchronizationScopeQueue:
+        q->SyncLock = UseSync(&q->Sync, PassiveLevelOf(o));
+        break;
+    default:
+        break;
+    }
     if (Config->DefaultQueue)
         d->DefaultQueue = q;
     if (Queue != NULL)

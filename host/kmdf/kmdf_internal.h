@@ -78,10 +78,33 @@ typedef struct _NK_WDF_OBJECT {
      * freed, when no reference is left. */
     VOID (*FrameworkDispose)(struct _NK_WDF_OBJECT *Object);
     VOID (*FrameworkDestroy)(struct _NK_WDF_OBJECT *Object);
+    /* As created (InheritFromParent is resolved by the users). */
+    WDF_SYNCHRONIZATION_SCOPE SyncScope;
+    WDF_EXECUTION_LEVEL ExecLevel;
 } NK_WDF_OBJECT;
 
 struct _NK_WDF_QUEUE;
 struct _NK_WDF_FILE;
+
+/* The framework's presentation lock for a synchronization scope
+ * (WDF_OBJECT_ATTRIBUTES.SynchronizationScope Device or Queue): the
+ * callbacks of the scope's queues, and the timers, DPCs and work items
+ * with AutomaticSerialization under it, run holding it - a spin lock
+ * (callbacks at DISPATCH_LEVEL) or, at WdfExecutionLevelPassive, a
+ * passive-level lock.  A callback that completes or forwards a request
+ * does not present the next one inside itself: the queue is noted and
+ * presented once the outermost holder lets go. */
+#define NK_WDF_SYNC_DEFERRED 16
+typedef struct _NK_WDF_SYNC {
+    BOOLEAN Used;                   /* a scope uses it */
+    BOOLEAN Passive;
+    KSPIN_LOCK Spin;
+    KEVENT Free;                    /* the passive lock: a synchronization event */
+    KIRQL OldIrql;
+    unsigned long Owner;            /* pthread of the holder, 0 if none (atomic) */
+    struct _NK_WDF_QUEUE *Deferred[NK_WDF_SYNC_DEFERRED];
+    ULONG DeferredCount;
+} NK_WDF_SYNC;
 
 /* A control device.  Created from a PWDFDEVICE_INIT; opened by name
  * through the host's user-mode I/O API (<nkhost.h> NkHostCreateFile). */
@@ -102,6 +125,7 @@ typedef struct _NK_WDF_DEVICE {
     WDF_OBJECT_ATTRIBUTES RequestAttributes;
     PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION ShutdownNotification; /* kept; the host never shuts down */
     PFN_WDF_IO_IN_CALLER_CONTEXT InCallerContext;  /* sees each request before any queue */
+    NK_WDF_SYNC Sync;               /* SynchronizationScope Device */
     struct _NK_WDF_QUEUE *DefaultQueue;
     struct _NK_WDF_QUEUE *Dispatch[WdfRequestTypeMax]; /* WdfDeviceConfigureRequestDispatching */
     DEVICE_OBJECT Wdm;
@@ -128,6 +152,8 @@ typedef struct _NK_WDF_QUEUE {
     WDFCONTEXT IdleContext;
     PFN_WDF_IO_QUEUE_STATE ReadyNotify;  /* manual queue: called when it stops being empty */
     WDFCONTEXT ReadyContext;
+    NK_WDF_SYNC Sync;               /* SynchronizationScope Queue */
+    NK_WDF_SYNC *SyncLock;          /* the scope's lock its callbacks hold, or NULL */
 } NK_WDF_QUEUE;
 
 /* One I/O request.  The caller's side (userio.c) waits on Done. */
@@ -213,6 +239,13 @@ VOID NkWdfRelease(_In_ NK_WDF_OBJECT *Object);
 /* Gives an object the framework creates for the driver (a request) the
  * context and callbacks of Attributes, as if created with them. */
 NTSTATUS NkWdfApplyAttributes(_In_ NK_WDF_OBJECT *Object, _In_ PWDF_OBJECT_ATTRIBUTES Attributes);
+
+/* io.c: the presentation lock of Object's synchronization scope (Object a
+ * queue or a device), or NULL.  Acquire returns FALSE, doing nothing, if
+ * this thread already holds it. */
+NK_WDF_SYNC *NkWdfSyncLockOf(_In_ NK_WDF_OBJECT *Object);
+BOOLEAN NkWdfSyncAcquire(_In_opt_ NK_WDF_SYNC *Sync);
+VOID NkWdfSyncRelease(_In_opt_ NK_WDF_SYNC *Sync, _In_ BOOLEAN Acquired);
 
 /* Deletes Object and its descendants (children first). */
 VOID NkWdfDelete(_In_ NK_WDF_OBJECT *Object);

@@ -159,12 +159,6 @@ NTSTATUS NkWdfCreate(SIZE_T Size, NK_WDF_TYPE Type, PWDF_OBJECT_ATTRIBUTES Attri
         if (parent == NULL)
             return STATUS_INVALID_PARAMETER;
     }
-    if (Attributes != NULL && (Attributes->SynchronizationScope == WdfSynchronizationScopeDevice ||
-                               Attributes->SynchronizationScope == WdfSynchronizationScopeQueue))
-        /* Said once per object, so a driver that relies on it knows. */
-        DbgPrint("ndiskit host: WDF_OBJECT_ATTRIBUTES.SynchronizationScope %s is not emulated: callbacks are "
-                 "not serialized by the framework\n",
-                 Attributes->SynchronizationScope == WdfSynchronizationScopeDevice ? "Device" : "Queue");
     if (NkHostShouldFail(NkFaultPoolAllocation))
         return STATUS_INSUFFICIENT_RESOURCES;
     o = calloc(1, Size);
@@ -172,6 +166,8 @@ NTSTATUS NkWdfCreate(SIZE_T Size, NK_WDF_TYPE Type, PWDF_OBJECT_ATTRIBUTES Attri
         return STATUS_INSUFFICIENT_RESOURCES;
     o->Magic = NK_WDF_MAGIC;
     o->Type = Type;
+    o->SyncScope = Attributes != NULL ? Attributes->SynchronizationScope : WdfSynchronizationScopeInheritFromParent;
+    o->ExecLevel = Attributes != NULL ? Attributes->ExecutionLevel : WdfExecutionLevelInheritFromParent;
     o->State = NkWdfLive;
     o->References = 1;
     InitializeListHead(&o->Children);

@@ -10,10 +10,10 @@
  * what is still queued).  A queued work item cannot be cancelled, so it
  * holds a reference from WdfWorkItemEnqueue until its callback returns.
  *
- * Not emulated: AutomaticSerialization (the callbacks are not serialised
- * with the parent queue's) and WdfExecutionLevelPassive timers (timer
- * callbacks always run at DISPATCH_LEVEL, so a passive-level timer that
- * waits is reported by the IRQL checks).
+ * AutomaticSerialization runs the callback holding the parent's
+ * synchronization-scope lock (io.c).  Not emulated: WdfExecutionLevelPassive
+ * timers (timer callbacks always run at DISPATCH_LEVEL, so a passive-level
+ * timer that waits is reported by the IRQL checks).
  */
 #include "kmdf_internal.h"
 
@@ -24,12 +24,14 @@ typedef struct _NK_WDF_TIMER {
     KTIMER Timer;
     KDPC Dpc;
     WDF_TIMER_CONFIG Config;
+    NK_WDF_SYNC *Serialize;     /* AutomaticSerialization: the parent scope's lock */
 } NK_WDF_TIMER;
 
 typedef struct _NK_WDF_DPC {
     NK_WDF_OBJECT Object;
     KDPC Dpc;
     WDF_DPC_CONFIG Config;
+    NK_WDF_SYNC *Serialize;
 } NK_WDF_DPC;
 
 typedef struct _NK_WDF_WORKITEM {
@@ -41,6 +43,7 @@ typedef struct _NK_WDF_WORKITEM {
     pthread_t Runner;           /* the thread running the callback ... */
     BOOLEAN HasRunner;          /* ... while one runs */
     KEVENT Idle;                /* signalled while neither queued nor running */
+    NK_WDF_SYNC *Serialize;
 } NK_WDF_WORKITEM;
 
 /* The device an object belongs to (itself or an ancestor), or NULL. */
@@ -74,11 +77,30 @@ static NTSTATUS CheckParent(PWDF_OBJECT_ATTRIBUTES Attributes, BOOLEAN NeedDevic
     return STATUS_SUCCESS;
 }
 
-static VOID NoteSerialization(BOOLEAN AutomaticSerialization, const char *Ddi)
+/* AutomaticSerialization: the lock of the parent's synchronization scope
+ * (NULL if the parent has none: nothing to serialize with).  Timers and
+ * DPCs run at DISPATCH_LEVEL, so their parent's scope must be a spin lock;
+ * work items run at PASSIVE_LEVEL and need a passive-level scope. */
+static NTSTATUS SerializationLock(BOOLEAN AutomaticSerialization, PWDF_OBJECT_ATTRIBUTES Attributes,
+                                  BOOLEAN PassiveCallback, NK_WDF_SYNC **Lock, const char *Ddi)
 {
-    if (AutomaticSerialization)
-        DbgPrint("ndiskit host: %s: AutomaticSerialization is not emulated: the callback is not serialized with "
-                 "its parent's\n", Ddi);
+    NK_WDF_OBJECT *parent;
+    NK_WDF_SYNC *s;
+    *Lock = NULL;
+    if (!AutomaticSerialization || Attributes == NULL || Attributes->ParentObject == NULL)
+        return STATUS_SUCCESS;
+    parent = NkWdfLookup(Attributes->ParentObject, Ddi);
+    if (parent == NULL)
+        return STATUS_INVALID_PARAMETER;
+    s = NkWdfSyncLockOf(parent);
+    if (s != NULL && s->Passive != PassiveCallback) {
+        NkHostViolation("wdf.serialization-level", "%s: AutomaticSerialization with a parent whose callbacks run at "
+                        "%s level: this callback runs at %s level", Ddi, s->Passive ? "passive" : "dispatch",
+                        PassiveCallback ? "passive" : "dispatch");
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    *Lock = s;
+    return STATUS_SUCCESS;
 }
 
 /* ---- timers ------------------------------------------------------------------------ */
@@ -86,12 +108,15 @@ static VOID NoteSerialization(BOOLEAN AutomaticSerialization, const char *Ddi)
 static VOID NTAPI TimerDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 {
     NK_WDF_TIMER *t = (NK_WDF_TIMER *)NkWdfReferenceIfLive(Context, NkWdfTypeTimer);
+    BOOLEAN held;
     (void)Dpc; /* may be freed memory if the timer was deleted meanwhile: only Context is used */
     (void)Arg1;
     (void)Arg2;
     if (t == NULL)
         return;
+    held = NkWdfSyncAcquire(t->Serialize);
     t->Config.EvtTimerFunc((WDFTIMER)t);
+    NkWdfSyncRelease(t->Serialize, held);
     NkWdfRelease(&t->Object);
 }
 
@@ -133,6 +158,7 @@ static NTSTATUS NTAPI NkWdfTimerCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_TIMER_C
 {
     NK_WDF_OBJECT *o;
     NK_WDF_TIMER *t;
+    NK_WDF_SYNC *serialize;
     NTSTATUS status;
     (void)Globals;
     *Timer = NULL;
@@ -146,8 +172,9 @@ static NTSTATUS NTAPI NkWdfTimerCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_TIMER_C
     }
     if (Config->Period > MAXLONG)
         return STATUS_INVALID_PARAMETER;
-    NoteSerialization(Config->AutomaticSerialization, "WdfTimerCreate");
     status = CheckParent(Attributes, FALSE, "WdfTimerCreate");
+    if (NT_SUCCESS(status))
+        status = SerializationLock(Config->AutomaticSerialization, Attributes, FALSE, &serialize, "WdfTimerCreate");
     if (!NT_SUCCESS(status))
         return status;
     status = NkWdfCreate(sizeof(NK_WDF_TIMER), NkWdfTypeTimer, Attributes, NULL, &o);
@@ -155,6 +182,7 @@ static NTSTATUS NTAPI NkWdfTimerCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_TIMER_C
         return status;
     t = (NK_WDF_TIMER *)o;
     RtlCopyMemory(&t->Config, Config, Config->Size);
+    t->Serialize = serialize;
     KeInitializeTimerEx(&t->Timer, NotificationTimer);
     KeInitializeDpc(&t->Dpc, TimerDpc, o);
     o->FrameworkDispose = TimerDispose;
@@ -204,12 +232,15 @@ static WDFOBJECT NTAPI NkWdfTimerGetParentObject(PWDF_DRIVER_GLOBALS Globals, WD
 static VOID NTAPI DpcRoutine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 {
     NK_WDF_DPC *d = (NK_WDF_DPC *)NkWdfReferenceIfLive(Context, NkWdfTypeDpc);
+    BOOLEAN held;
     (void)Dpc;
     (void)Arg1;
     (void)Arg2;
     if (d == NULL)
         return;
+    held = NkWdfSyncAcquire(d->Serialize);
     d->Config.EvtDpcFunc((WDFDPC)d);
+    NkWdfSyncRelease(d->Serialize, held);
     NkWdfRelease(&d->Object);
 }
 
@@ -228,6 +259,7 @@ static NTSTATUS NTAPI NkWdfDpcCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_DPC_CONFI
 {
     NK_WDF_OBJECT *o;
     NK_WDF_DPC *d;
+    NK_WDF_SYNC *serialize;
     NTSTATUS status;
     (void)Globals;
     *Dpc = NULL;
@@ -237,8 +269,9 @@ static NTSTATUS NTAPI NkWdfDpcCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_DPC_CONFI
         NkHostViolation("wdf.bad-config", "WdfDpcCreate: WDF_DPC_CONFIG not initialised or no EvtDpcFunc");
         return STATUS_INFO_LENGTH_MISMATCH;
     }
-    NoteSerialization(Config->AutomaticSerialization, "WdfDpcCreate");
     status = CheckParent(Attributes, TRUE, "WdfDpcCreate");
+    if (NT_SUCCESS(status))
+        status = SerializationLock(Config->AutomaticSerialization, Attributes, FALSE, &serialize, "WdfDpcCreate");
     if (!NT_SUCCESS(status))
         return status;
     status = NkWdfCreate(sizeof(NK_WDF_DPC), NkWdfTypeDpc, Attributes, NULL, &o);
@@ -246,6 +279,7 @@ static NTSTATUS NTAPI NkWdfDpcCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_DPC_CONFI
         return status;
     d = (NK_WDF_DPC *)o;
     d->Config = *Config;
+    d->Serialize = serialize;
     KeInitializeDpc(&d->Dpc, DpcRoutine, o);
     o->FrameworkDispose = DpcDispose;
     o->FrameworkDestroy = TimerDestroy;
@@ -303,8 +337,11 @@ static VOID NTAPI WorkItemRoutine(PDEVICE_OBJECT DeviceObject, PVOID Context)
     w->Runner = pthread_self();
     w->HasRunner = TRUE;
     NkWdfUnlock();
-    if (live)
+    if (live) {
+        BOOLEAN held = NkWdfSyncAcquire(w->Serialize);
         w->Config.EvtWorkItemFunc((WDFWORKITEM)w);
+        NkWdfSyncRelease(w->Serialize, held);
+    }
     NkWdfLock();
     w->HasRunner = FALSE;
     if (--w->Running == 0 && !w->Queued)
@@ -333,6 +370,7 @@ static NTSTATUS NTAPI NkWdfWorkItemCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_WORK
     NK_WDF_OBJECT *o;
     NK_WDF_WORKITEM *w;
     NK_WDF_DEVICE *device;
+    NK_WDF_SYNC *serialize;
     NTSTATUS status;
     (void)Globals;
     *WorkItem = NULL;
@@ -342,8 +380,9 @@ static NTSTATUS NTAPI NkWdfWorkItemCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_WORK
         NkHostViolation("wdf.bad-config", "WdfWorkItemCreate: WDF_WORKITEM_CONFIG not initialised or no callback");
         return STATUS_INFO_LENGTH_MISMATCH;
     }
-    NoteSerialization(Config->AutomaticSerialization, "WdfWorkItemCreate");
     status = CheckParent(Attributes, TRUE, "WdfWorkItemCreate");
+    if (NT_SUCCESS(status))
+        status = SerializationLock(Config->AutomaticSerialization, Attributes, TRUE, &serialize, "WdfWorkItemCreate");
     if (!NT_SUCCESS(status))
         return status;
     device = DeviceAncestor(NkWdfLookup(Attributes->ParentObject, "WdfWorkItemCreate"));
@@ -352,6 +391,7 @@ static NTSTATUS NTAPI NkWdfWorkItemCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_WORK
         return status;
     w = (NK_WDF_WORKITEM *)o;
     w->Config = *Config;
+    w->Serialize = serialize;
     KeInitializeEvent(&w->Idle, NotificationEvent, TRUE);
     o->FrameworkDestroy = WorkItemDestroy;
     /* The I/O work item references the device object while queued, which
