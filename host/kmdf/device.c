@@ -77,7 +77,7 @@ NK_WDF_DEVICE *NkWdfFindDevice(PCWSTR Name)
     NkWdfLock();
     for (PLIST_ENTRY e = Devices.Flink; e != &Devices; e = e->Flink) {
         NK_WDF_DEVICE *d = CONTAINING_RECORD(e, NK_WDF_DEVICE, TableLink);
-        if (link ? (d->Link[0] && WEqualNoCase(d->Link, link)) : WEqualNoCase(d->Name, Name)) {
+        if (link ? (d->Link[0] && WEqualNoCase(d->Link, link)) : (d->Name[0] && WEqualNoCase(d->Name, Name))) {
             found = d;
             break;
         }
@@ -282,11 +282,58 @@ static VOID NTAPI NkWdfControlFinishInitializing(PWDF_DRIVER_GLOBALS Globals, WD
         d->Initialized = TRUE;
 }
 
+PDEVICE_OBJECT NkWdfWdmDevice(NK_WDF_DEVICE *Device)
+{
+    return Device->MiniportDevice != NULL ? Device->MiniportDevice : &Device->Wdm;
+}
+
 static PDEVICE_OBJECT NTAPI NkWdfDeviceWdmGetDeviceObject(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
 {
     NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceWdmGetDeviceObject");
     (void)Globals;
-    return d ? &d->Wdm : NULL;
+    return d ? NkWdfWdmDevice(d) : NULL;
+}
+
+/* A miniport's framework device over the device object NDIS created
+ * (NdisMGetDeviceProperty), so the miniport can use framework objects that
+ * need a device - I/O targets, work items, DPCs.  NDIS keeps the dispatch
+ * routines: the device gets no I/O and no name.  Documented: the driver was
+ * created with WdfDriverInitNoDispatchOverride. */
+static NTSTATUS NTAPI NkWdfDeviceMiniportCreate(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
+                                                PWDF_OBJECT_ATTRIBUTES Attributes, PDEVICE_OBJECT DeviceObject,
+                                                PDEVICE_OBJECT AttachedDeviceObject, PDEVICE_OBJECT Pdo,
+                                                WDFDEVICE *Device)
+{
+    NK_WDF_OBJECT *o;
+    NK_WDF_DEVICE *d;
+    NTSTATUS status;
+    (void)Globals;
+    *Device = NULL;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDeviceMiniportCreate"))
+        return STATUS_INVALID_DEVICE_STATE;
+    if (NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDeviceMiniportCreate") == NULL ||
+        DeviceObject == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!(NkWdfDriverFlags() & WdfDriverInitNoDispatchOverride)) {
+        NkHostViolation("wdf.miniport-dispatch", "WdfDeviceMiniportCreate: the driver must be created with "
+                        "WdfDriverInitNoDispatchOverride (NDIS owns its dispatch routines)");
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    status = NkWdfCreate(sizeof(NK_WDF_DEVICE), NkWdfTypeDevice, Attributes, NkWdfDriverObject, &o);
+    if (!NT_SUCCESS(status))
+        return status;
+    d = (NK_WDF_DEVICE *)o;
+    d->MiniportDevice = DeviceObject;
+    d->MiniportAttached = AttachedDeviceObject;
+    d->MiniportPdo = Pdo;
+    d->IoType = WdfDeviceIoBuffered;
+    /* In the device table without a name or link: no user-mode open finds
+     * it (NDIS opens a miniport), but WdfWdmDeviceGetWdfDeviceHandle does. */
+    NkWdfLock();
+    InsertTailList(&Devices, &d->TableLink);
+    NkWdfUnlock();
+    *Device = (WDFDEVICE)d;
+    return STATUS_SUCCESS;
 }
 
 static WDFQUEUE NTAPI NkWdfDeviceGetDefaultQueue(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
@@ -495,7 +542,7 @@ static WDFDEVICE NTAPI NkWdfWdmDeviceGetWdfDeviceHandle(PWDF_DRIVER_GLOBALS Glob
     NkWdfLock();
     for (PLIST_ENTRY e = Devices.Flink; e != &Devices; e = e->Flink) {
         NK_WDF_DEVICE *d = CONTAINING_RECORD(e, NK_WDF_DEVICE, TableLink);
-        if (&d->Wdm == DeviceObject)
+        if (NkWdfWdmDevice(d) == DeviceObject)
             found = (WDFDEVICE)d;
     }
     NkWdfUnlock();
@@ -521,19 +568,20 @@ static WDFFILEOBJECT NTAPI NkWdfDeviceGetFileObject(PWDF_DRIVER_GLOBALS Globals,
     return found;
 }
 
-/* A control device has no device below it and no PDO (documented: NULL). */
+/* A control device has no device below it and no PDO (documented: NULL);
+ * a miniport's device has what WdfDeviceMiniportCreate was given. */
 static PDEVICE_OBJECT NTAPI NkWdfDeviceWdmGetAttachedDevice(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
 {
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceWdmGetAttachedDevice");
     (void)Globals;
-    (void)DeviceOf(Device, "WdfDeviceWdmGetAttachedDevice");
-    return NULL;
+    return d != NULL ? d->MiniportAttached : NULL;
 }
 
 static PDEVICE_OBJECT NTAPI NkWdfDeviceWdmGetPhysicalDevice(PWDF_DRIVER_GLOBALS Globals, WDFDEVICE Device)
 {
+    NK_WDF_DEVICE *d = DeviceOf(Device, "WdfDeviceWdmGetPhysicalDevice");
     (void)Globals;
-    (void)DeviceOf(Device, "WdfDeviceWdmGetPhysicalDevice");
-    return NULL;
+    return d != NULL ? d->MiniportPdo : NULL;
 }
 
 /* The local I/O target is the next-lower driver: a control device has none. */
@@ -608,6 +656,7 @@ VOID NkWdfRegisterDeviceDdis(VOID)
     NK_WDF_REGISTER(WdfDeviceInitSetRequestAttributes, NkWdfDeviceInitSetRequestAttributes);
     NK_WDF_REGISTER(WdfControlDeviceInitSetShutdownNotification, NkWdfControlDeviceInitSetShutdownNotification);
     NK_WDF_REGISTER(WdfDeviceGetDriver, NkWdfDeviceGetDriver);
+    NK_WDF_REGISTER(WdfDeviceMiniportCreate, NkWdfDeviceMiniportCreate);
     NK_WDF_REGISTER(WdfDeviceGetFileObject, NkWdfDeviceGetFileObject);
     NK_WDF_REGISTER(WdfDeviceWdmGetAttachedDevice, NkWdfDeviceWdmGetAttachedDevice);
     NK_WDF_REGISTER(WdfDeviceWdmGetPhysicalDevice, NkWdfDeviceWdmGetPhysicalDevice);

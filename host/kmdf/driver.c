@@ -263,6 +263,12 @@ static PDRIVER_OBJECT NTAPI NkWdfDriverWdmGetDriverObject(PWDF_DRIVER_GLOBALS Gl
     return o != NULL ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
 }
 
+ULONG NkWdfDriverFlags(VOID)
+{
+    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
+    return d != NULL ? d->Flags : 0;
+}
+
 PCWSTR NkWdfDriverRegistryPath(NK_WDF_OBJECT *Driver)
 {
     return ((NK_WDF_DRIVER *)Driver)->RegistryPath;

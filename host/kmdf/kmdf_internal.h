@@ -126,6 +126,8 @@ typedef struct _NK_WDF_DEVICE {
     PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION ShutdownNotification; /* kept; the host never shuts down */
     PFN_WDF_IO_IN_CALLER_CONTEXT InCallerContext;  /* sees each request before any queue */
     NK_WDF_SYNC Sync;               /* SynchronizationScope Device */
+    /* WdfDeviceMiniportCreate: NDIS's device object, not Wdm; no name, no I/O. */
+    PDEVICE_OBJECT MiniportDevice, MiniportAttached, MiniportPdo;
     struct _NK_WDF_QUEUE *DefaultQueue;
     struct _NK_WDF_QUEUE *Dispatch[WdfRequestTypeMax]; /* WdfDeviceConfigureRequestDispatching */
     DEVICE_OBJECT Wdm;
@@ -207,6 +209,10 @@ NTSTATUS NkWdfSentStatus(_In_ NK_WDF_REQUEST *Request, _Out_ NTSTATUS *Status);
 VOID NkWdfCancelSent(_In_ NK_WDF_REQUEST *Request);
 /* io.c: cancels Request wherever it is (queue or cancelable in the driver). */
 VOID NkWdfCancelRequest(_In_ NK_WDF_REQUEST *Request);
+/* device.c: the WDM device object of a framework device (a miniport's is NDIS's). */
+PDEVICE_OBJECT NkWdfWdmDevice(_In_ NK_WDF_DEVICE *Device);
+/* driver.c: the WDF_DRIVER_CONFIG.DriverInitFlags the driver was created with. */
+ULONG NkWdfDriverFlags(VOID);
 /* device.c: the device a user-mode name refers to, or NULL. */
 NK_WDF_DEVICE *NkWdfFindDevice(_In_z_ PCWSTR Name);
 /* device.c: removes a destroyed device from the name table. */

@@ -396,7 +396,7 @@ static NTSTATUS NTAPI NkWdfWorkItemCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_WORK
     o->FrameworkDestroy = WorkItemDestroy;
     /* The I/O work item references the device object while queued, which
      * keeps the driver loaded until the callback returns, as on Windows. */
-    w->Item = IoAllocateWorkItem(&device->Wdm);
+    w->Item = IoAllocateWorkItem(NkWdfWdmDevice(device));
     if (w->Item == NULL) {
         NkWdfDelete(o);
         return STATUS_INSUFFICIENT_RESOURCES;
