@@ -342,12 +342,16 @@ static VOID NTAPI WorkItemRoutine(PDEVICE_OBJECT DeviceObject, PVOID Context)
         w->Config.EvtWorkItemFunc((WDFWORKITEM)w);
         NkWdfSyncRelease(w->Serialize, held);
     }
+    /* The queue's reference goes under the tree lock together with the
+     * signal: a flusher woken by it releases its own reference only after
+     * this one, so once WdfWorkItemFlush returns the work item holds
+     * nothing (a leak check right after sees no half-released item). */
     NkWdfLock();
     w->HasRunner = FALSE;
     if (--w->Running == 0 && !w->Queued)
         KeSetEvent(&w->Idle, IO_NO_INCREMENT, FALSE);
-    NkWdfUnlock();
     NkWdfRelease(&w->Object);
+    NkWdfUnlock();
 }
 
 static VOID WorkItemDestroy(NK_WDF_OBJECT *o)

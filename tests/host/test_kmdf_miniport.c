@@ -22,7 +22,13 @@ DRIVER_INITIALIZE FxDriverEntry;
 
 static WDFDRIVER Driver;
 static ULONG InitFlags;
-static KEVENT WorkDone;
+static KEVENT WorkDone, WorkGone;
+
+static VOID EvtWorkDestroy(WDFOBJECT Object)
+{
+    UNREFERENCED_PARAMETER(Object);
+    KeSetEvent(&WorkGone, IO_NO_INCREMENT, FALSE);
+}
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
@@ -68,9 +74,11 @@ static void test_miniport_device(void **state)
     assert_ptr_equal(WdfWdmDeviceGetWdfDeviceHandle(&ndisDevice), device);
 
     KeInitializeEvent(&WorkDone, NotificationEvent, FALSE);
+    KeInitializeEvent(&WorkGone, NotificationEvent, FALSE);
     WDF_WORKITEM_CONFIG_INIT(&config, EvtWork);
     WDF_OBJECT_ATTRIBUTES_INIT(&a);
     a.ParentObject = device;
+    a.EvtDestroyCallback = EvtWorkDestroy;
     assert_int_equal(WdfWorkItemCreate(&config, &a, &work), STATUS_SUCCESS);
     WdfWorkItemEnqueue(work);
     wait.QuadPart = -10LL * 1000 * 10000;
@@ -80,6 +88,8 @@ static void test_miniport_device(void **state)
     /* MiniportHaltEx deletes the device; MiniportDriverUnload unloads the framework. */
     WdfObjectDelete(device);
     WdfDriverMiniportUnload(Driver);
+    /* The worker drops the queue's reference just after the callback returns. */
+    assert_int_equal(KeWaitForSingleObject(&WorkGone, Executive, KernelMode, FALSE, &wait), STATUS_SUCCESS);
 
     /* Every framework object is gone.  Known gap (lib/kmdf/stub.c): the
      * entry stub unbinds only from the unload routine it displaces, which a
