@@ -199,6 +199,13 @@ static NK_WDF_REQUEST *NextToPresentLocked(NK_WDF_QUEUE *q)
         return NULL;
     if (q->Config.DispatchType == WdfIoQueueDispatchSequential && q->Presented > 0)
         return NULL;
+    /* A parallel queue may cap how many requests the driver has at once
+     * (WDF_IO_QUEUE_CONFIG.Settings.Parallel.NumberOfPresentedRequests). */
+    if (q->Config.DispatchType == WdfIoQueueDispatchParallel &&
+        q->Config.Settings.Parallel.NumberOfPresentedRequests != (ULONG)-1 &&
+        q->Config.Settings.Parallel.NumberOfPresentedRequests != 0 &&
+        q->Presented >= q->Config.Settings.Parallel.NumberOfPresentedRequests)
+        return NULL;
     for (PLIST_ENTRY e = q->Requests.Flink; e != &q->Requests; e = e->Flink) {
         NK_WDF_REQUEST *r = CONTAINING_RECORD(e, NK_WDF_REQUEST, QueueLink);
         if (r->InQueue) {

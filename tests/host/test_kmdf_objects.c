@@ -27,7 +27,17 @@ DRIVER_INITIALIZE DriverEntry;
 DRIVER_INITIALIZE FxDriverEntry;
 
 static WDFDEVICE Device;
-static WDFQUEUE Queue, Manual;
+static WDFQUEUE Queue, Manual, Capped;
+static WDFREQUEST Writes[4];
+static LONG WriteCount;
+
+/* The capped queue keeps every write it is given, for the test to complete. */
+static VOID EvtCappedWrite(WDFQUEUE Q, WDFREQUEST Request, size_t Length)
+{
+    UNREFERENCED_PARAMETER(Q);
+    UNREFERENCED_PARAMETER(Length);
+    Writes[InterlockedIncrement(&WriteCount) - 1] = Request;
+}
 static DRIVER_OBJECT Drv;
 
 static VOID EvtIoctl(WDFQUEUE Q, WDFREQUEST Request, size_t OutputBufferLength, size_t InputBufferLength,
@@ -58,7 +68,16 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     if (!NT_SUCCESS(status))
         return status;
     WDF_IO_QUEUE_CONFIG_INIT(&queueConfig, WdfIoQueueDispatchManual);
-    return WdfIoQueueCreate(Device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, &Manual);
+    status = WdfIoQueueCreate(Device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, &Manual);
+    if (!NT_SUCCESS(status))
+        return status;
+    WDF_IO_QUEUE_CONFIG_INIT(&queueConfig, WdfIoQueueDispatchParallel);
+    queueConfig.Settings.Parallel.NumberOfPresentedRequests = 2;
+    queueConfig.EvtIoWrite = EvtCappedWrite;
+    status = WdfIoQueueCreate(Device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, &Capped);
+    if (NT_SUCCESS(status))
+        status = WdfDeviceConfigureRequestDispatching(Device, Capped, WdfRequestTypeWrite);
+    return status;
 }
 
 static void Load(void)
@@ -598,6 +617,31 @@ static void test_allocation_failure_sweep(void **state)
     }
 }
 
+/* NumberOfPresentedRequests: a parallel queue presents at most that many. */
+static void test_parallel_cap(void **state)
+{
+    NK_HOST_IO *io[3];
+    UCHAR b = 7;
+    HANDLE h;
+    ULONG n;
+    (void)state;
+
+    Load();
+    WriteCount = 0;
+    assert_int_equal(NkHostCreateFile(L"\\Device\\NkObjects", &h), STATUS_SUCCESS);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(NkHostWriteFileAsync(h, &b, 1, &io[i]), STATUS_PENDING);
+    assert_int_equal(WriteCount, 2); /* the third waits in the queue */
+    WdfRequestCompleteWithInformation(Writes[0], STATUS_SUCCESS, 1);
+    assert_int_equal(WriteCount, 3); /* one slot free: presented */
+    WdfRequestCompleteWithInformation(Writes[1], STATUS_SUCCESS, 1);
+    WdfRequestCompleteWithInformation(Writes[2], STATUS_SUCCESS, 1);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(NkHostWaitIo(io[i], MAXULONG, &n), STATUS_SUCCESS);
+    NkHostCloseHandle(h);
+    Unload();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +654,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ready_notify_and_state, Setup, NULL),
         cmocka_unit_test_setup_teardown(test_drain, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_allocation_failure_sweep, Setup, NULL),
+        cmocka_unit_test_setup_teardown(test_parallel_cap, Setup, TeardownNoLeaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
