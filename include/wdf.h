@@ -62,6 +62,7 @@ extern "C" {
 #include <wdfinterrupt.h>
 #include <wdfminiport.h>
 #include <wdfverifier.h>
+#include <wdfwmi.h>
 
 #ifdef __cplusplus
 }

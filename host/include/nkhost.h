@@ -228,6 +228,41 @@ NTSTATUS NkHostSetConfigurationString(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name,
 typedef VOID NK_HOST_MISSING_IMPORT(_In_z_ const char *Module, _In_z_ const char *Name, _In_opt_ PVOID Context);
 NTSTATUS NkHostListMissingImports(_In_z_ const char *SoPath, _In_opt_ NK_HOST_MISSING_IMPORT *Callback,
                                   _In_opt_ PVOID Context, _Out_opt_ ULONG *MissingCount);
+
+/* ---- registry -------------------------------------------------------------
+ *
+ * The host kernel's registry is in memory and empty after NkHostReset.  A
+ * test seeds what the driver will read (e.g. its Parameters key,
+ * L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\X\\Parameters",
+ * below the RegistryPath it passes to DriverEntry) and checks what it wrote.
+ * Types are the REG_* values; keys are created as needed.  Query returns
+ * STATUS_BUFFER_OVERFLOW (with *ResultLength) if Length is too small.
+ */
+NTSTATUS NkHostRegistrySetValue(_In_z_ PCWSTR KeyPath, _In_z_ PCWSTR ValueName, _In_ ULONG Type,
+                                _In_reads_bytes_opt_(Length) const VOID *Data, _In_ ULONG Length);
+NTSTATUS NkHostRegistryQueryValue(_In_z_ PCWSTR KeyPath, _In_z_ PCWSTR ValueName, _Out_opt_ ULONG *Type,
+                                  _Out_writes_bytes_opt_(Length) PVOID Data, _In_ ULONG Length,
+                                  _Out_opt_ ULONG *ResultLength);
+
+/* ---- KMDF DDI coverage ----------------------------------------------------
+ *
+ * NkHostDdiCoverage calls Callback once per KMDF function-table slot, in
+ * table order, with what the host knows of it: its name, its area (the WDK
+ * header that declares it), the KMDF 1.x version that added it, whether the
+ * host kernel implements it, and how many times drivers called it since
+ * the last NkHostReset (calls to unimplemented slots count too: each was
+ * also reported as wdf.unimplemented).  Returns the number of slots.
+ */
+typedef struct _NK_HOST_DDI_COVERAGE {
+    const char *Name;
+    const char *Area;
+    ULONG Since;
+    BOOLEAN Implemented;
+    ULONG64 Calls;
+} NK_HOST_DDI_COVERAGE;
+typedef VOID NK_HOST_DDI_COVERAGE_CALLBACK(_In_ const NK_HOST_DDI_COVERAGE *Ddi, _In_opt_ PVOID Context);
+ULONG NkHostDdiCoverage(_In_ NK_HOST_DDI_COVERAGE_CALLBACK *Callback, _In_opt_ PVOID Context);
+
 /* ---- log ----------------------------------------------------------------- */
 
 /* DbgPrint/DbgPrintEx output goes to the log (and to stderr when the

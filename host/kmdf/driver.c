@@ -12,6 +12,7 @@
  */
 #include "kmdf_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ typedef struct _NK_WDF_DRIVER {
 
 WDFFUNC NkWdfFunctionTable[WdfFunctionTableNumEntries];
 static PWDF_DRIVER_GLOBALS BoundGlobals;
+static LONG64 Calls[WdfFunctionTableNumEntries]; /* the coverage record, since the last reset */
 
 VOID NkWdfResetObjects(VOID);
 VOID NkWdfResetDevices(VOID);
@@ -36,29 +38,75 @@ VOID NkWdfReset(VOID)
     NkWdfResetObjects();
     free(BoundGlobals);
     BoundGlobals = NULL;
+    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++)
+        __atomic_store_n(&Calls[i], 0, __ATOMIC_RELAXED);
 }
 
-static VOID NTAPI Unimplemented(VOID)
+WDFFUNC NkWdfImplementation[WdfFunctionTableNumEntries];
+static pthread_once_t TableOnce = PTHREAD_ONCE_INIT;
+
+VOID NkWdfCountCall(ULONG Index)
 {
-    /* Called through a PFN of another type: arguments are ignored and the
-     * return value is undefined, so the verifier must stop the test. */
-    NkHostViolation("wdf.unimplemented", "the driver called a KMDF DDI the host kernel does not implement");
+    __atomic_fetch_add(&Calls[Index], 1, __ATOMIC_RELAXED);
+}
+
+/* A driver called a slot the host does not implement: say which, so the
+ * report names the DDI to implement; the stub then fails the call. */
+VOID NkWdfUnimplemented(ULONG Index)
+{
+    NkWdfCountCall(Index);
+    DbgPrint("ndiskit host: %s: KMDF DDI not implemented by the host kernel; the call fails\n",
+             NkWdfDdis[Index].Name);
+    NkHostViolation("wdf.unimplemented", "%s: the driver called a KMDF DDI the host kernel does not implement",
+                    NkWdfDdis[Index].Name);
 }
 
 VOID NkWdfRegister(ULONG Index, WDFFUNC Function)
 {
-    NkWdfFunctionTable[Index] = Function;
+    NkWdfImplementation[Index] = Function;
 }
 
-static VOID FillTable(VOID)
+/* The table never changes once built: every bind hands out the same one. */
+static VOID FillTableOnce(VOID)
 {
-    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++)
-        NkWdfFunctionTable[i] = Unimplemented;
     NkWdfRegisterObjectDdis();
     NkWdfRegisterDriverDdis();
     NkWdfRegisterSyncDdis();
     NkWdfRegisterDeviceDdis();
     NkWdfRegisterIoDdis();
+    NkWdfRegisterMemoryDdis();
+    NkWdfRegisterTimerDdis();
+    NkWdfRegisterRegistryDdis();
+    NkWdfRegisterIoTargetDdis();
+    NkWdfRegisterWmiDdis();
+    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
+        const NK_WDF_DDI *d = &NkWdfDdis[i];
+        /* An implementation without a declaration in wdf-ddis.txt has no
+         * typed trampoline; it is called directly (and not counted). */
+        NkWdfFunctionTable[i] = NkWdfImplementation[i] == NULL ? d->Stub
+                                : d->Counter != NULL        ? d->Counter
+                                                            : NkWdfImplementation[i];
+    }
+}
+
+static VOID FillTable(VOID)
+{
+    pthread_once(&TableOnce, FillTableOnce);
+}
+
+ULONG NkHostDdiCoverage(NK_HOST_DDI_COVERAGE_CALLBACK *Callback, PVOID Context)
+{
+    FillTable();
+    for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++) {
+        NK_HOST_DDI_COVERAGE c;
+        c.Name = NkWdfDdis[i].Name;
+        c.Area = NkWdfDdis[i].Area;
+        c.Since = NkWdfDdis[i].Since;
+        c.Implemented = NkWdfImplementation[i] != NULL;
+        c.Calls = (ULONG64)__atomic_load_n(&Calls[i], __ATOMIC_RELAXED);
+        Callback(&c, Context);
+    }
+    return WdfFunctionTableNumEntries;
 }
 
 NTSTATUS NTAPI WdfVersionBind(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
@@ -210,16 +258,27 @@ static NTSTATUS NTAPI NkWdfDriverCreate(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJ
 
 static PDRIVER_OBJECT NTAPI NkWdfDriverWdmGetDriverObject(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
 {
-    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Driver, "WdfDriverWdmGetDriverObject");
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverWdmGetDriverObject");
     (void)Globals;
-    return o != NULL && o->Type == NkWdfTypeDriver ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
+    return o != NULL ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
+}
+
+ULONG NkWdfDriverFlags(VOID)
+{
+    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
+    return d != NULL ? d->Flags : 0;
+}
+
+PCWSTR NkWdfDriverRegistryPath(NK_WDF_OBJECT *Driver)
+{
+    return ((NK_WDF_DRIVER *)Driver)->RegistryPath;
 }
 
 static PWSTR NTAPI NkWdfDriverGetRegistryPath(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
 {
-    NK_WDF_OBJECT *o = NkWdfLookup((WDFOBJECT)Driver, "WdfDriverGetRegistryPath");
+    NK_WDF_OBJECT *o = NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverGetRegistryPath");
     (void)Globals;
-    return o != NULL && o->Type == NkWdfTypeDriver ? ((NK_WDF_DRIVER *)o)->RegistryPath : NULL;
+    return o != NULL ? ((NK_WDF_DRIVER *)o)->RegistryPath : NULL;
 }
 
 static VOID NTAPI NkWdfDriverMiniportUnload(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
@@ -229,10 +288,65 @@ static VOID NTAPI NkWdfDriverMiniportUnload(PWDF_DRIVER_GLOBALS Globals, WDFDRIV
         FrameworkUnload(NULL);
 }
 
+/* The framework driver for a WDM driver object (NULL for any other). */
+static WDFDRIVER NTAPI NkWdfWdmDriverGetWdfDriverHandle(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJECT DriverObject)
+{
+    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
+    (void)Globals;
+    return d != NULL && DriverObject != NULL && d->WdmDriver == DriverObject ? (WDFDRIVER)d : NULL;
+}
+
+static NTSTATUS NTAPI NkWdfDriverRetrieveVersionString(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver, WDFSTRING String)
+{
+    static const WCHAR version[] = L"Kernel Mode Driver Framework version 1.33 (ndiskit host kernel)";
+    UNICODE_STRING u = {sizeof(version) - sizeof(WCHAR), sizeof(version), (PWCH)version};
+    (void)Globals;
+    if (NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverRetrieveVersionString") == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDriverRetrieveVersionString"))
+        return STATUS_INVALID_DEVICE_STATE;
+    return NkWdfStringSet(String, &u, "WdfDriverRetrieveVersionString");
+}
+
+/* The host's framework is KMDF 1.33: every 1.x up to it is available. */
+static BOOLEAN NTAPI NkWdfDriverIsVersionAvailable(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
+                                                   PWDF_DRIVER_VERSION_AVAILABLE_PARAMS Params)
+{
+    (void)Globals;
+    if (NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverIsVersionAvailable") == NULL)
+        return FALSE;
+    if (Params == NULL || Params->Size != sizeof(WDF_DRIVER_VERSION_AVAILABLE_PARAMS)) {
+        NkHostViolation("wdf.bad-config", "WdfDriverIsVersionAvailable: parameters not initialised");
+        return FALSE;
+    }
+    return Params->MajorVersion == 1 && Params->MinorVersion <= 33;
+}
+
+static VOID NTAPI NkWdfVerifierDbgBreakPoint(PWDF_DRIVER_GLOBALS Globals)
+{
+    (void)Globals;
+    /* No debugger to break into: say where it would have stopped. */
+    DbgPrint("ndiskit host: WdfVerifierDbgBreakPoint (no debugger attached; continuing)\n");
+}
+
+static VOID NTAPI NkWdfVerifierKeBugCheck(PWDF_DRIVER_GLOBALS Globals, ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2,
+                                          ULONG_PTR P3, ULONG_PTR P4)
+{
+    (void)Globals;
+    NkHostViolation("wdf.bugcheck", "WdfVerifierKeBugCheck(0x%lx, %#llx, %#llx, %#llx, %#llx)",
+                    (unsigned long)BugCheckCode, (unsigned long long)P1, (unsigned long long)P2,
+                    (unsigned long long)P3, (unsigned long long)P4);
+}
+
 VOID NkWdfRegisterDriverDdis(VOID)
 {
-    NkWdfRegister(WdfDriverCreateTableIndex, (WDFFUNC)NkWdfDriverCreate);
-    NkWdfRegister(WdfDriverWdmGetDriverObjectTableIndex, (WDFFUNC)NkWdfDriverWdmGetDriverObject);
-    NkWdfRegister(WdfDriverGetRegistryPathTableIndex, (WDFFUNC)NkWdfDriverGetRegistryPath);
-    NkWdfRegister(WdfDriverMiniportUnloadTableIndex, (WDFFUNC)NkWdfDriverMiniportUnload);
+    NK_WDF_REGISTER(WdfWdmDriverGetWdfDriverHandle, NkWdfWdmDriverGetWdfDriverHandle);
+    NK_WDF_REGISTER(WdfDriverRetrieveVersionString, NkWdfDriverRetrieveVersionString);
+    NK_WDF_REGISTER(WdfDriverIsVersionAvailable, NkWdfDriverIsVersionAvailable);
+    NK_WDF_REGISTER(WdfVerifierDbgBreakPoint, NkWdfVerifierDbgBreakPoint);
+    NK_WDF_REGISTER(WdfVerifierKeBugCheck, NkWdfVerifierKeBugCheck);
+    NK_WDF_REGISTER(WdfDriverCreate, NkWdfDriverCreate);
+    NK_WDF_REGISTER(WdfDriverWdmGetDriverObject, NkWdfDriverWdmGetDriverObject);
+    NK_WDF_REGISTER(WdfDriverGetRegistryPath, NkWdfDriverGetRegistryPath);
+    NK_WDF_REGISTER(WdfDriverMiniportUnload, NkWdfDriverMiniportUnload);
 }

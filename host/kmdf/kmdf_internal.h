@@ -26,6 +26,17 @@ typedef enum _NK_WDF_TYPE {
     NkWdfTypeQueue,
     NkWdfTypeRequest,
     NkWdfTypeFileObject,
+    NkWdfTypeMemory,
+    NkWdfTypeLookaside,
+    NkWdfTypeCollection,
+    NkWdfTypeString,
+    NkWdfTypeTimer,
+    NkWdfTypeWorkItem,
+    NkWdfTypeDpc,
+    NkWdfTypeKey,
+    NkWdfTypeIoTarget,
+    NkWdfTypeWmiProvider,
+    NkWdfTypeWmiInstance,
 } NK_WDF_TYPE;
 
 typedef enum _NK_WDF_STATE {
@@ -61,10 +72,39 @@ typedef struct _NK_WDF_OBJECT {
     NK_WDF_CONTEXT *Contexts;
     KSPIN_LOCK ObjectLock;                  /* WdfObjectAcquireLock */
     KIRQL ObjectLockIrql;
+    /* The framework's own part of deletion, for object types that hold
+     * something: Dispose runs (tree lock held) after the driver's cleanup
+     * callbacks and must not wait; Destroy runs just before the memory is
+     * freed, when no reference is left. */
+    VOID (*FrameworkDispose)(struct _NK_WDF_OBJECT *Object);
+    VOID (*FrameworkDestroy)(struct _NK_WDF_OBJECT *Object);
+    /* As created (InheritFromParent is resolved by the users). */
+    WDF_SYNCHRONIZATION_SCOPE SyncScope;
+    WDF_EXECUTION_LEVEL ExecLevel;
 } NK_WDF_OBJECT;
 
 struct _NK_WDF_QUEUE;
 struct _NK_WDF_FILE;
+
+/* The framework's presentation lock for a synchronization scope
+ * (WDF_OBJECT_ATTRIBUTES.SynchronizationScope Device or Queue): the
+ * callbacks of the scope's queues, and the timers, DPCs and work items
+ * with AutomaticSerialization under it, run holding it - a spin lock
+ * (callbacks at DISPATCH_LEVEL) or, at WdfExecutionLevelPassive, a
+ * passive-level lock.  A callback that completes or forwards a request
+ * does not present the next one inside itself: the queue is noted and
+ * presented once the outermost holder lets go. */
+#define NK_WDF_SYNC_DEFERRED 16
+typedef struct _NK_WDF_SYNC {
+    BOOLEAN Used;                   /* a scope uses it */
+    BOOLEAN Passive;
+    KSPIN_LOCK Spin;
+    KEVENT Free;                    /* the passive lock: a synchronization event */
+    KIRQL OldIrql;
+    unsigned long Owner;            /* pthread of the holder, 0 if none (atomic) */
+    struct _NK_WDF_QUEUE *Deferred[NK_WDF_SYNC_DEFERRED];
+    ULONG DeferredCount;
+} NK_WDF_SYNC;
 
 /* A control device.  Created from a PWDFDEVICE_INIT; opened by name
  * through the host's user-mode I/O API (<nkhost.h> NkHostCreateFile). */
@@ -81,6 +121,13 @@ typedef struct _NK_WDF_DEVICE {
     WDF_OBJECT_ATTRIBUTES FileAttributes;
     BOOLEAN HasFileAttributes;
     LONG Opens;
+    BOOLEAN HasRequestAttributes;   /* WdfDeviceInitSetRequestAttributes */
+    WDF_OBJECT_ATTRIBUTES RequestAttributes;
+    PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION ShutdownNotification; /* kept; the host never shuts down */
+    PFN_WDF_IO_IN_CALLER_CONTEXT InCallerContext;  /* sees each request before any queue */
+    NK_WDF_SYNC Sync;               /* SynchronizationScope Device */
+    /* WdfDeviceMiniportCreate: NDIS's device object, not Wdm; no name, no I/O. */
+    PDEVICE_OBJECT MiniportDevice, MiniportAttached, MiniportPdo;
     struct _NK_WDF_QUEUE *DefaultQueue;
     struct _NK_WDF_QUEUE *Dispatch[WdfRequestTypeMax]; /* WdfDeviceConfigureRequestDispatching */
     DEVICE_OBJECT Wdm;
@@ -103,6 +150,12 @@ typedef struct _NK_WDF_QUEUE {
     BOOLEAN Stopped;                /* WdfIoQueueStop: requests wait, none presented */
     PFN_WDF_IO_QUEUE_STATE StopComplete; /* due once Presented reaches 0 */
     WDFCONTEXT StopContext;
+    PFN_WDF_IO_QUEUE_STATE IdleComplete; /* drain/purge: due once Requests is empty */
+    WDFCONTEXT IdleContext;
+    PFN_WDF_IO_QUEUE_STATE ReadyNotify;  /* manual queue: called when it stops being empty */
+    WDFCONTEXT ReadyContext;
+    NK_WDF_SYNC Sync;               /* SynchronizationScope Queue */
+    NK_WDF_SYNC *SyncLock;          /* the scope's lock its callbacks hold, or NULL */
 } NK_WDF_QUEUE;
 
 /* One I/O request.  The caller's side (userio.c) waits on Done. */
@@ -129,13 +182,37 @@ typedef struct _NK_WDF_REQUEST {
     BOOLEAN CancelRequested;
     PFN_WDF_REQUEST_CANCEL CancelRoutine;  /* set while marked cancelable */
     KEVENT Done;
+    /* I/O targets (iotarget.c): a request the driver created
+     * (WdfRequestCreate) is never completed by the driver; one the host
+     * sends to a target device on the driver's behalf calls OnComplete
+     * (without the lock, in the completing thread) once completed. */
+    BOOLEAN DriverCreated;
+    BOOLEAN InCallerContext;                   /* EvtIoInCallerContext has it now */
+    struct _NK_WDF_SEND *Send;                 /* formatting and sending state */
+    VOID (*OnComplete)(struct _NK_WDF_REQUEST *Request);
+    PVOID OnCompleteContext;
 } NK_WDF_REQUEST;
 
 /* io.c: hands a new request to the device's queue for its type (or
  * completes it STATUS_INVALID_DEVICE_REQUEST if none takes it). */
 VOID NkWdfDispatchRequest(_In_ NK_WDF_DEVICE *Device, _In_ NK_WDF_REQUEST *Request);
+/* io.c: what WdfRequestRetrieveInput/OutputBuffer would give the driver
+ * (no minimum; the buffer may be NULL with length 0). */
+NTSTATUS NkWdfRequestBuffer(_In_ NK_WDF_REQUEST *Request, _In_ BOOLEAN Output, _Out_ PVOID *Buffer,
+                            _Out_ SIZE_T *Length);
+/* io.c: completes a request the driver owns (as WdfRequestCompleteWithInformation). */
+VOID NkWdfCompleteRequest(_In_ NK_WDF_REQUEST *Request, _In_ NTSTATUS Status, _In_ ULONG_PTR Information);
+/* iotarget.c: STATUS_SUCCESS and *Status if Request was sent to a target
+ * (STATUS_PENDING while it is, else what the target completed it with). */
+NTSTATUS NkWdfSentStatus(_In_ NK_WDF_REQUEST *Request, _Out_ NTSTATUS *Status);
+/* iotarget.c: cancels what Request sent on to a target, if anything. */
+VOID NkWdfCancelSent(_In_ NK_WDF_REQUEST *Request);
 /* io.c: cancels Request wherever it is (queue or cancelable in the driver). */
 VOID NkWdfCancelRequest(_In_ NK_WDF_REQUEST *Request);
+/* device.c: the WDM device object of a framework device (a miniport's is NDIS's). */
+PDEVICE_OBJECT NkWdfWdmDevice(_In_ NK_WDF_DEVICE *Device);
+/* driver.c: the WDF_DRIVER_CONFIG.DriverInitFlags the driver was created with. */
+ULONG NkWdfDriverFlags(VOID);
 /* device.c: the device a user-mode name refers to, or NULL. */
 NK_WDF_DEVICE *NkWdfFindDevice(_In_z_ PCWSTR Name);
 /* device.c: removes a destroyed device from the name table. */
@@ -155,6 +232,27 @@ NK_WDF_OBJECT *NkWdfLookup(_In_opt_ WDFOBJECT Handle, _In_z_ const char *Ddi);
 NTSTATUS NkWdfCreate(_In_ SIZE_T Size, _In_ NK_WDF_TYPE Type, _In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes,
                      _In_opt_ NK_WDF_OBJECT *DefaultParent, _Out_ NK_WDF_OBJECT **Object);
 
+/* NkWdfLookup that also checks the type: "wdf.wrong-type" naming TypeName. */
+NK_WDF_OBJECT *NkWdfLookupType(_In_opt_ WDFOBJECT Handle, _In_ NK_WDF_TYPE Type, _In_z_ const char *TypeName,
+                               _In_z_ const char *Ddi);
+/* A reference on Handle if it is a live (not deleted) object of Type, for
+ * callbacks the host delivers from a DPC or work item that may race with
+ * the object's deletion; NULL (silently) otherwise. */
+NK_WDF_OBJECT *NkWdfReferenceIfLive(_In_ PVOID Handle, _In_ NK_WDF_TYPE Type);
+VOID NkWdfReference(_In_ NK_WDF_OBJECT *Object);
+VOID NkWdfRelease(_In_ NK_WDF_OBJECT *Object);
+
+/* Gives an object the framework creates for the driver (a request) the
+ * context and callbacks of Attributes, as if created with them. */
+NTSTATUS NkWdfApplyAttributes(_In_ NK_WDF_OBJECT *Object, _In_ PWDF_OBJECT_ATTRIBUTES Attributes);
+
+/* io.c: the presentation lock of Object's synchronization scope (Object a
+ * queue or a device), or NULL.  Acquire returns FALSE, doing nothing, if
+ * this thread already holds it. */
+NK_WDF_SYNC *NkWdfSyncLockOf(_In_ NK_WDF_OBJECT *Object);
+BOOLEAN NkWdfSyncAcquire(_In_opt_ NK_WDF_SYNC *Sync);
+VOID NkWdfSyncRelease(_In_opt_ NK_WDF_SYNC *Sync, _In_ BOOLEAN Acquired);
+
 /* Deletes Object and its descendants (children first). */
 VOID NkWdfDelete(_In_ NK_WDF_OBJECT *Object);
 
@@ -162,12 +260,59 @@ VOID NkWdfDelete(_In_ NK_WDF_OBJECT *Object);
 extern NK_WDF_OBJECT *NkWdfDriverObject;
 
 /* The function table WdfVersionBind hands out; slot i is the DDI with
- * table index i, or a trap for DDIs the host kernel does not implement. */
+ * table index i: a counting trampoline to the host's implementation, or
+ * the slot's stub, which reports the DDI by name and fails the call. */
 extern WDFFUNC NkWdfFunctionTable[WdfFunctionTableNumEntries];
+/* What each Register...Ddis function registered (NULL: unimplemented). */
+extern WDFFUNC NkWdfImplementation[WdfFunctionTableNumEntries];
 VOID NkWdfRegister(_In_ ULONG Index, _In_ WDFFUNC Function);
+/* Registers Function as DDI Name, refusing to compile if its type is not
+ * exactly the DDI's PFN type. */
+#include "ddipfn.h"
+#define NK_WDF_REGISTER(Name, Function)                                                          \
+    do {                                                                                         \
+        _Static_assert(__builtin_types_compatible_p(__typeof__(&(Function)), NK_PFN_##Name),     \
+                       #Function " does not have " #Name "'s type");                            \
+        NkWdfRegister(Name##TableIndex, (WDFFUNC)(Function));                                    \
+    } while (0)
+
+/* One slot of the table (ddis.c, generated by scripts/gen-wdf-ddis). */
+typedef struct _NK_WDF_DDI {
+    const char *Name;
+    const char *Area;       /* the WDK header that declares it */
+    ULONG Since;            /* first KMDF 1.x whose table has it */
+    WDFFUNC Stub;           /* reports wdf.unimplemented; same type as the DDI */
+    WDFFUNC Counter;        /* counts, then calls NkWdfImplementation[i]; NULL if undeclared */
+} NK_WDF_DDI;
+extern const NK_WDF_DDI NkWdfDdis[WdfFunctionTableNumEntries];
+/* driver.c: the coverage record's hooks for the generated code. */
+VOID NkWdfCountCall(_In_ ULONG Index);
+VOID NkWdfUnimplemented(_In_ ULONG Index);
 VOID NkWdfRegisterObjectDdis(VOID);
 VOID NkWdfRegisterDriverDdis(VOID);
 VOID NkWdfRegisterSyncDdis(VOID);
+VOID NkWdfRegisterMemoryDdis(VOID);
+VOID NkWdfRegisterTimerDdis(VOID);
+VOID NkWdfRegisterRegistryDdis(VOID);
+VOID NkWdfRegisterIoTargetDdis(VOID);
+VOID NkWdfRegisterWmiDdis(VOID);
+/* memory.c: a memory object over Buffer (owned: freed with the object). */
+NTSTATUS NkWdfMemoryCreate(_In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes, _In_opt_ NK_WDF_OBJECT *DefaultParent,
+                           _In_ PVOID Buffer, _In_ SIZE_T Size, _In_ BOOLEAN Owned, _Out_ NK_WDF_OBJECT **Memory);
+/* memory.c: a memory object's buffer and size. */
+PVOID NkWdfMemoryBuffer(_In_ NK_WDF_OBJECT *Memory, _Out_ SIZE_T *Size);
+/* memory.c: a new string object holding a copy of Value (NULL: empty). */
+NTSTATUS NkWdfStringCreateObject(_In_opt_ PCUNICODE_STRING Value, _In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes,
+                                 _Out_ NK_WDF_OBJECT **String);
+/* driver.c: the RegistryPath DriverEntry received ("" if none). */
+PCWSTR NkWdfDriverRegistryPath(_In_ NK_WDF_OBJECT *Driver);
+/* memory.c: a string object's text (not NUL-terminated), or NULL. */
+BOOLEAN NkWdfStringGet(_In_ WDFSTRING String, _Out_ PUNICODE_STRING Value, _In_z_ const char *Ddi);
+NTSTATUS NkWdfStringSet(_In_ WDFSTRING String, _In_ PCUNICODE_STRING Value, _In_z_ const char *Ddi);
+/* memory.c: collections, for the registry's multi-strings. */
+NTSTATUS NkWdfCollectionAppend(_In_ WDFCOLLECTION Collection, _In_ WDFOBJECT Item, _In_z_ const char *Ddi);
+ULONG NkWdfCollectionCount(_In_ WDFCOLLECTION Collection);
+WDFOBJECT NkWdfCollectionItem(_In_ WDFCOLLECTION Collection, _In_ ULONG Index);
 
 SIZE_T NkWdfReportLeaks(VOID);
 

@@ -67,6 +67,36 @@ NK_WDF_OBJECT *NkWdfLookup(WDFOBJECT Handle, const char *Ddi)
     return o;
 }
 
+NK_WDF_OBJECT *NkWdfLookupType(WDFOBJECT Handle, NK_WDF_TYPE Type, const char *TypeName, const char *Ddi)
+{
+    NK_WDF_OBJECT *o = NkWdfLookup(Handle, Ddi);
+    if (o != NULL && o->Type != Type) {
+        NkHostViolation("wdf.wrong-type", "%s(%p): not a %s", Ddi, Handle, TypeName);
+        return NULL;
+    }
+    return o;
+}
+
+NK_WDF_OBJECT *NkWdfReferenceIfLive(PVOID Handle, NK_WDF_TYPE Type)
+{
+    NK_WDF_OBJECT *o;
+    pthread_mutex_lock(&WdfLock);
+    o = FindLocked(Handle);
+    if (o != NULL && (o->Type != Type || o->State != NkWdfLive))
+        o = NULL;
+    if (o != NULL)
+        o->References++;
+    pthread_mutex_unlock(&WdfLock);
+    return o;
+}
+
+VOID NkWdfReference(NK_WDF_OBJECT *Object)
+{
+    pthread_mutex_lock(&WdfLock);
+    Object->References++;
+    pthread_mutex_unlock(&WdfLock);
+}
+
 static NTSTATUS AddContext(NK_WDF_OBJECT *o, PWDF_OBJECT_ATTRIBUTES Attributes, PVOID *Data, BOOLEAN OwnCallbacks)
 {
     NK_WDF_CONTEXT **tail;
@@ -136,6 +166,8 @@ NTSTATUS NkWdfCreate(SIZE_T Size, NK_WDF_TYPE Type, PWDF_OBJECT_ATTRIBUTES Attri
         return STATUS_INSUFFICIENT_RESOURCES;
     o->Magic = NK_WDF_MAGIC;
     o->Type = Type;
+    o->SyncScope = Attributes != NULL ? Attributes->SynchronizationScope : WdfSynchronizationScopeInheritFromParent;
+    o->ExecLevel = Attributes != NULL ? Attributes->ExecutionLevel : WdfExecutionLevelInheritFromParent;
     o->State = NkWdfLive;
     o->References = 1;
     InitializeListHead(&o->Children);
@@ -176,6 +208,22 @@ NTSTATUS NkWdfCreate(SIZE_T Size, NK_WDF_TYPE Type, PWDF_OBJECT_ATTRIBUTES Attri
     return STATUS_SUCCESS;
 }
 
+NTSTATUS NkWdfApplyAttributes(NK_WDF_OBJECT *Object, PWDF_OBJECT_ATTRIBUTES Attributes)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    pthread_mutex_lock(&WdfLock);
+    if (Attributes->ContextTypeInfo != NULL)
+        status = AddContext(Object, Attributes, NULL, FALSE);
+    if (NT_SUCCESS(status)) {
+        if (Object->Cleanup == NULL)
+            Object->Cleanup = Attributes->EvtCleanupCallback;
+        if (Object->Destroy == NULL)
+            Object->Destroy = Attributes->EvtDestroyCallback;
+    }
+    pthread_mutex_unlock(&WdfLock);
+    return status == STATUS_OBJECT_NAME_EXISTS ? STATUS_SUCCESS : status;
+}
+
 static VOID Release(NK_WDF_OBJECT *o);
 
 /* With WdfLock held: the last reference is gone. */
@@ -190,6 +238,8 @@ static VOID DestroyLocked(NK_WDF_OBJECT *o)
             c->Destroy((WDFOBJECT)o);
     if (o->Type == NkWdfTypeDevice)
         NkWdfForgetDevice((NK_WDF_DEVICE *)o);
+    if (o->FrameworkDestroy != NULL)
+        o->FrameworkDestroy(o);
     RemoveEntryList(&o->Registry);
     while (o->Contexts) {
         NK_WDF_CONTEXT *c = o->Contexts;
@@ -213,6 +263,11 @@ static VOID Release(NK_WDF_OBJECT *o)
     pthread_mutex_unlock(&WdfLock);
 }
 
+VOID NkWdfRelease(NK_WDF_OBJECT *Object)
+{
+    Release(Object);
+}
+
 /* With WdfLock held: run the cleanup callbacks of o's live subtree,
  * children before parents.  Nothing is released yet, so every object in
  * the tree is still valid while any cleanup runs. */
@@ -229,6 +284,8 @@ static VOID DisposeTreeLocked(NK_WDF_OBJECT *o)
     for (NK_WDF_CONTEXT *c = o->Contexts; c != NULL; c = c->Next)
         if (c->Cleanup != NULL)
             c->Cleanup((WDFOBJECT)o);
+    if (o->FrameworkDispose != NULL)
+        o->FrameworkDispose(o);
 }
 
 /* With WdfLock held: drop the creation references of o's subtree,
@@ -436,13 +493,13 @@ VOID NkWdfResetObjects(VOID)
 
 VOID NkWdfRegisterObjectDdis(VOID)
 {
-    NkWdfRegister(WdfObjectCreateTableIndex, (WDFFUNC)NkWdfObjectCreate);
-    NkWdfRegister(WdfObjectDeleteTableIndex, (WDFFUNC)NkWdfObjectDelete);
-    NkWdfRegister(WdfObjectReferenceActualTableIndex, (WDFFUNC)NkWdfObjectReferenceActual);
-    NkWdfRegister(WdfObjectDereferenceActualTableIndex, (WDFFUNC)NkWdfObjectDereferenceActual);
-    NkWdfRegister(WdfObjectGetTypedContextWorkerTableIndex, (WDFFUNC)NkWdfObjectGetTypedContextWorker);
-    NkWdfRegister(WdfObjectAllocateContextTableIndex, (WDFFUNC)NkWdfObjectAllocateContext);
-    NkWdfRegister(WdfObjectContextGetObjectTableIndex, (WDFFUNC)NkWdfObjectContextGetObject);
-    NkWdfRegister(WdfObjectAcquireLockTableIndex, (WDFFUNC)NkWdfObjectAcquireLock);
-    NkWdfRegister(WdfObjectReleaseLockTableIndex, (WDFFUNC)NkWdfObjectReleaseLock);
+    NK_WDF_REGISTER(WdfObjectCreate, NkWdfObjectCreate);
+    NK_WDF_REGISTER(WdfObjectDelete, NkWdfObjectDelete);
+    NK_WDF_REGISTER(WdfObjectReferenceActual, NkWdfObjectReferenceActual);
+    NK_WDF_REGISTER(WdfObjectDereferenceActual, NkWdfObjectDereferenceActual);
+    NK_WDF_REGISTER(WdfObjectGetTypedContextWorker, NkWdfObjectGetTypedContextWorker);
+    NK_WDF_REGISTER(WdfObjectAllocateContext, NkWdfObjectAllocateContext);
+    NK_WDF_REGISTER(WdfObjectContextGetObject, NkWdfObjectContextGetObject);
+    NK_WDF_REGISTER(WdfObjectAcquireLock, NkWdfObjectAcquireLock);
+    NK_WDF_REGISTER(WdfObjectReleaseLock, NkWdfObjectReleaseLock);
 }

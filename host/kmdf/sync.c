@@ -124,10 +124,10 @@ static VOID NTAPI NkWdfWaitLockRelease(PWDF_DRIVER_GLOBALS Globals, WDFWAITLOCK 
 
 VOID NkWdfRegisterSyncDdis(VOID)
 {
-    NkWdfRegister(WdfSpinLockCreateTableIndex, (WDFFUNC)NkWdfSpinLockCreate);
-    NkWdfRegister(WdfSpinLockAcquireTableIndex, (WDFFUNC)NkWdfSpinLockAcquire);
-    NkWdfRegister(WdfSpinLockReleaseTableIndex, (WDFFUNC)NkWdfSpinLockRelease);
-    NkWdfRegister(WdfWaitLockCreateTableIndex, (WDFFUNC)NkWdfWaitLockCreate);
-    NkWdfRegister(WdfWaitLockAcquireTableIndex, (WDFFUNC)NkWdfWaitLockAcquire);
-    NkWdfRegister(WdfWaitLockReleaseTableIndex, (WDFFUNC)NkWdfWaitLockRelease);
+    NK_WDF_REGISTER(WdfSpinLockCreate, NkWdfSpinLockCreate);
+    NK_WDF_REGISTER(WdfSpinLockAcquire, NkWdfSpinLockAcquire);
+    NK_WDF_REGISTER(WdfSpinLockRelease, NkWdfSpinLockRelease);
+    NK_WDF_REGISTER(WdfWaitLockCreate, NkWdfWaitLockCreate);
+    NK_WDF_REGISTER(WdfWaitLockAcquire, NkWdfWaitLockAcquire);
+    NK_WDF_REGISTER(WdfWaitLockRelease, NkWdfWaitLockRelease);
 }

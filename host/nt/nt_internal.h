@@ -54,6 +54,27 @@ VOID NkTimersReset(VOID);
 VOID NkTimersCheckFree(PVOID Base, SIZE_T Size, const char *What);
 
 /* The KMDF part's state (kmdf/): leak report and reset. */
+/* registry.c: the in-memory registry the framework layers open keys in.
+ * Name is relative to Parent, or absolute ("\\Registry\\...") without one. */
+#ifndef STATUS_KEY_DELETED
+#define STATUS_KEY_DELETED ((NTSTATUS)0xC000017CL)
+#endif
+#ifndef STATUS_CANNOT_DELETE
+#define STATUS_CANNOT_DELETE ((NTSTATUS)0xC0000121L)
+#endif
+typedef struct _NK_REG_KEY NK_REG_KEY;
+NTSTATUS NkRegOpenKey(_In_opt_ NK_REG_KEY *Parent, _In_ PCUNICODE_STRING Name, _In_ BOOLEAN Create,
+                      _Out_ NK_REG_KEY **Key, _Out_opt_ BOOLEAN *Created);
+VOID NkRegCloseKey(_In_ NK_REG_KEY *Key);
+NTSTATUS NkRegDeleteKey(_In_ NK_REG_KEY *Key);
+NTSTATUS NkRegSetValue(_In_ NK_REG_KEY *Key, _In_ PCUNICODE_STRING Name, _In_ ULONG Type,
+                       _In_reads_bytes_opt_(Length) const VOID *Data, _In_ ULONG Length);
+/* STATUS_BUFFER_OVERFLOW (with *Needed, *Type) when Length is too small. */
+NTSTATUS NkRegQueryValue(_In_ NK_REG_KEY *Key, _In_ PCUNICODE_STRING Name, _Out_opt_ ULONG *Type,
+                         _Out_writes_bytes_opt_(Length) PVOID Data, _In_ ULONG Length, _Out_opt_ ULONG *Needed);
+NTSTATUS NkRegDeleteValue(_In_ NK_REG_KEY *Key, _In_ PCUNICODE_STRING Name);
+VOID NkRegReset(VOID);
+
 SIZE_T NkWdfReportLeaks(VOID);
 VOID NkWdfReset(VOID);
 /* The NDIS part's (ndis/). */

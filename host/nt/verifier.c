@@ -104,6 +104,7 @@ VOID NkHostReset(VOID)
     NkWdfReset();
     NkNdisReset();
     NkTimersReset();
+    NkRegReset();
     NkPoolReset();
     NkFaultReset();
     NkLogReset();
