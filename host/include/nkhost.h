@@ -169,6 +169,15 @@ ULONG NkHostAdapterCapture(_In_ NK_HOST_ADAPTER *Adapter, _Out_writes_bytes_(Len
  * NkHostWaitBinds in its own action to explore registration racing the
  * first bind.  (NkHostAddAdapter binds before it returns.) */
 VOID NkHostWaitBinds(VOID);
+/* Holds the bind thread (Hold TRUE) until NkHostHoldBinds(FALSE) or
+ * NkHostWaitBinds: binds a registration queues meanwhile wait.  `ndiskit
+ * host run` holds them while the driver's entry point runs, the order
+ * Windows shows in practice (NDIS's bind worker starts after the loading
+ * thread has left DriverEntry), although NDIS documents that binds may come
+ * at once - the explorer still delivers them in both orders.  Microsoft's
+ * ndisprot sample, for one, initialises its list of opens after
+ * NdisRegisterProtocolDriver returns.  NkHostReset releases the hold. */
+VOID NkHostHoldBinds(_In_ BOOLEAN Hold);
 NTSTATUS NkHostPauseAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostRestartAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostBindsComplete(_In_ NK_HOST_ADAPTER *Adapter);

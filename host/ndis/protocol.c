@@ -96,6 +96,7 @@ static LIST_ENTRY BindQueue = {&BindQueue, &BindQueue};
 static NK_BIND_JOB *BindRunning;    /* the job being delivered (NkNdisLock) */
 static KEVENT BindQueued;           /* a synchronization event: wakes the bind thread */
 static BOOLEAN BindThreadStarted;
+static BOOLEAN BindsHeld;           /* NkHostHoldBinds: the bind thread waits (NkNdisLock) */
 static _Thread_local BOOLEAN OnBindThread;
 
 static VOID RunJob(NK_BIND_JOB *Job)
@@ -112,6 +113,8 @@ static VOID RunJob(NK_BIND_JOB *Job)
  * an explorer action). */
 static NK_BIND_JOB *FirstJobLocked(BOOLEAN TakeManual)
 {
+    if (BindsHeld && !TakeManual)
+        return NULL;
     for (PLIST_ENTRY e = BindQueue.Flink; e != &BindQueue; e = e->Flink) {
         NK_BIND_JOB *j = CONTAINING_RECORD(e, NK_BIND_JOB, Link);
         if (TakeManual || !j->Manual)
@@ -201,11 +204,21 @@ VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter)
     CancelJobs(NULL, Adapter);
 }
 
+VOID NkHostHoldBinds(BOOLEAN Hold)
+{
+    pthread_mutex_lock(&NkNdisLock);
+    BindsHeld = Hold;
+    if (!Hold && !IsListEmpty(&BindQueue) && StartBindThreadLocked())
+        KeSetEvent(&BindQueued, IO_NO_INCREMENT, FALSE);
+    pthread_mutex_unlock(&NkNdisLock);
+}
+
 VOID NkHostWaitBinds(VOID)
 {
     BOOLEAN controlled = NkSchedControlled();
     if (OnBindThread)
         return; /* from a callback the bind thread is delivering: it would wait for itself */
+    NkHostHoldBinds(FALSE); /* waiting for the binds is asking for them */
     /* A schedule point even with nothing queued: an explorer action may
      * call this in a loop waiting for a registration to queue binds. */
     NkSchedPoint();
@@ -912,6 +925,7 @@ VOID NkNdisDrainBinds(VOID)
 VOID NkNdisReset(VOID)
 {
     NkNdisDrainBinds();
+    NkHostHoldBinds(FALSE);
     NkNdisConfigReset();
     NkNdisSupportReset();
     NkNdisNblReset();

@@ -89,6 +89,26 @@ static void test_unbind_request_and_reenumerate(void **state)
     assert_int_equal(NkHostViolationCount(), 0);
 }
 
+/* NkHostHoldBinds, as `ndiskit host run` uses it around DriverEntry: a
+ * registration's binds wait until the hold is released, and then come. */
+static void test_binds_held_until_released(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    (void)state;
+
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-TEST-H}", Mac, 1500, &a), STATUS_SUCCESS);
+    NkHostHoldBinds(TRUE);
+    assert_int_equal(RegisterEx(FALSE, FALSE), NDIS_STATUS_SUCCESS);
+    assert_null(Open);                                 /* queued, held */
+    NkHostHoldBinds(FALSE);
+    NkHostWaitBinds();
+    assert_non_null(Open);
+    NdisDeregisterProtocolDriver(Protocol);
+    NkHostRemoveAdapter(a);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 /* Pended open and close: ProtocolOpenAdapterCompleteEx runs on another
  * thread while ProtocolBindAdapterEx waits for it (the design notes'
  * reason to think NDIS uses separate threads for the two), and the new
@@ -379,6 +399,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bind_oids_unbind, Setup),
         cmocka_unit_test_setup(test_unbind_request_and_reenumerate, Setup),
+        cmocka_unit_test_setup(test_binds_held_until_released, Setup),
         cmocka_unit_test_setup(test_send_and_receive, Setup),
         cmocka_unit_test_setup(test_pended_open_and_close, Setup),
         cmocka_unit_test_setup(test_wires, Setup),

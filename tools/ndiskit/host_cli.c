@@ -692,7 +692,11 @@ static int Run(int argc, char **argv)
         pathBuf[n] = 0;
         RtlInitUnicodeString(&path, pathBuf);
     }
+    /* Binds once DriverEntry has returned, as Windows delivers them in
+     * practice (NkHostHoldBinds says why); tests explore the other order. */
+    NkHostHoldBinds(TRUE);
     status = entry(&drv, &path);
+    NkHostHoldBinds(FALSE);
     if (!NT_SUCCESS(status)) {
         fprintf(stderr, "ndiskit host: %s: DriverEntry failed with NTSTATUS 0x%08X\n", driver, (unsigned)status);
         rc = 1;
