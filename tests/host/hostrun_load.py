@@ -11,6 +11,7 @@ otherwise on the driver's build; a library the driver needs and the
 dynamic linker cannot find is named.  Exit 0 passed, 1 failed.
 """
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -49,7 +50,7 @@ def main():
         shutil.copy(nkecho, os.path.join(tmp, "nkecho.so"))
         sock = os.path.join(tmp, "s.sock")
         log = tempfile.TemporaryFile(mode="w+")
-        p = subprocess.Popen([ndiskit, "host", "run", "nkecho.so", "--socket", sock], cwd=tmp, stdout=log,
+        p = subprocess.Popen([ndiskit, "host", "run", "nkecho.so", "--socket", sock, "--verbose"], cwd=tmp, stdout=log,
                              stderr=subprocess.STDOUT)
         try:
             end = time.monotonic() + DEADLINE
@@ -65,6 +66,13 @@ def main():
                 p.kill()
                 p.wait()
         print("ok: a bare name loads from the current directory")
+        # --verbose: at unload, the KMDF DDIs the driver called, with counts.
+        log.seek(0)
+        out = log.read()
+        assert re.search(r"the driver called \d+ KMDF DDI\(s\) \(the host implements \d+ of \d+ slots\)", out), out
+        assert re.search(r"^    WdfDriverCreate +wdfdriver\.h +1$", out, re.M), out
+        assert re.search(r"^    WdfIoQueueCreate +wdfio\.h +[1-9]\d*$", out, re.M), out
+        print("ok: --verbose lists the KMDF DDIs called")
 
         empty = os.path.join(tmp, "empty.so")
         open(empty, "wb").close()

@@ -469,6 +469,45 @@ static BOOLEAN ReportMissingImports(const char *Driver)
     return TRUE;
 }
 
+/* ---- DDI coverage (--verbose) --------------------------------------------------------- */
+
+typedef struct {
+    ULONG Called, CalledMissing, Implemented, Total;
+    BOOLEAN Listing, Missing; /* the pass: list what was called (of one kind), or count */
+} COVERAGE;
+
+static VOID CoverageRow(const NK_HOST_DDI_COVERAGE *Ddi, PVOID Context)
+{
+    COVERAGE *c = Context;
+    if (!c->Listing) {
+        c->Total++;
+        c->Implemented += Ddi->Implemented;
+        c->Called += Ddi->Calls != 0;
+        c->CalledMissing += Ddi->Calls != 0 && !Ddi->Implemented;
+    } else if (Ddi->Calls != 0 && Ddi->Implemented != c->Missing) {
+        fprintf(stderr, "    %-44s %-18s %llu\n", Ddi->Name, Ddi->Area, (unsigned long long)Ddi->Calls);
+    }
+}
+
+/* Which KMDF DDIs the driver called, how often, and which of those the
+ * host kernel lacks: what a driver engineer reads to see how much of the
+ * framework a run exercised, and where the host is the gap. */
+static void PrintCoverage(void)
+{
+    COVERAGE c = {0};
+    NkHostDdiCoverage(CoverageRow, &c);
+    fprintf(stderr, "ndiskit host: the driver called %lu KMDF DDI(s) (the host implements %lu of %lu slots)\n",
+            (unsigned long)c.Called, (unsigned long)c.Implemented, (unsigned long)c.Total);
+    c.Listing = TRUE;
+    NkHostDdiCoverage(CoverageRow, &c);
+    if (c.CalledMissing != 0) {
+        fprintf(stderr, "ndiskit host: %lu of them the host kernel does not implement (each a wdf.unimplemented "
+                        "finding):\n", (unsigned long)c.CalledMissing);
+        c.Missing = TRUE;
+        NkHostDdiCoverage(CoverageRow, &c);
+    }
+}
+
 /* Loads Driver, saying precisely what is wrong when it cannot be. */
 static void *LoadDriver(const char *Driver)
 {
@@ -567,7 +606,8 @@ void host_usage(FILE *out)
           "                     variable.  The path must be yours, in a directory only you\n"
           "                     (or root, sticky) control\n"
           "  --fatal            abort at the first verifier finding (for a debugger)\n"
-          "  --verbose          show the driver's DbgPrint output\n"
+          "  --verbose          show the driver's DbgPrint output and, at unload, the KMDF\n"
+          "                     DDIs it called (with counts) and which the host lacks\n"
           "  Exit status: 0 clean; 1 the driver failed to load or a setup step failed;\n"
           "  2 usage; 3 leaks or verifier findings.\n",
           out);
@@ -799,6 +839,8 @@ out_adapters:
     for (ULONG i = 0; i < nAdapters; i++)
         if (adapters[i].Adapter != NULL)
             NkHostRemoveAdapter(adapters[i].Adapter);
+    if (Verbose)
+        PrintCoverage();
     leaks = NkHostCheckLeaks();
     findings = NkHostViolationCount();
     if (rc == 0) {
