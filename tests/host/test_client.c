@@ -1,0 +1,210 @@
+/*
+ * test_client.c - the client library's Windows conventions that need no
+ * server: WCHAR's size, CreateFileW's argument forms, printf's %ws and
+ * friends, sscanf_s.
+ *
+ * Built twice: with the platform's 32-bit wchar_t and with -fshort-wchar
+ * (NK_SHORT_WCHAR), the two ways a tool may be built.
+ */
+#include <windows.h>
+#include <winioctl.h>
+#include <winerror.h>
+#include <winsock.h>
+#include <ntddndis.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+_Static_assert(sizeof(WCHAR) == 2, "WCHAR is UTF-16, as drivers expect");
+_Static_assert(sizeof(DWORD) == 4 && sizeof(ULONG) == 4 && sizeof(LONG) == 4 && sizeof(INT) == 4, "Win32 sizes");
+_Static_assert(sizeof(ULONG_PTR) == sizeof(void *), "pointer-sized");
+_Static_assert(MEMORY_ALLOCATION_ALIGNMENT == 16, "x64");
+_Static_assert(OID_802_3_CURRENT_ADDRESS == 0x01010102, "ntddndis.h shares include/ndis/oids.h");
+_Static_assert(sizeof(NDIS_OID) == 4 && sizeof(NDIS_PORT_NUMBER) == 4, "ntddndis.h types");
+_Static_assert(ERROR_NO_MORE_ITEMS == 259 && ERROR_FILENAME_EXCED_RANGE == 206 && ERROR_BAD_NETPATH == 53,
+               "winerror.h values");
+#ifdef NK_SHORT_WCHAR
+_Static_assert(sizeof(wchar_t) == 2, "built with -fshort-wchar");
+#else
+_Static_assert(sizeof(wchar_t) == 4, "built without -fshort-wchar");
+#endif
+
+#include <pshpack1.h>
+typedef struct {
+    UCHAR A;
+    ULONG B;
+} PACKED1;
+#include <poppack.h>
+typedef struct {
+    UCHAR A;
+    ULONG B;
+} UNPACKED;
+_Static_assert(sizeof(PACKED1) == 5 && sizeof(UNPACKED) == 8, "pshpack1.h and poppack.h pair up");
+
+/* SAL annotations, old and new, compile to nothing. */
+static _Success_(return != 0) BOOL Annotated(_In_reads_bytes_(n) const void *p, _In_ SIZE_T n,
+                                              _Out_writes_(1) PULONG out, __in int a, __out int *b)
+{
+    (void)p;
+    *out = (ULONG)n;
+    *b = a;
+    return TRUE;
+}
+
+/* Everything printed through the windows.h printf family, as text. */
+static char *Printed(const char *Format, ...)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    va_list ap;
+    int n;
+
+    assert_non_null(f);
+    va_start(ap, Format);
+    n = vfprintf(f, Format, ap);
+    va_end(ap);
+    fclose(f);
+    assert_int_equal(n, (int)strlen(text));
+    return text;
+}
+
+#define assert_printed(expected, ...)                   \
+    do {                                                \
+        char *t_ = Printed(__VA_ARGS__);                \
+        assert_string_equal(t_, expected);              \
+        free(t_);                                       \
+    } while (0)
+
+static void test_types_and_annotations(void **state)
+{
+    ULONG out = 0;
+    int b = 0;
+    (void)state;
+    assert_true(Annotated("x", 7, &out, 3, &b));
+    assert_int_equal(out, 7);
+    assert_int_equal(b, 3);
+    assert_int_equal(htons(0x1234), 0x3412);
+    assert_int_equal(ntohs(htons(0x8e88)), 0x8e88);
+    assert_true(FAILED(HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)));
+    assert_int_equal((uint32_t)HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED), 0x80070005u);
+    assert_true(SUCCEEDED(S_OK));
+}
+
+static void test_printf_wide(void **state)
+{
+    static const WCHAR name[] = {'\\', 'D', 'E', 'V', 'I', 'C', 'E', '\\', 'l', 'o', '0', 0};
+    static const WCHAR accents[] = {'c', 0xE9, 0xD83D, 0xDE00, 0}; /* c, e-acute, U+1F600 */
+    static const WCHAR lone[] = {'a', 0xD800, 'b', 0};
+    int count = -1;
+    long long big = -5000000000LL;
+    (void)state;
+
+    assert_printed("\\DEVICE\\lo0", "%ws", name);
+    assert_printed(" 0. \\DEVICE\\lo0\n     - \\DEVICE\\lo0\n", "%2d. %ws\n     - %ws\n", 0, name, name);
+    assert_printed("[\\DEVICE\\lo0]", "[%S]", name);
+    assert_printed("c\xC3\xA9\xF0\x9F\x98\x80", "%ws", accents);
+    assert_printed("a\xEF\xBF\xBD" "b", "%ws", lone);
+    assert_printed("(null)", "%ws", (const WCHAR *)NULL);
+    /* Width counts characters, precision UTF-16 units read. */
+    assert_printed("   c\xC3\xA9|", "%5.2ws|", accents);
+    assert_printed("\\DE  |", "%-5.3ws|", name);
+    assert_printed("\\DE|", "%.*ws|", 3, name);
+    assert_printed("x=A y=\xC3\xA9", "x=%wc y=%C", (WCHAR)'A', (WCHAR)0xE9);
+    assert_printed("narrow narrow", "%hs %hS", "narrow", "narrow");
+    /* MSVC's size prefixes. */
+    assert_printed("-5000000000 ffffffff 18446744073709551615 7", "%I64d %I32x %Iu %ws%d", big, 0xFFFFFFFFu,
+                   (size_t)-1, (const WCHAR *)u"", 7);
+    /* Everything else is glibc's, mixed in. */
+    assert_printed("0x1f|  3.50|-7 |%|ab", "%#x|%6.2f|%-3d|%%|%.2s", 31, 3.5, -7, "abc");
+    assert_printed("ab\\DEVICE\\lo0", "ab%ws%n", name, &count);
+    assert_int_equal(count, 13);
+    /* No Microsoft conversion: straight to glibc. */
+    assert_printed("plain 42 str", "plain %d %s", 42, "str");
+    /* Not a conversion: printed as written. */
+    assert_printed("%y 5 \\DE", "%y %d %.3ws", 5, name);
+}
+
+static void test_sscanf_s(void **state)
+{
+    unsigned mac[6] = {0};
+    char word[8], chars[3], set[8];
+    int n = -1, a = 0;
+    (void)state;
+
+    /* prottest's -m parsing. */
+    assert_int_equal(sscanf_s("02:1a:ff:00:9:c", "%2x:%2x:%2x:%2x:%2x:%2x", &mac[0], &mac[1], &mac[2], &mac[3],
+                              &mac[4], &mac[5]),
+                     6);
+    assert_int_equal(mac[1], 0x1a);
+    assert_int_equal(mac[2], 0xff);
+    assert_int_equal(mac[5], 0xc);
+    assert_int_equal(sscanf_s("02:zz", "%2x:%2x", &mac[0], &mac[1]), 1);
+    assert_int_equal(sscanf_s("", "%d", &a), EOF);
+    assert_int_equal(sscanf_s("   ", "%d", &a), EOF);
+    /* Sizes follow %s, %c and %[ pointers. */
+    assert_int_equal(sscanf_s("hello 12", "%s %d", word, (unsigned)sizeof(word), &a), 2);
+    assert_string_equal(word, "hello");
+    assert_int_equal(a, 12);
+    assert_int_equal(sscanf_s("abc", "%2c", chars, (unsigned)sizeof(chars)), 1);
+    assert_memory_equal(chars, "ab", 2);
+    assert_int_equal(sscanf_s("xyz123", "%[a-z]%n", set, (unsigned)sizeof(set), &n), 1);
+    assert_string_equal(set, "xyz");
+    assert_int_equal(n, 3);
+    /* Too long for the buffer: emptied, the scan ends there. */
+    memset(word, 'q', sizeof(word));
+    a = 99;
+    assert_int_equal(sscanf_s("abcdefghij 5", "%s %d", word, (unsigned)sizeof(word), &a), 0);
+    assert_int_equal(word[0], '\0');
+    assert_int_equal(a, 99);
+    assert_int_equal(sscanf_s("abc", "%5c", chars, (unsigned)sizeof(chars)), 0);
+    /* Suppression, literals, %%. */
+    assert_int_equal(sscanf_s("skip 7%", "%*s %d%%", &a), 1);
+    assert_int_equal(a, 7);
+    assert_int_equal(sscanf_s("x", "%s", (char *)NULL, 4u), 0);
+}
+
+/* With no server at all, every form of CreateFileW reaches the library
+ * and fails the way Windows does with no such device. */
+static void test_createfilew_forms(void **state)
+{
+    WCHAR buffer[] = {'\\', '\\', '.', '\\', 'N', 'o', 'n', 'e', 0};
+    WCHAR longName[1100];
+    HANDLE h;
+    (void)state;
+
+    setenv("NDISKIT_HOST_SOCKET", "/nonexistent-ndiskit-test/socket", 1);
+    h = CreateFileW(L"\\\\.\\None", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
+    h = CreateFileW(buffer, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
+    h = CreateFileW(NULL, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    for (size_t i = 0; i < 1099; i++)
+        longName[i] = 'x';
+    longName[1099] = 0;
+    h = CreateFileW(longName, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_FILENAME_EXCED_RANGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_types_and_annotations),
+        cmocka_unit_test(test_printf_wide),
+        cmocka_unit_test(test_sscanf_s),
+        cmocka_unit_test(test_createfilew_forms),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
