@@ -13,6 +13,7 @@
 #include <winioctl.h>
 
 #include "nkwire.h"
+#include "ntpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -279,14 +280,22 @@ static int Connect(void)
 /* Path: the Win32 path, UTF-16LE units, Units of them. */
 static HANDLE Open(const uint16_t *Path, size_t Units)
 {
+    uint16_t name[NK_NAME_UNITS];
+    size_t nameUnits;
     uint32_t info;
     int32_t status;
     DWORD error;
-    int fd = Connect();
+    int fd;
 
+    error = NkWin32PathToNt(Path, Units, name, NK_NAME_UNITS, &nameUnits);
+    if (error != ERROR_SUCCESS) {
+        LastError = error;
+        return INVALID_HANDLE_VALUE;
+    }
+    fd = Connect();
     if (fd < 0)
         return INVALID_HANDLE_VALUE;
-    error = Call(fd, NK_WIRE_CREATE, 0, Path, (uint32_t)(Units * 2), NULL, 0, &status, &info);
+    error = Call(fd, NK_WIRE_CREATE, 0, name, (uint32_t)(nameUnits * 2), NULL, 0, &status, &info);
     if (error != ERROR_SUCCESS) {
         LastError = error;
         close(fd);

@@ -273,8 +273,55 @@ NTSTATUS NkHostWriteFile(HANDLE Handle, const VOID *Buffer, ULONG Length, ULONG 
     return Sync(s, io, BytesWritten);
 }
 
+/* Name with Prefix (ASCII, matched case-blind as the object manager
+ * matches names) removed, or NULL. */
+static PCWSTR AfterPrefix(PCWSTR Name, const char *Prefix)
+{
+    for (; *Prefix != '\0'; Name++, Prefix++) {
+        WCHAR c = *Name >= 'a' && *Name <= 'z' ? (WCHAR)(*Name - 32) : *Name;
+        char p = *Prefix >= 'a' && *Prefix <= 'z' ? (char)(*Prefix - 32) : *Prefix;
+        if (c != (WCHAR)(unsigned char)p)
+            return NULL;
+    }
+    return Name;
+}
+
+/* The object manager's part of an NT path's lookup that the host's one
+ * namespace needs: \??\GLOBALROOT is the root, and the global DOS-device
+ * directory (\GLOBAL??\, reached from \??\ and \DosDevices\ through their
+ * Global link) is \??\ itself.  What is left, \??\X or \Device\X, is the
+ * device table's to find.  Win32 paths were made NT paths by the caller
+ * (the client library's CreateFile, host/client/ntpath.c). */
+static PCWSTR ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity)
+{
+    for (int hops = 0; hops < 8; hops++) {
+        PCWSTR rest;
+        if ((rest = AfterPrefix(Name, "\\??\\GLOBALROOT")) != NULL && (*rest == '\\' || *rest == 0)) {
+            Name = rest;
+        } else if ((rest = AfterPrefix(Name, "\\??\\Global\\")) != NULL ||
+                   (rest = AfterPrefix(Name, "\\DosDevices\\Global\\")) != NULL ||
+                   (rest = AfterPrefix(Name, "\\GLOBAL??\\")) != NULL) {
+            size_t n = 0;
+            while (rest[n] != 0)
+                n++;
+            if (n + 5 > Capacity)
+                return NULL;
+            memmove(Buffer + 4, rest, (n + 1) * sizeof(WCHAR));
+            Buffer[0] = '\\';
+            Buffer[1] = '?';
+            Buffer[2] = '?';
+            Buffer[3] = '\\';
+            Name = Buffer;
+        } else {
+            return Name;
+        }
+    }
+    return NULL; /* \??\Global\Global\... without end */
+}
+
 NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)
 {
+    WCHAR resolved[1024];
     NK_WDF_DEVICE *d;
     NK_WDF_OBJECT *o;
     NK_WDF_FILE *f;
@@ -283,7 +330,8 @@ NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)
     NTSTATUS status;
 
     *Handle = NULL;
-    d = NkWdfFindDevice(Name);
+    Name = ResolveName(Name, resolved, RTL_NUMBER_OF(resolved));
+    d = Name != NULL ? NkWdfFindDevice(Name) : NULL;
     if (d == NULL)
         return STATUS_OBJECT_NAME_NOT_FOUND;
     if (!d->Initialized)

@@ -1,7 +1,7 @@
 /*
  * test_client.c - the client library's Windows conventions that need no
  * server: WCHAR's size, CreateFileW's argument forms, printf's %ws and
- * friends, sscanf_s.
+ * friends, sscanf_s, and the Win32 -> NT path table (ntpath.h).
  *
  * Built twice: with the platform's 32-bit wchar_t and with -fshort-wchar
  * (NK_SHORT_WCHAR), the two ways a tool may be built.
@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "ntpath.h"
 
 _Static_assert(sizeof(WCHAR) == 2, "WCHAR is UTF-16, as drivers expect");
 _Static_assert(sizeof(DWORD) == 4 && sizeof(ULONG) == 4 && sizeof(LONG) == 4 && sizeof(INT) == 4, "Win32 sizes");
@@ -198,6 +200,93 @@ static void test_createfilew_forms(void **state)
     assert_int_equal(GetLastError(), ERROR_FILENAME_EXCED_RANGE);
 }
 
+/* CreateFile's paths as Windows makes NT paths of them (ntpath.c), or the
+ * error CreateFile fails with before any lookup. */
+static void test_win32_paths(void **state)
+{
+    static const struct {
+        const char *Path;
+        const char *Nt; /* NULL: fails with Error */
+        uint32_t Error;
+    } rows[] = {
+        {"\\\\.\\NdisProt", "\\??\\NdisProt", 0},
+        {"\\\\.\\\\NdisProt", "\\??\\NdisProt", 0}, /* prottest's doubled separator */
+        {"\\\\.\\\\\\NdisProt", "\\??\\NdisProt", 0},
+        {"//./NdisProt", "\\??\\NdisProt", 0},
+        {"\\/.\\NdisProt", "\\??\\NdisProt", 0},
+        {"//?/NdisProt", "\\??\\NdisProt", 0}, /* only \\?\ exactly skips normalisation */
+        {"\\\\?\\NdisProt", "\\??\\NdisProt", 0},
+        {"\\\\?\\\\NdisProt", "\\??\\\\NdisProt", 0},
+        {"\\\\?\\Ndis/Prot. ", "\\??\\Ndis/Prot. ", 0},
+        {"\\\\.\\ndisprot", "\\??\\ndisprot", 0}, /* case is the lookup's business */
+        {"\\\\.\\Global\\NdisProt", "\\??\\Global\\NdisProt", 0},
+        {"\\\\.\\GLOBALROOT\\Device\\NdisProt", "\\??\\GLOBALROOT\\Device\\NdisProt", 0},
+        {"\\\\.\\NdisProt.", "\\??\\NdisProt", 0},
+        {"\\\\.\\NdisProt. . ", "\\??\\NdisProt", 0},
+        {"\\\\.\\NdisProt\\", "\\??\\NdisProt\\", 0},
+        {"\\\\.\\NdisProt//", "\\??\\NdisProt\\", 0},
+        {"\\\\.\\X\\..\\NdisProt", "\\??\\NdisProt", 0},
+        {"\\\\.\\..\\..\\NdisProt", "\\??\\NdisProt", 0}, /* never above \\.\ */
+        {"\\\\.\\.\\NdisProt\\.", "\\??\\NdisProt", 0},
+        {"\\\\.\\a.\\b", "\\??\\a\\b", 0},
+        {"\\\\.\\C:\\x", "\\??\\C:\\x", 0},
+        {"", NULL, ERROR_PATH_NOT_FOUND},
+        {"\\\\.", NULL, ERROR_PATH_NOT_FOUND},
+        {"\\\\.\\", NULL, ERROR_PATH_NOT_FOUND},
+        {"\\\\.\\\\", NULL, ERROR_PATH_NOT_FOUND},
+        {"\\\\.\\..", NULL, ERROR_PATH_NOT_FOUND},
+        {"\\\\?\\", NULL, ERROR_PATH_NOT_FOUND},
+        {"NdisProt", NULL, ERROR_FILE_NOT_FOUND},
+        {"C:\\NdisProt", NULL, ERROR_FILE_NOT_FOUND},
+        {"\\NdisProt", NULL, ERROR_FILE_NOT_FOUND},
+        {"C:\\dir\\file", NULL, ERROR_PATH_NOT_FOUND},
+        {"dir/file", NULL, ERROR_PATH_NOT_FOUND},
+        {"\\Device\\NdisProt", NULL, ERROR_PATH_NOT_FOUND}, /* an NT path is not a Win32 one */
+        {"\\\\server\\share", NULL, ERROR_BAD_NETPATH},
+        {"\\\\.NdisProt", NULL, ERROR_BAD_NETPATH},
+        {"\\\\", NULL, ERROR_BAD_NETPATH},
+    };
+    uint16_t in[64], out[64];
+    (void)state;
+
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        size_t n = strlen(rows[r].Path), got = 99;
+        uint32_t e;
+        for (size_t i = 0; i < n; i++)
+            in[i] = (unsigned char)rows[r].Path[i];
+        e = NkWin32PathToNt(in, n, out, 64, &got);
+        if (rows[r].Nt == NULL) {
+            if (e != rows[r].Error)
+                fail_msg("%s: error %u, expected %u", rows[r].Path, (unsigned)e, (unsigned)rows[r].Error);
+            assert_int_equal(got, 0);
+            continue;
+        }
+        if (e != 0)
+            fail_msg("%s: error %u, expected %s", rows[r].Path, (unsigned)e, rows[r].Nt);
+        char text[64];
+        for (size_t i = 0; i < got; i++)
+            text[i] = (char)out[i];
+        text[got] = '\0';
+        if (strcmp(text, rows[r].Nt) != 0)
+            fail_msg("%s: %s, expected %s", rows[r].Path, text, rows[r].Nt);
+    }
+
+    /* Capacity: the result must fit, whatever its form. */
+    {
+        static const char *const fits[] = {"\\\\.\\abcdef", "\\\\?\\abcdef", "\\\\.\\abc\\"};
+        for (size_t r = 0; r < 3; r++) {
+            size_t n = strlen(fits[r]), got;
+            for (size_t i = 0; i < n; i++)
+                in[i] = (unsigned char)fits[r][i];
+            for (size_t cap = 0; cap < 12; cap++) {
+                uint32_t e = NkWin32PathToNt(in, n, out, cap, &got);
+                size_t need = r == 2 ? 8 : 10;
+                assert_int_equal(e, cap >= need ? ERROR_SUCCESS : ERROR_FILENAME_EXCED_RANGE);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_printf_wide),
         cmocka_unit_test(test_sscanf_s),
         cmocka_unit_test(test_createfilew_forms),
+        cmocka_unit_test(test_win32_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
