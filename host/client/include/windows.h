@@ -214,10 +214,12 @@ int NkVfprintf(FILE *Stream, const char *Format, va_list Args);
 #undef fprintf
 #undef vprintf
 #undef vfprintf
-#define printf NkPrintf
-#define fprintf NkFprintf
-#define vprintf NkVprintf
-#define vfprintf NkVfprintf
+/* Function-like, so that a tool's __attribute__((format(printf, 1, 2)))
+ * still names glibc's archetype. */
+#define printf(...) NkPrintf(__VA_ARGS__)
+#define fprintf(...) NkFprintf(__VA_ARGS__)
+#define vprintf(...) NkVprintf(__VA_ARGS__)
+#define vfprintf(...) NkVfprintf(__VA_ARGS__)
 
 /* Microsoft's sscanf_s: after the pointer of each %s, %c or %[ comes the
  * buffer's size in characters (unsigned).  A field that does not fit
