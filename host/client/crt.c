@@ -24,6 +24,10 @@
 #undef fprintf
 #undef vprintf
 #undef vfprintf
+#undef sprintf
+#undef snprintf
+#undef vsprintf
+#undef vsnprintf
 
 enum { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_J, LEN_Z, LEN_T, LEN_BIGL };
 
@@ -391,6 +395,79 @@ int NkPrintf(const char *Format, ...)
     va_start(ap, Format);
     n = NkVfprintf(stdout, Format, ap);
     va_end(ap);
+    return n;
+}
+
+/* Into a buffer: the whole text is made in memory, then as much of it as
+ * fits (and a terminator) copied; the length of the whole is returned, as
+ * C's snprintf does. */
+int NkVsnprintf(char *Buffer, size_t Size, const char *Format, va_list Args)
+{
+    char *text = NULL;
+    size_t length = 0;
+    FILE *f;
+    int n;
+
+    if (Format == NULL || (Buffer == NULL && Size != 0))
+        return -1;
+    if (!NeedsUs(Format))
+        return vsnprintf(Buffer, Size, Format, Args);
+    if ((f = open_memstream(&text, &length)) == NULL)
+        return -1;
+    n = NkVfprintf(f, Format, Args);
+    if (fclose(f) != 0)
+        n = -1;
+    if (n >= 0 && Size != 0) {
+        size_t k = (size_t)n < Size - 1 ? (size_t)n : Size - 1;
+        memcpy(Buffer, text, k);
+        Buffer[k] = '\0';
+    }
+    free(text);
+    return n;
+}
+
+int NkVsprintf(char *Buffer, const char *Format, va_list Args)
+{
+    return NkVsnprintf(Buffer, SIZE_MAX, Format, Args); /* sprintf trusts the caller's buffer */
+}
+
+int NkSnprintf(char *Buffer, size_t Size, const char *Format, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, Format);
+    n = NkVsnprintf(Buffer, Size, Format, ap);
+    va_end(ap);
+    return n;
+}
+
+int NkSprintf(char *Buffer, const char *Format, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, Format);
+    n = NkVsnprintf(Buffer, SIZE_MAX, Format, ap);
+    va_end(ap);
+    return n;
+}
+
+/* Microsoft's sprintf_s: the text must fit with its terminator; if it does
+ * not, the buffer is emptied and -1 returned (MSVC's default handler would
+ * end the program instead). */
+int sprintf_s(char *Buffer, size_t Size, const char *Format, ...)
+{
+    va_list ap;
+    int n;
+
+    if (Buffer == NULL || Size == 0 || Format == NULL)
+        return -1;
+    va_start(ap, Format);
+    n = NkVsnprintf(Buffer, Size, Format, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= Size) {
+        Buffer[0] = '\0';
+        return -1;
+    }
     return n;
 }
 

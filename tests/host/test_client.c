@@ -143,6 +143,28 @@ static void test_printf_wide(void **state)
     assert_printed("%y 5 \\DE", "%y %d %.3ws", 5, name);
 }
 
+static void test_sprintf_family(void **state)
+{
+    static const WCHAR name[] = {'l', 'o', '0', 0};
+    char buf[16], tiny[5];
+    (void)state;
+
+    memset(buf, 'z', sizeof(buf));
+    assert_int_equal(sprintf(buf, "[%ws] %d", name, 42), 8);
+    assert_string_equal(buf, "[lo0] 42");
+    assert_int_equal(snprintf(tiny, sizeof(tiny), "%S-%S", name, name), 7); /* the whole length */
+    assert_string_equal(tiny, "lo0-");
+    assert_int_equal(snprintf(NULL, 0, "%ws", name), 3);
+    assert_int_equal(snprintf(tiny, sizeof(tiny), "%d", 123456), 6); /* glibc's path */
+    assert_string_equal(tiny, "1234");
+    assert_int_equal(sprintf_s(buf, sizeof(buf), "%ws:%I64u", name, (unsigned long long)7), 5);
+    assert_string_equal(buf, "lo0:7");
+    assert_int_equal(sprintf_s(tiny, sizeof(tiny), "%ws%ws", name, name), -1);
+    assert_string_equal(tiny, "");
+    assert_int_equal(sprintf_s(tiny, sizeof(tiny), "%ws!", name), 4);
+    assert_string_equal(tiny, "lo0!");
+}
+
 static void test_sscanf_s(void **state)
 {
     unsigned mac[6] = {0};
@@ -301,6 +323,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_types_and_annotations),
         cmocka_unit_test(test_printf_wide),
+        cmocka_unit_test(test_sprintf_family),
         cmocka_unit_test(test_sscanf_s),
         cmocka_unit_test(test_createfilew_forms),
         cmocka_unit_test(test_win32_paths),

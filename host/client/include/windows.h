@@ -14,7 +14,8 @@
  * it wchar_t is 32 bits, and CreateFileW still takes an L"..." literal
  * (converted on the way in), but a WCHAR buffer is not a wchar_t one.
  *
- * printf, fprintf, vprintf and vfprintf understand Microsoft's %ws, %S,
+ * printf, fprintf, sprintf, snprintf (and their v forms) and sprintf_s
+ * understand Microsoft's %ws, %S,
  * %wc and %C (a WCHAR string or character, printed as UTF-8) and its
  * I64/I32/I size prefixes; everything else is glibc's.  %ls and %lc stay
  * glibc's (wchar_t).  sscanf_s takes Microsoft's buffer sizes after %s,
@@ -202,24 +203,40 @@ HANDLE WINAPI NkCreateFileWFromWchar(const wchar_t *lpFileName, DWORD dwDesiredA
              default: CreateFileW)(Name, __VA_ARGS__)
 #endif
 
-/* printf and friends with Microsoft's conversions (see the top of this
- * file): a tool's printf("%ws\n", name) prints a WCHAR string.  <stdio.h>
+/* printf, fprintf, sprintf, snprintf and their v forms with Microsoft's
+ * conversions (see the top of this file): a tool's printf("%ws\n", name) prints a WCHAR string.  <stdio.h>
  * is included above, so the tool's own later #include <stdio.h> cannot
  * undo these. */
 int NkPrintf(const char *Format, ...);
 int NkFprintf(FILE *Stream, const char *Format, ...);
 int NkVprintf(const char *Format, va_list Args);
 int NkVfprintf(FILE *Stream, const char *Format, va_list Args);
+int NkSprintf(char *Buffer, const char *Format, ...);
+int NkSnprintf(char *Buffer, size_t Size, const char *Format, ...);
+int NkVsprintf(char *Buffer, const char *Format, va_list Args);
+int NkVsnprintf(char *Buffer, size_t Size, const char *Format, va_list Args);
 #undef printf
 #undef fprintf
 #undef vprintf
 #undef vfprintf
+#undef sprintf
+#undef snprintf
+#undef vsprintf
+#undef vsnprintf
 /* Function-like, so that a tool's __attribute__((format(printf, 1, 2)))
  * still names glibc's archetype. */
 #define printf(...) NkPrintf(__VA_ARGS__)
 #define fprintf(...) NkFprintf(__VA_ARGS__)
 #define vprintf(...) NkVprintf(__VA_ARGS__)
 #define vfprintf(...) NkVfprintf(__VA_ARGS__)
+#define sprintf(...) NkSprintf(__VA_ARGS__)
+#define snprintf(...) NkSnprintf(__VA_ARGS__)
+#define vsprintf(...) NkVsprintf(__VA_ARGS__)
+#define vsnprintf(...) NkVsnprintf(__VA_ARGS__)
+
+/* Microsoft's sprintf_s (same conversions): text that does not fit with
+ * its terminator leaves the buffer empty and returns -1. */
+int sprintf_s(char *Buffer, size_t Size, const char *Format, ...);
 
 /* Microsoft's sscanf_s: after the pointer of each %s, %c or %[ comes the
  * buffer's size in characters (unsigned).  A field that does not fit
