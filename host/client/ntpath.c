@@ -15,12 +15,15 @@
  *  - \\?\X (exactly, backslashes) is not normalised: \??\X as written;
  *  - \\.\X, \\?\X spelled with any separators (//./X, //?/X) and \\.\\X:
  *    '/' is '\', runs of separators are one, "." segments go, ".." drops
- *    the segment before it but never the \\.\ root, a segment's single
- *    trailing '.' goes, and the last segment (when the path does not end
- *    in a separator) loses all its trailing dots and spaces; \??\ replaces
- *    the prefix.  \\.\Global\X is then \??\Global\X, which the host
- *    kernel resolves as the object manager does.
- * Every other path names a file, and there are no files here. */
+ *    the segment before it but never the \\.\ root, one trailing '.' of
+ *    a segment goes, and the last segment (when the path does not end in
+ *    a separator) loses all its trailing dots and spaces; \??\ replaces
+ *    the prefix; nothing after it (\\.\, \\.\..) is ERROR_INVALID_NAME.
+ *    \\.\Global\X is then \??\Global\X, which the host kernel resolves
+ *    as the object manager does.
+ * Every other path names a file, and there are no files here.  The table
+ * in ntpath_table.h is checked against Wine's ntdll and kernelbase
+ * (wine.ntpath_table), whose rules follow Windows'. */
 static int IsSeparator(uint16_t c)
 {
     return c == '\\' || c == '/';
@@ -56,7 +59,7 @@ uint32_t NkWin32PathToNt(const uint16_t *Path, size_t Units, uint16_t *Nt, size_
     memcpy(Nt, prefix, sizeof(prefix));
     if (Units >= 4 && Path[0] == '\\' && Path[1] == '\\' && Path[2] == '?' && Path[3] == '\\') {
         if (Units == 4)
-            return ERROR_PATH_NOT_FOUND;
+            return ERROR_INVALID_NAME; /* \??\ itself: the object manager refuses to open it */
         if (Units > Capacity)
             return ERROR_FILENAME_EXCED_RANGE;
         memcpy(Nt + 4, Path + 4, (Units - 4) * sizeof(uint16_t));
@@ -90,8 +93,8 @@ uint32_t NkWin32PathToNt(const uint16_t *Path, size_t Units, uint16_t *Nt, size_
         if (i == Units) {
             while (end > start && (Path[end - 1] == '.' || Path[end - 1] == ' '))
                 end--;
-        } else if (Path[end - 1] == '.' && !(end - start >= 2 && Path[end - 2] == '.')) {
-            end--;
+        } else if (Path[end - 1] == '.') {
+            end--; /* one dot only: a... is a.. */
         }
         if (end == start)
             continue;
@@ -103,7 +106,7 @@ uint32_t NkWin32PathToNt(const uint16_t *Path, size_t Units, uint16_t *Nt, size_
             Nt[n++] = Path[k];
     }
     if (n == root)
-        return ERROR_PATH_NOT_FOUND; /* \\.\ alone names no device */
+        return ERROR_INVALID_NAME; /* \\.\ alone is \??\ itself, as above */
     if (IsSeparator(Path[Units - 1])) {
         if (n + 1 > Capacity)
             return ERROR_FILENAME_EXCED_RANGE;

@@ -292,10 +292,11 @@ static PCWSTR AfterPrefix(PCWSTR Name, const char *Prefix)
  * Global link) is \??\ itself.  What is left, \??\X or \Device\X, is the
  * device table's to find.  Win32 paths were made NT paths by the caller
  * (the client library's CreateFile, host/client/ntpath.c). */
-static PCWSTR ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity)
+static NTSTATUS ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity, PCWSTR *Resolved)
 {
+    PCWSTR rest;
+
     for (int hops = 0; hops < 8; hops++) {
-        PCWSTR rest;
         if ((rest = AfterPrefix(Name, "\\??\\GLOBALROOT")) != NULL && (*rest == '\\' || *rest == 0)) {
             Name = rest;
         } else if ((rest = AfterPrefix(Name, "\\??\\Global\\")) != NULL ||
@@ -305,7 +306,7 @@ static PCWSTR ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity)
             while (rest[n] != 0)
                 n++;
             if (n + 5 > Capacity)
-                return NULL;
+                return STATUS_OBJECT_NAME_INVALID;
             memmove(Buffer + 4, rest, (n + 1) * sizeof(WCHAR));
             Buffer[0] = '\\';
             Buffer[1] = '?';
@@ -313,10 +314,18 @@ static PCWSTR ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity)
             Buffer[3] = '\\';
             Name = Buffer;
         } else {
-            return Name;
+            break;
         }
     }
-    return NULL; /* \??\Global\Global\... without end */
+    /* An empty component (\??\\X, \??\X\\Y) is no name to the object
+     * manager. */
+    if ((rest = AfterPrefix(Name, "\\??\\")) != NULL || (rest = AfterPrefix(Name, "\\Device\\")) != NULL) {
+        for (PCWSTR p = rest; *p != 0; p++)
+            if (*p == '\\' && (p == rest || p[-1] == '\\'))
+                return STATUS_OBJECT_NAME_INVALID;
+    }
+    *Resolved = Name;
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)
@@ -330,8 +339,10 @@ NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)
     NTSTATUS status;
 
     *Handle = NULL;
-    Name = ResolveName(Name, resolved, RTL_NUMBER_OF(resolved));
-    d = Name != NULL ? NkWdfFindDevice(Name) : NULL;
+    status = ResolveName(Name, resolved, RTL_NUMBER_OF(resolved), &Name);
+    if (!NT_SUCCESS(status))
+        return status;
+    d = NkWdfFindDevice(Name);
     if (d == NULL)
         return STATUS_OBJECT_NAME_NOT_FOUND;
     if (!d->Initialized)

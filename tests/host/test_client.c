@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "ntpath.h"
+#include "ntpath_table.h"
 
 _Static_assert(sizeof(WCHAR) == 2, "WCHAR is UTF-16, as drivers expect");
 _Static_assert(sizeof(DWORD) == 4 && sizeof(ULONG) == 4 && sizeof(LONG) == 4 && sizeof(INT) == 4, "Win32 sizes");
@@ -232,51 +233,17 @@ static void test_createfilew_forms(void **state)
 }
 
 /* CreateFile's paths as Windows makes NT paths of them (ntpath.c), or the
- * error CreateFile fails with before any lookup. */
+ * error CreateFile fails with before any lookup: ntpath_table.h, which
+ * wine.ntpath_table checks against Wine. */
 static void test_win32_paths(void **state)
 {
+#define NK_ROW(path, nt, error, wine) {path, nt, error},
     static const struct {
         const char *Path;
         const char *Nt; /* NULL: fails with Error */
         uint32_t Error;
-    } rows[] = {
-        {"\\\\.\\NdisProt", "\\??\\NdisProt", 0},
-        {"\\\\.\\\\NdisProt", "\\??\\NdisProt", 0}, /* prottest's doubled separator */
-        {"\\\\.\\\\\\NdisProt", "\\??\\NdisProt", 0},
-        {"//./NdisProt", "\\??\\NdisProt", 0},
-        {"\\/.\\NdisProt", "\\??\\NdisProt", 0},
-        {"//?/NdisProt", "\\??\\NdisProt", 0}, /* only \\?\ exactly skips normalisation */
-        {"\\\\?\\NdisProt", "\\??\\NdisProt", 0},
-        {"\\\\?\\\\NdisProt", "\\??\\\\NdisProt", 0},
-        {"\\\\?\\Ndis/Prot. ", "\\??\\Ndis/Prot. ", 0},
-        {"\\\\.\\ndisprot", "\\??\\ndisprot", 0}, /* case is the lookup's business */
-        {"\\\\.\\Global\\NdisProt", "\\??\\Global\\NdisProt", 0},
-        {"\\\\.\\GLOBALROOT\\Device\\NdisProt", "\\??\\GLOBALROOT\\Device\\NdisProt", 0},
-        {"\\\\.\\NdisProt.", "\\??\\NdisProt", 0},
-        {"\\\\.\\NdisProt. . ", "\\??\\NdisProt", 0},
-        {"\\\\.\\NdisProt\\", "\\??\\NdisProt\\", 0},
-        {"\\\\.\\NdisProt//", "\\??\\NdisProt\\", 0},
-        {"\\\\.\\X\\..\\NdisProt", "\\??\\NdisProt", 0},
-        {"\\\\.\\..\\..\\NdisProt", "\\??\\NdisProt", 0}, /* never above \\.\ */
-        {"\\\\.\\.\\NdisProt\\.", "\\??\\NdisProt", 0},
-        {"\\\\.\\a.\\b", "\\??\\a\\b", 0},
-        {"\\\\.\\C:\\x", "\\??\\C:\\x", 0},
-        {"", NULL, ERROR_PATH_NOT_FOUND},
-        {"\\\\.", NULL, ERROR_PATH_NOT_FOUND},
-        {"\\\\.\\", NULL, ERROR_PATH_NOT_FOUND},
-        {"\\\\.\\\\", NULL, ERROR_PATH_NOT_FOUND},
-        {"\\\\.\\..", NULL, ERROR_PATH_NOT_FOUND},
-        {"\\\\?\\", NULL, ERROR_PATH_NOT_FOUND},
-        {"NdisProt", NULL, ERROR_FILE_NOT_FOUND},
-        {"C:\\NdisProt", NULL, ERROR_FILE_NOT_FOUND},
-        {"\\NdisProt", NULL, ERROR_FILE_NOT_FOUND},
-        {"C:\\dir\\file", NULL, ERROR_PATH_NOT_FOUND},
-        {"dir/file", NULL, ERROR_PATH_NOT_FOUND},
-        {"\\Device\\NdisProt", NULL, ERROR_PATH_NOT_FOUND}, /* an NT path is not a Win32 one */
-        {"\\\\server\\share", NULL, ERROR_BAD_NETPATH},
-        {"\\\\.NdisProt", NULL, ERROR_BAD_NETPATH},
-        {"\\\\", NULL, ERROR_BAD_NETPATH},
-    };
+    } rows[] = {NK_NTPATH_TABLE(NK_ROW)};
+#undef NK_ROW
     uint16_t in[64], out[64];
     (void)state;
 

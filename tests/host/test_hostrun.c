@@ -109,7 +109,9 @@ static void test_open_and_errors(void **state)
         } refused[] = {
             {"NkEcho", ERROR_FILE_NOT_FOUND},          /* a file: no files here */
             {"\\Device\\NkEcho", ERROR_PATH_NOT_FOUND}, /* \Device\ is an NT path, not a Win32 one */
-            {"\\\\?\\\\NkEcho", ERROR_FILE_NOT_FOUND}, /* \\?\ is not normalised */
+            {"\\\\?\\\\NkEcho", ERROR_INVALID_NAME}, /* \\?\ is not normalised: an empty component */
+            {"\\\\?\\Global\\\\NkEcho", ERROR_INVALID_NAME},
+            {"\\\\.\\", ERROR_INVALID_NAME},                   /* \??\ itself */
             {"\\\\.\\Global\\NoSuchDevice", ERROR_FILE_NOT_FOUND},
             {"\\\\.\\GLOBALROOT\\NkEcho", ERROR_FILE_NOT_FOUND},
             {"\\\\server\\NkEcho", ERROR_BAD_NETPATH},
