@@ -24,6 +24,7 @@
 
 #include "ntpath.h"
 #include "ntpath_table.h"
+#include "printf_table.h"
 
 _Static_assert(sizeof(WCHAR) == 2, "WCHAR is UTF-16, as drivers expect");
 _Static_assert(sizeof(DWORD) == 4 && sizeof(ULONG) == 4 && sizeof(LONG) == 4 && sizeof(INT) == 4, "Win32 sizes");
@@ -142,6 +143,27 @@ static void test_printf_wide(void **state)
     assert_printed("plain 42 str", "plain %d %s", 42, "str");
     /* Not a conversion: printed as written. */
     assert_printed("%y 5 \\DE", "%y %d %.3ws", 5, name);
+}
+
+/* The rows Wine's msvcrt agrees with (wine.printf_table), through printf's
+ * path into a stream and snprintf's into a buffer. */
+static void test_printf_table(void **state)
+{
+    char buffer[256];
+    (void)state;
+#define W(s) u##s
+#define ROW(expected, ...)                                                      \
+    do {                                                                        \
+        char *t_ = Printed(__VA_ARGS__);                                        \
+        if (strcmp(t_, (expected)) != 0)                                        \
+            fail_msg("%s: \"%s\", expected \"%s\"", #__VA_ARGS__, t_, (expected)); \
+        free(t_);                                                               \
+        assert_int_equal(snprintf(buffer, sizeof(buffer), __VA_ARGS__), (int)strlen(expected)); \
+        assert_string_equal(buffer, (expected));                                \
+    } while (0);
+    NK_PRINTF_TABLE(ROW)
+#undef ROW
+#undef W
 }
 
 static void test_sprintf_family(void **state)
@@ -290,6 +312,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_types_and_annotations),
         cmocka_unit_test(test_printf_wide),
+        cmocka_unit_test(test_printf_table),
         cmocka_unit_test(test_sprintf_family),
         cmocka_unit_test(test_sscanf_s),
         cmocka_unit_test(test_createfilew_forms),
