@@ -563,9 +563,9 @@ int sscanf_s(const char *Buffer, const char *Format, ...)
             if (dst == NULL || size == 0)
                 break;
             if (conv == 'c') {
+                /* The characters read must fit, not the width asked for:
+                 * %5c of "abc" into 3 bytes is fine, as in msvcrt. */
                 limit = width != 0 ? width : 1;
-                if (limit > size)
-                    break;
             } else {
                 limit = width != 0 && width < size ? width : size; /* one more than fits: detects overflow */
             }
@@ -590,12 +590,12 @@ int sscanf_s(const char *Buffer, const char *Format, ...)
                     goto input_end;
                 break;
             }
-            if (conv != 'c' && strlen(tmp) >= size) {
+            if (conv == 'c' ? (unsigned long)consumed > size : strlen(tmp) >= size) {
                 dst[0] = '\0'; /* does not fit: emptied, and the scan ends */
                 free(tmp);
                 break;
             }
-            memcpy(dst, tmp, conv == 'c' ? limit : strlen(tmp) + 1);
+            memcpy(dst, tmp, conv == 'c' ? (size_t)consumed : strlen(tmp) + 1);
             free(tmp);
             assigned++;
         } else {
