@@ -15,11 +15,11 @@
  * (converted on the way in), but a WCHAR buffer is not a wchar_t one.
  *
  * printf, fprintf, sprintf, snprintf (and their v forms) and sprintf_s
- * understand Microsoft's %ws, %S,
- * %wc and %C (a WCHAR string or character, printed as UTF-8) and its
- * I64/I32/I size prefixes; everything else is glibc's.  %ls and %lc stay
- * glibc's (wchar_t).  sscanf_s takes Microsoft's buffer sizes after %s,
- * %c and %[ arguments.  MSVC's #pragma warning and #pragma prefast are
+ * understand Microsoft's %ws, %S, %wc and %C (a WCHAR string or character,
+ * printed as UTF-8) and its I64/I32/I size prefixes; everything else is
+ * glibc's.  %ls and %lc stay glibc's (wchar_t), and so do wprintf and the
+ * other wide-format functions.  sscanf_s takes Microsoft's buffer sizes
+ * after %s, %c and %[ arguments.  MSVC's #pragma warning and #pragma prefast are
  * unknown to gcc and clang: at most a warning (-Wunknown-pragmas), never
  * an error.
  */
@@ -165,9 +165,10 @@ typedef struct _SECURITY_ATTRIBUTES {
  * ".." applied, trailing dots and spaces dropped; \\?\Name is taken as
  * is), which the host kernel looks up like the object manager (\??\ and
  * \GLOBAL??\ links, \??\Global\, \??\GLOBALROOT\Device\X, case-blind).
- * There is no file system: a file path fails with ERROR_FILE_NOT_FOUND, or
+ * An empty component or no name (\\.\) is ERROR_INVALID_NAME.  There is
+ * no file system: a file path fails with ERROR_FILE_NOT_FOUND, or
  * ERROR_PATH_NOT_FOUND when a directory is named too (and for ""), a UNC
- * path with ERROR_BAD_NETPATH. */
+ * path with ERROR_BAD_NETPATH (host/client/ntpath_table.h). */
 HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                           LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
@@ -204,9 +205,9 @@ HANDLE WINAPI NkCreateFileWFromWchar(const wchar_t *lpFileName, DWORD dwDesiredA
 #endif
 
 /* printf, fprintf, sprintf, snprintf and their v forms with Microsoft's
- * conversions (see the top of this file): a tool's printf("%ws\n", name) prints a WCHAR string.  <stdio.h>
- * is included above, so the tool's own later #include <stdio.h> cannot
- * undo these. */
+ * conversions (see the top of this file): a tool's printf("%ws\n", name)
+ * prints a WCHAR string.  <stdio.h> is included above, so the tool's own
+ * later #include <stdio.h> cannot undo these. */
 int NkPrintf(const char *Format, ...);
 int NkFprintf(FILE *Stream, const char *Format, ...);
 int NkVprintf(const char *Format, va_list Args);
