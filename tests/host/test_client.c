@@ -233,6 +233,52 @@ static void test_sscanf_s(void **state)
     assert_int_equal(sscanf_s("x", "%s", (char *)NULL, 4u), 0);
 }
 
+/* sscanf_s reads what users type (prottest's -m): random input against
+ * formats with sized fields must never write past a buffer (ASan watches)
+ * and must leave every string field terminated. */
+static void test_sscanf_s_random_input(void **state)
+{
+    static const char *const formats[] = {"%2x:%2x:%2x:%2x:%2x:%2x", "%s %d", "%3c%n", "%[a-f0-9:]%n %s",
+                                          "%*s %5s", "%d%%%x", "%9[^:]:%s"};
+    static const char alphabet[] = "0123456789abcdefxyz: %-\t\n[]^";
+    uint32_t seed = 12345;
+    int converted = 0;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        char input[40], *a = malloc(4), *b = malloc(6);
+        unsigned u[6];
+        int n = 0, d = 0;
+        size_t len;
+        assert_non_null(a);
+        assert_non_null(b);
+        seed = seed * 1103515245u + 12345u;
+        len = (seed >> 16) % sizeof(input);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            input[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        input[len] = '\0';
+        memset(a, 'q', 4);
+        memset(b, 'q', 6);
+        switch (round % 7) {
+        case 0: converted += sscanf_s(input, formats[0], &u[0], &u[1], &u[2], &u[3], &u[4], &u[5]) > 0; break;
+        case 1: converted += sscanf_s(input, formats[1], a, 4u, &d) > 0; break;
+        case 2: converted += sscanf_s(input, formats[2], a, 4u, &n) > 0; break;
+        case 3: converted += sscanf_s(input, formats[3], a, 4u, &n, b, 6u) > 0; break;
+        case 4: converted += sscanf_s(input, formats[4], b, 6u) > 0; break;
+        case 5: converted += sscanf_s(input, formats[5], &d, &u[0]) > 0; break;
+        case 6: converted += sscanf_s(input, formats[6], a, 4u, b, 6u) > 0; break;
+        }
+        /* A string field is either untouched or terminated within its buffer. */
+        if (round % 7 != 2)
+            assert_true(memchr(a, 'q', 4) == a || memchr(a, '\0', 4) != NULL);
+        free(a);
+        free(b);
+    }
+    assert_true(converted > 2000); /* the inputs do reach the conversions */
+}
+
 /* With no server at all, every form of CreateFileW reaches the library
  * and fails the way Windows does with no such device. */
 static void test_createfilew_forms(void **state)
@@ -321,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_printf_table),
         cmocka_unit_test(test_sprintf_family),
         cmocka_unit_test(test_sscanf_s),
+        cmocka_unit_test(test_sscanf_s_random_input),
         cmocka_unit_test(test_createfilew_forms),
         cmocka_unit_test(test_win32_paths),
     };
