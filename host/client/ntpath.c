@@ -2,8 +2,6 @@
  * ntpath.c - Win32 paths to NT paths, as CreateFile makes them before
  * opening (ntpath.h).
  */
-#include <windows.h>
-
 #include "ntpath.h"
 
 #include <string.h>
@@ -34,7 +32,7 @@ static uint32_t NotAFile(const uint16_t *Path, size_t Units)
     size_t i = 0;
 
     if (Units >= 2 && IsSeparator(Path[0]) && IsSeparator(Path[1]))
-        return ERROR_BAD_NETPATH; /* \\server\share: no network here */
+        return NK_PATH_BAD_NETPATH; /* \\server\share: no network here */
     if (Units >= 2 && Path[1] == ':')
         i = 2; /* C:\x, C:x */
     while (i < Units && IsSeparator(Path[i]))
@@ -42,8 +40,8 @@ static uint32_t NotAFile(const uint16_t *Path, size_t Units)
     /* A separator with a name after it: a directory is named too. */
     for (; i + 1 < Units; i++)
         if (IsSeparator(Path[i]) && !IsSeparator(Path[i + 1]))
-            return ERROR_PATH_NOT_FOUND;
-    return ERROR_FILE_NOT_FOUND;
+            return NK_PATH_PATH_NOT_FOUND;
+    return NK_PATH_FILE_NOT_FOUND;
 }
 
 uint32_t NkWin32PathToNt(const uint16_t *Path, size_t Units, uint16_t *Nt, size_t Capacity, size_t *NtUnits)
@@ -53,18 +51,18 @@ uint32_t NkWin32PathToNt(const uint16_t *Path, size_t Units, uint16_t *Nt, size_
 
     *NtUnits = 0;
     if (Units == 0)
-        return ERROR_PATH_NOT_FOUND;
+        return NK_PATH_PATH_NOT_FOUND;
     if (Capacity < 4)
-        return ERROR_FILENAME_EXCED_RANGE;
+        return NK_PATH_FILENAME_EXCED_RANGE;
     memcpy(Nt, prefix, sizeof(prefix));
     if (Units >= 4 && Path[0] == '\\' && Path[1] == '\\' && Path[2] == '?' && Path[3] == '\\') {
         if (Units == 4)
-            return ERROR_INVALID_NAME; /* \??\ itself: the object manager refuses to open it */
+            return NK_PATH_INVALID_NAME; /* \??\ itself: the object manager refuses to open it */
         if (Units > Capacity)
-            return ERROR_FILENAME_EXCED_RANGE;
+            return NK_PATH_FILENAME_EXCED_RANGE;
         memcpy(Nt + 4, Path + 4, (Units - 4) * sizeof(uint16_t));
         *NtUnits = Units;
-        return ERROR_SUCCESS;
+        return NK_PATH_OK;
     }
     if (!(Units >= 3 && IsSeparator(Path[0]) && IsSeparator(Path[1]) && (Path[2] == '.' || Path[2] == '?') &&
           (Units == 3 || IsSeparator(Path[3]))))
@@ -99,19 +97,19 @@ uint32_t NkWin32PathToNt(const uint16_t *Path, size_t Units, uint16_t *Nt, size_
         if (end == start)
             continue;
         if (n + (n > root) + (end - start) > Capacity)
-            return ERROR_FILENAME_EXCED_RANGE;
+            return NK_PATH_FILENAME_EXCED_RANGE;
         if (n > root)
             Nt[n++] = '\\';
         for (k = start; k < end; k++)
             Nt[n++] = Path[k];
     }
     if (n == root)
-        return ERROR_INVALID_NAME; /* \\.\ alone is \??\ itself, as above */
+        return NK_PATH_INVALID_NAME; /* \\.\ alone is \??\ itself, as above */
     if (IsSeparator(Path[Units - 1])) {
         if (n + 1 > Capacity)
-            return ERROR_FILENAME_EXCED_RANGE;
+            return NK_PATH_FILENAME_EXCED_RANGE;
         Nt[n++] = '\\';
     }
     *NtUnits = n;
-    return ERROR_SUCCESS;
+    return NK_PATH_OK;
 }

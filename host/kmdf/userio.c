@@ -12,6 +12,8 @@
  */
 #include "kmdf_internal.h"
 
+#include "../client/ntpath.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,12 +292,36 @@ static PCWSTR AfterPrefix(PCWSTR Name, const char *Prefix)
  * namespace needs: \??\GLOBALROOT is the root, and the global DOS-device
  * directory (\GLOBAL??\, reached from \??\ and \DosDevices\ through their
  * Global link) is \??\ itself.  What is left, \??\X or \Device\X, is the
- * device table's to find.  Win32 paths were made NT paths by the caller
- * (the client library's CreateFile, host/client/ntpath.c). */
+ * device table's to find.  A Win32 path (\\.\X: in-process callers such as
+ * tests open by those) is first made an NT path by the conversion the
+ * client library's CreateFile uses (host/client/ntpath.c), so there is one
+ * set of rules for both; the wire only carries NT paths from the library. */
 static NTSTATUS ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity, PCWSTR *Resolved)
 {
     PCWSTR rest;
 
+    if ((Name[0] == '\\' || Name[0] == '/') && (Name[1] == '\\' || Name[1] == '/')) {
+        size_t units = 0, ntUnits;
+        uint32_t e;
+        while (Name[units] != 0)
+            units++;
+        e = NkWin32PathToNt((const uint16_t *)Name, units, (uint16_t *)Buffer, Capacity - 1, &ntUnits);
+        switch (e) {
+        case NK_PATH_OK:
+            break;
+        case NK_PATH_FILE_NOT_FOUND:
+            return STATUS_OBJECT_NAME_NOT_FOUND;
+        case NK_PATH_PATH_NOT_FOUND:
+        case NK_PATH_BAD_NETPATH:
+            return STATUS_OBJECT_PATH_NOT_FOUND;
+        case NK_PATH_FILENAME_EXCED_RANGE:
+            return STATUS_NAME_TOO_LONG;
+        default:
+            return STATUS_OBJECT_NAME_INVALID;
+        }
+        Buffer[ntUnits] = 0;
+        Name = Buffer;
+    }
     for (int hops = 0; hops < 8; hops++) {
         if ((rest = AfterPrefix(Name, "\\??\\GLOBALROOT")) != NULL && (*rest == '\\' || *rest == 0)) {
             Name = rest;
