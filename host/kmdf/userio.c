@@ -343,13 +343,11 @@ static NTSTATUS ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity, PCWSTR 
             break;
         }
     }
-    /* An empty component (\??\\X, \??\X\\Y) is no name to the object
+    /* An empty component (\??\\X, \Device\X\\Y) is no name to the object
      * manager. */
-    if ((rest = AfterPrefix(Name, "\\??\\")) != NULL || (rest = AfterPrefix(Name, "\\Device\\")) != NULL) {
-        for (PCWSTR p = rest; *p != 0; p++)
-            if (*p == '\\' && (p == rest || p[-1] == '\\'))
-                return STATUS_OBJECT_NAME_INVALID;
-    }
+    for (PCWSTR p = Name; *p != 0; p++)
+        if (*p == '\\' && p != Name && p[-1] == '\\')
+            return STATUS_OBJECT_NAME_INVALID;
     *Resolved = Name;
     return STATUS_SUCCESS;
 }

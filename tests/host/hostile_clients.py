@@ -271,7 +271,8 @@ def attack_name_spellings(path):
     ones are STATUS_OBJECT_NAME_INVALID."""
     good = ("\\\\.\\\\NkEcho", "//./nkecho", "\\??\\NkEcho", "\\GLOBAL??\\NkEcho", "\\??\\Global\\NKECHO",
             "\\DosDevices\\Global\\NkEcho", "\\??\\GLOBALROOT\\Device\\NkEcho", "\\Device\\NkEcho")
-    bad = ("\\\\.\\", "\\\\?\\", "\\??\\\\NkEcho", "\\\\?\\\\NkEcho", "\\Device\\\\NkEcho", "\\\\.\\..")
+    bad = ("\\\\.\\", "\\\\?\\", "\\??\\\\NkEcho", "\\\\?\\\\NkEcho", "\\Device\\\\NkEcho", "\\\\.\\..",
+           "\\??\\GLOBALROOT\\\\.\\NkEcho")
     for name, want in [(n, STATUS_SUCCESS) for n in good] + [(n, STATUS_OBJECT_NAME_INVALID) for n in bad]:
         s = connect(path)
         s.sendall(request(CREATE, data=name.encode("utf-16-le")))
