@@ -13,6 +13,7 @@
 #include <winioctl.h>
 
 #include "nkwire.h"
+#include "ntpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -273,17 +274,28 @@ static int Connect(void)
     return fd;
 }
 
-/* Name: UTF-16LE units, Units of them. */
-static HANDLE Open(const uint16_t *Name, size_t Units)
+/* The longest path CreateFile takes here (the server's limit is the same). */
+#define NK_NAME_UNITS 1024
+
+/* Path: the Win32 path, UTF-16LE units, Units of them. */
+static HANDLE Open(const uint16_t *Path, size_t Units)
 {
+    uint16_t name[NK_NAME_UNITS];
+    size_t nameUnits;
     uint32_t info;
     int32_t status;
     DWORD error;
-    int fd = Connect();
+    int fd;
 
+    error = NkWin32PathToNt(Path, Units, name, NK_NAME_UNITS, &nameUnits);
+    if (error != ERROR_SUCCESS) {
+        LastError = error;
+        return INVALID_HANDLE_VALUE;
+    }
+    fd = Connect();
     if (fd < 0)
         return INVALID_HANDLE_VALUE;
-    error = Call(fd, NK_WIRE_CREATE, 0, Name, (uint32_t)(Units * 2), NULL, 0, &status, &info);
+    error = Call(fd, NK_WIRE_CREATE, 0, name, (uint32_t)(nameUnits * 2), NULL, 0, &status, &info);
     if (error != ERROR_SUCCESS) {
         LastError = error;
         close(fd);
@@ -314,7 +326,7 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShar
                           LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
-    uint16_t name[1024];
+    uint16_t name[NK_NAME_UNITS];
     size_t n;
     (void)dwDesiredAccess;
     (void)dwShareMode;
@@ -328,7 +340,11 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShar
         return INVALID_HANDLE_VALUE;
     /* Device names are ASCII; anything else is not a name we can serve. */
     for (n = 0; lpFileName[n] != '\0'; n++) {
-        if (n == sizeof(name) / sizeof(name[0]) || (unsigned char)lpFileName[n] >= 0x80) {
+        if (n == NK_NAME_UNITS) {
+            LastError = ERROR_FILENAME_EXCED_RANGE;
+            return INVALID_HANDLE_VALUE;
+        }
+        if ((unsigned char)lpFileName[n] >= 0x80) {
             LastError = ERROR_INVALID_NAME;
             return INVALID_HANDLE_VALUE;
         }
@@ -337,11 +353,13 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShar
     return Open(name, n);
 }
 
+/* The macro of that name (windows.h) picks between the two below. */
+#undef CreateFileW
+
 HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                           LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
-    uint16_t name[1024];
     size_t n = 0;
     (void)dwDesiredAccess;
     (void)dwShareMode;
@@ -353,10 +371,33 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
     }
     if (!CheckCreate(lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes))
         return INVALID_HANDLE_VALUE;
-    /* wchar_t may be UTF-32 here: encode as UTF-16 (surrogate pairs above the BMP). */
-    for (const WCHAR *p = lpFileName; *p != 0; p++) {
+    while (lpFileName[n] != 0) {
+        if (++n == NK_NAME_UNITS) {
+            LastError = ERROR_FILENAME_EXCED_RANGE;
+            return INVALID_HANDLE_VALUE;
+        }
+    }
+    return Open(lpFileName, n);
+}
+
+HANDLE WINAPI NkCreateFileWFromWchar(const wchar_t *lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+{
+    uint16_t name[NK_NAME_UNITS];
+    size_t n = 0;
+
+    if (lpFileName == NULL || sizeof(wchar_t) == sizeof(WCHAR))
+        return CreateFileW((LPCWSTR)lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes,
+                           dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile);
+    /* wchar_t is UTF-32 here: encode as UTF-16 (surrogate pairs above the BMP). */
+    for (const wchar_t *p = lpFileName; *p != 0; p++) {
         uint32_t c = (uint32_t)*p;
-        if (n + 2 > sizeof(name) / sizeof(name[0]) || c > 0x10FFFF) {
+        if (n + 3 > NK_NAME_UNITS) { /* two units and the terminator */
+            LastError = ERROR_FILENAME_EXCED_RANGE;
+            return INVALID_HANDLE_VALUE;
+        }
+        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
             LastError = ERROR_INVALID_NAME;
             return INVALID_HANDLE_VALUE;
         }
@@ -368,7 +409,9 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
             name[n++] = (uint16_t)c;
         }
     }
-    return Open(name, n);
+    name[n] = 0;
+    return CreateFileW(name, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,
+                       dwFlagsAndAttributes, hTemplateFile);
 }
 
 BOOL WINAPI CloseHandle(HANDLE hObject)

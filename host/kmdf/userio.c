@@ -12,6 +12,8 @@
  */
 #include "kmdf_internal.h"
 
+#include "../client/ntpath.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,8 +275,86 @@ NTSTATUS NkHostWriteFile(HANDLE Handle, const VOID *Buffer, ULONG Length, ULONG 
     return Sync(s, io, BytesWritten);
 }
 
+/* Name with Prefix (ASCII, matched case-blind as the object manager
+ * matches names) removed, or NULL. */
+static PCWSTR AfterPrefix(PCWSTR Name, const char *Prefix)
+{
+    for (; *Prefix != '\0'; Name++, Prefix++) {
+        WCHAR c = *Name >= 'a' && *Name <= 'z' ? (WCHAR)(*Name - 32) : *Name;
+        char p = *Prefix >= 'a' && *Prefix <= 'z' ? (char)(*Prefix - 32) : *Prefix;
+        if (c != (WCHAR)(unsigned char)p)
+            return NULL;
+    }
+    return Name;
+}
+
+/* The object manager's part of an NT path's lookup that the host's one
+ * namespace needs: \??\GLOBALROOT is the root, and the global DOS-device
+ * directory (\GLOBAL??\, reached from \??\ and \DosDevices\ through their
+ * Global link) is \??\ itself.  What is left, \??\X or \Device\X, is the
+ * device table's to find.  A Win32 path (\\.\X: in-process callers such as
+ * tests open by those) is first made an NT path by the conversion the
+ * client library's CreateFile uses (host/client/ntpath.c), so there is one
+ * set of rules for both; the wire only carries NT paths from the library. */
+static NTSTATUS ResolveName(PCWSTR Name, WCHAR *Buffer, size_t Capacity, PCWSTR *Resolved)
+{
+    PCWSTR rest;
+
+    if ((Name[0] == '\\' || Name[0] == '/') && (Name[1] == '\\' || Name[1] == '/')) {
+        size_t units = 0, ntUnits;
+        uint32_t e;
+        while (Name[units] != 0)
+            units++;
+        e = NkWin32PathToNt((const uint16_t *)Name, units, (uint16_t *)Buffer, Capacity - 1, &ntUnits);
+        switch (e) {
+        case NK_PATH_OK:
+            break;
+        case NK_PATH_FILE_NOT_FOUND:
+            return STATUS_OBJECT_NAME_NOT_FOUND;
+        case NK_PATH_PATH_NOT_FOUND:
+        case NK_PATH_BAD_NETPATH:
+            return STATUS_OBJECT_PATH_NOT_FOUND;
+        case NK_PATH_FILENAME_EXCED_RANGE:
+            return STATUS_NAME_TOO_LONG;
+        default:
+            return STATUS_OBJECT_NAME_INVALID;
+        }
+        Buffer[ntUnits] = 0;
+        Name = Buffer;
+    }
+    for (int hops = 0; hops < 8; hops++) {
+        if ((rest = AfterPrefix(Name, "\\??\\GLOBALROOT")) != NULL && (*rest == '\\' || *rest == 0)) {
+            Name = rest;
+        } else if ((rest = AfterPrefix(Name, "\\??\\Global\\")) != NULL ||
+                   (rest = AfterPrefix(Name, "\\DosDevices\\Global\\")) != NULL ||
+                   (rest = AfterPrefix(Name, "\\GLOBAL??\\")) != NULL) {
+            size_t n = 0;
+            while (rest[n] != 0)
+                n++;
+            if (n + 5 > Capacity)
+                return STATUS_OBJECT_NAME_INVALID;
+            memmove(Buffer + 4, rest, (n + 1) * sizeof(WCHAR));
+            Buffer[0] = '\\';
+            Buffer[1] = '?';
+            Buffer[2] = '?';
+            Buffer[3] = '\\';
+            Name = Buffer;
+        } else {
+            break;
+        }
+    }
+    /* An empty component (\??\\X, \Device\X\\Y) is no name to the object
+     * manager. */
+    for (PCWSTR p = Name; *p != 0; p++)
+        if (*p == '\\' && p != Name && p[-1] == '\\')
+            return STATUS_OBJECT_NAME_INVALID;
+    *Resolved = Name;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)
 {
+    WCHAR resolved[1024];
     NK_WDF_DEVICE *d;
     NK_WDF_OBJECT *o;
     NK_WDF_FILE *f;
@@ -283,6 +363,9 @@ NTSTATUS NkHostCreateFile(PCWSTR Name, HANDLE *Handle)
     NTSTATUS status;
 
     *Handle = NULL;
+    status = ResolveName(Name, resolved, RTL_NUMBER_OF(resolved), &Name);
+    if (!NT_SUCCESS(status))
+        return status;
     d = NkWdfFindDevice(Name);
     if (d == NULL)
         return STATUS_OBJECT_NAME_NOT_FOUND;

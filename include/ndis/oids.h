@@ -1,12 +1,14 @@
 /*
  * ndis/oids.h - media types, OIDs, packet filters and the other values that
- * travel in OID requests (the ntddndis.h part of ndis.h).  Part of <ndis.h>.
+ * travel in OID requests (the ntddndis.h part of ndis.h).  Part of <ndis.h>,
+ * and of the client library's user-mode <ntddndis.h> (host/client/include),
+ * which defines ULONG and includes it: only ULONG may be used here.
  */
 #ifndef NDISKIT_NDIS_OIDS_H
 #define NDISKIT_NDIS_OIDS_H
 
-#ifndef NDISKIT_NDIS_H
-#error "include <ndis.h>, not <ndis/oids.h>"
+#if !defined(NDISKIT_NDIS_H) && !defined(NDISKIT_CLIENT_NTDDNDIS_H)
+#error "include <ndis.h> (or, in a user-mode tool, <ntddndis.h>), not <ndis/oids.h>"
 #endif
 
 typedef ULONG NDIS_OID, *PNDIS_OID;

@@ -267,6 +267,25 @@ def attack_bad_names(path):
         s.close()
 
 
+def attack_name_spellings(path):
+    """Raw names resolve by the same rules as the client library's
+    CreateFile (one conversion, host/client/ntpath.c, then the object
+    manager's lookup): Win32 spellings and NT ones reach nkecho, malformed
+    ones are STATUS_OBJECT_NAME_INVALID."""
+    good = ("\\\\.\\\\NkEcho", "//./nkecho", "\\??\\NkEcho", "\\GLOBAL??\\NkEcho", "\\??\\Global\\NKECHO",
+            "\\DosDevices\\Global\\NkEcho", "\\??\\GLOBALROOT\\Device\\NkEcho", "\\Device\\NkEcho")
+    bad = ("\\\\.\\", "\\\\?\\", "\\??\\\\NkEcho", "\\\\?\\\\NkEcho", "\\Device\\\\NkEcho", "\\\\.\\..",
+           "\\??\\GLOBALROOT\\\\.\\NkEcho")
+    for name, want in [(n, STATUS_SUCCESS) for n in good] + [(n, STATUS_OBJECT_NAME_INVALID) for n in bad]:
+        s = connect(path)
+        s.sendall(request(CREATE, data=name.encode("utf-16-le")))
+        r = closed_or_reply(s)
+        assert r is not None and u32(r[0]) == want, (name, r)
+        if want == STATUS_SUCCESS:
+            echo(s, b"spelled " + name.encode())
+        s.close()
+
+
 def share(s, fd, announced):
     send_with_fds(s, request(SHARE, out=announced), [fd])
     return closed_or_reply(s)
@@ -350,7 +369,7 @@ def run_attacks(ndiskit, so, tmp):
     good.start()
     try:
         for attack in (attack_garbage, attack_bad_magic, attack_truncated, attack_oversized, attack_out_of_order,
-                       attack_bad_names, attack_shared_regions):
+                       attack_bad_names, attack_name_spellings, attack_shared_regions):
             attack(path)
             assert server.alive(), f"{attack.__name__}: the server died:\n{server.output()}"
             round_trip(path)

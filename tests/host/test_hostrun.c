@@ -146,13 +146,49 @@ static void test_open_and_errors(void **state)
     h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
     assert_ptr_equal(h, INVALID_HANDLE_VALUE);
     assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
-    /* An empty name names nothing; the server refuses it and stays up. */
+    /* An empty path is no path, as on Windows. */
     h = CreateFileA("", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
     assert_ptr_equal(h, INVALID_HANDLE_VALUE);
-    assert_int_equal(GetLastError(), ERROR_INVALID_NAME);      /* STATUS_OBJECT_NAME_INVALID */
+    assert_int_equal(GetLastError(), ERROR_PATH_NOT_FOUND);
     h = CreateFileW(L"", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
     assert_ptr_equal(h, INVALID_HANDLE_VALUE);
-    assert_int_equal(GetLastError(), ERROR_INVALID_NAME);
+    assert_int_equal(GetLastError(), ERROR_PATH_NOT_FOUND);
+    /* Every spelling Windows accepts for the device reaches it: the client
+     * makes the NT path, the host kernel resolves \??\Global, \GLOBAL??
+     * and \??\GLOBALROOT as the object manager does, case-blind. */
+    {
+        static const char *const opens[] = {
+            "\\\\.\\\\NkEcho", "//./NkEcho", "\\\\.\\nkecho", "\\\\.\\NKECHO. ", "\\\\?\\NkEcho",
+            "//?/NkEcho", "\\\\.\\Global\\NkEcho", "\\\\.\\global\\NkEcho", "\\\\?\\GLOBALROOT\\Device\\NkEcho",
+            "\\\\.\\GlobalRoot\\GLOBAL??\\NkEcho", "\\\\.\\X\\..\\NkEcho", "\\\\.\\Global\\Global\\NkEcho",
+        };
+        static const struct {
+            const char *Path;
+            DWORD Error;
+        } refused[] = {
+            {"NkEcho", ERROR_FILE_NOT_FOUND},          /* a file: no files here */
+            {"\\Device\\NkEcho", ERROR_PATH_NOT_FOUND}, /* \Device\ is an NT path, not a Win32 one */
+            {"\\\\?\\\\NkEcho", ERROR_INVALID_NAME}, /* \\?\ is not normalised: an empty component */
+            {"\\\\?\\Global\\\\NkEcho", ERROR_INVALID_NAME},
+            {"\\\\.\\", ERROR_INVALID_NAME},                   /* \??\ itself */
+            {"\\\\.\\Global\\NoSuchDevice", ERROR_FILE_NOT_FOUND},
+            {"\\\\.\\GLOBALROOT\\NkEcho", ERROR_FILE_NOT_FOUND},
+            {"\\\\server\\NkEcho", ERROR_BAD_NETPATH},
+        };
+        for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+            h = CreateFileA(opens[i], GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+            if (h == INVALID_HANDLE_VALUE)
+                fail_msg("%s: error %u", opens[i], (unsigned)GetLastError());
+            assert_true(CloseHandle(h));
+        }
+        for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+            h = CreateFileA(refused[i].Path, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+            assert_ptr_equal(h, INVALID_HANDLE_VALUE);
+            if (GetLastError() != refused[i].Error)
+                fail_msg("%s: error %u, expected %u", refused[i].Path, (unsigned)GetLastError(),
+                         (unsigned)refused[i].Error);
+        }
+    }
     h = CreateFileA("\\\\.\\NkEcho", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
     assert_ptr_not_equal(h, INVALID_HANDLE_VALUE);
     assert_true(CloseHandle(h));

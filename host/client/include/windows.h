@@ -6,37 +6,123 @@
  * ReadFile, WriteFile, CloseHandle, GetLastError) builds here unchanged and
  * talks to the driver the host kernel runs.  Types have their Win32 sizes
  * (DWORD and ULONG are 32 bits here too).  Only synchronous I/O: an
- * OVERLAPPED argument fails with ERROR_NOT_SUPPORTED.  WCHAR is the
- * platform's wchar_t, so L"..." literals work with or without
- * -fshort-wchar; names are sent as UTF-16.
+ * OVERLAPPED argument fails with ERROR_NOT_SUPPORTED.
+ *
+ * WCHAR is 16 bits, as on Windows, because tools exchange WCHAR buffers
+ * with drivers (names, bindings) that are UTF-16.  Built with
+ * -fshort-wchar, wchar_t is that same type and L"..." is UTF-16; without
+ * it wchar_t is 32 bits, and CreateFileW still takes an L"..." literal
+ * (converted on the way in), but a WCHAR buffer is not a wchar_t one.
+ *
+ * printf, fprintf, sprintf, snprintf (and their v forms) and sprintf_s
+ * understand Microsoft's %ws, %S, %wc and %C (a WCHAR string or character,
+ * printed as UTF-8) and its I64/I32/I size prefixes; everything else is
+ * glibc's.  %ls and %lc stay glibc's (wchar_t), and so do wprintf and the
+ * other wide-format functions.  sscanf_s takes Microsoft's buffer sizes
+ * after %s, %c and %[ arguments.  MSVC's #pragma warning and #pragma prefast are
+ * unknown to gcc and clang: at most a warning (-Wunknown-pragmas), never
+ * an error.
  */
 #ifndef NDISKIT_CLIENT_WINDOWS_H
 #define NDISKIT_CLIENT_WINDOWS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
+
+#include <sal.h>
+#include <winerror.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef int BOOL;
-typedef uint8_t BYTE, UCHAR, BOOLEAN, *PUCHAR, *LPBYTE, *PBYTE;
-typedef uint16_t WORD, USHORT, *PUSHORT;
-typedef uint32_t DWORD, ULONG, UINT, *PDWORD, *LPDWORD, *PULONG;
-typedef int32_t LONG, *PLONG;
-typedef int64_t LONGLONG;
-typedef uint64_t ULONGLONG, ULONG64, DWORD64;
-typedef size_t SIZE_T;
-typedef char CHAR;
-typedef wchar_t WCHAR;
-typedef void VOID, *PVOID, *LPVOID, *HANDLE;
-typedef const void *LPCVOID;
-typedef char *LPSTR;
-typedef const char *LPCSTR;
-typedef WCHAR *LPWSTR;
-typedef const WCHAR *LPCWSTR;
+typedef int BOOL, *PBOOL, *LPBOOL;
+typedef int INT, *PINT, *LPINT;
+typedef uint8_t BYTE, UCHAR, BOOLEAN, *PUCHAR, *LPBYTE, *PBYTE, *PBOOLEAN;
+typedef int16_t SHORT, *PSHORT;
+typedef uint16_t WORD, USHORT, *PUSHORT, *PWORD, *LPWORD;
+typedef uint32_t DWORD, ULONG, UINT, *PDWORD, *LPDWORD, *PULONG, *PUINT;
+typedef int32_t LONG, *PLONG, *LPLONG;
+typedef int64_t LONGLONG, LONG64, *PLONGLONG;
+typedef uint64_t ULONGLONG, ULONG64, DWORD64, *PULONGLONG;
+typedef intptr_t INT_PTR, LONG_PTR, *PINT_PTR, *PLONG_PTR;
+typedef uintptr_t UINT_PTR, ULONG_PTR, DWORD_PTR, *PUINT_PTR, *PULONG_PTR;
+typedef size_t SIZE_T, *PSIZE_T;
+typedef ptrdiff_t SSIZE_T;
+typedef float FLOAT;
+typedef char CHAR, *PCHAR, *LPCH, *PCH;
+typedef uint16_t WCHAR, *PWCHAR, *LPWCH, *PWCH;
+typedef void VOID, *PVOID, *LPVOID, *HANDLE, **PHANDLE;
+typedef const void *LPCVOID, *PCVOID;
+typedef char *LPSTR, *PSTR, *PZZSTR;
+typedef const char *LPCSTR, *PCSTR, *PCZZSTR;
+typedef WCHAR *LPWSTR, *PWSTR;
+typedef const WCHAR *LPCWSTR, *PCWSTR;
+typedef int32_t HRESULT;
+#ifdef UNICODE
+typedef WCHAR TCHAR, *PTCHAR;
+typedef LPWSTR LPTSTR, PTSTR;
+typedef LPCWSTR LPCTSTR, PCTSTR;
+#else
+typedef char TCHAR, *PTCHAR;
+typedef LPSTR LPTSTR, PTSTR;
+typedef LPCSTR LPCTSTR, PCTSTR;
+#endif
+
+#if defined(__WCHAR_MAX__) && __WCHAR_MAX__ <= 0xFFFF
+_Static_assert(sizeof(wchar_t) == sizeof(WCHAR), "a 16-bit wchar_t is WCHAR");
+#endif
+
+/* Calling conventions and MSVC keywords: nothing to say on x86-64 Linux
+ * (clang's -fms-extensions knows them itself). */
+#ifndef _MSC_EXTENSIONS
+#define __cdecl
+#define __stdcall
+#define __fastcall
+#define __forceinline inline __attribute__((always_inline))
+/* __declspec(align(n)), (noreturn), (noinline), (deprecated), (selectany),
+ * (thread), (dllimport), (dllexport). */
+#define __declspec(x) NK_DECLSPEC_##x
+#ifndef NK_DECLSPEC_align /* a build may give it MSVC's meaning for scalars: see README */
+#define NK_DECLSPEC_align(n) __attribute__((aligned(n)))
+#endif
+#define NK_DECLSPEC_noreturn __attribute__((noreturn))
+#define NK_DECLSPEC_noinline __attribute__((noinline))
+#define NK_DECLSPEC_deprecated __attribute__((deprecated))
+#define NK_DECLSPEC_selectany __attribute__((weak))
+#define NK_DECLSPEC_thread _Thread_local
+#define NK_DECLSPEC_dllimport
+#define NK_DECLSPEC_dllexport __attribute__((visibility("default")))
+#endif
+#define CALLBACK
+#define APIENTRY
+#define WINAPIV
+#define CONST const
+#define IN
+#define OUT
+#define OPTIONAL
+#define UNREFERENCED_PARAMETER(p) ((void)(p))
+
+/* What HeapAlloc and malloc align to on x64 Windows. */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+#define MAX_PATH 260
+#define ARRAYSIZE(a) (sizeof(a) / sizeof((a)[0]))
+#if !defined(NOMINMAX) && !defined(min)
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#if !defined(NOMINMAX) && !defined(max)
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#ifdef UNICODE
+#define TEXT(s) u##s
+#else
+#define TEXT(s) s
+#endif
 
 #define WINAPI
 #define TRUE 1
@@ -74,61 +160,15 @@ typedef struct _SECURITY_ATTRIBUTES {
 #define FILE_ATTRIBUTE_NORMAL 0x80u
 #define FILE_FLAG_OVERLAPPED 0x40000000u
 
-/* Win32 error codes GetLastError returns (winerror.h values). */
-#define ERROR_SUCCESS 0L
-#define NO_ERROR 0L
-#define ERROR_INVALID_FUNCTION 1L
-#define ERROR_FILE_NOT_FOUND 2L
-#define ERROR_PATH_NOT_FOUND 3L
-#define ERROR_ACCESS_DENIED 5L
-#define ERROR_INVALID_HANDLE 6L
-#define ERROR_NOT_ENOUGH_MEMORY 8L
-#define ERROR_BAD_FORMAT 11L
-#define ERROR_INVALID_DATA 13L
-#define ERROR_OUTOFMEMORY 14L
-#define ERROR_NOT_READY 21L
-#define ERROR_BAD_COMMAND 22L
-#define ERROR_CRC 23L
-#define ERROR_BAD_LENGTH 24L
-#define ERROR_WRITE_FAULT 29L
-#define ERROR_READ_FAULT 30L
-#define ERROR_GEN_FAILURE 31L
-#define ERROR_SHARING_VIOLATION 32L
-#define ERROR_HANDLE_EOF 38L
-#define ERROR_NOT_SUPPORTED 50L
-#define ERROR_BAD_NETPATH 53L
-#define ERROR_DEV_NOT_EXIST 55L
-#define ERROR_UNEXP_NET_ERR 59L
-#define ERROR_NETNAME_DELETED 64L
-#define ERROR_NETWORK_ACCESS_DENIED 65L
-#define ERROR_INVALID_PARAMETER 87L
-#define ERROR_BROKEN_PIPE 109L
-#define ERROR_INSUFFICIENT_BUFFER 122L
-#define ERROR_INVALID_NAME 123L
-#define ERROR_SEM_TIMEOUT 121L
-#define ERROR_BUSY 170L
-#define ERROR_ALREADY_EXISTS 183L
-#define ERROR_MORE_DATA 234L
-#define WAIT_TIMEOUT 258L
-#define ERROR_NO_MORE_ITEMS 259L
-#define ERROR_DELETE_PENDING 303L
-#define ERROR_MR_MID_NOT_FOUND 317L
-#define ERROR_INVALID_ADDRESS 487L
-#define ERROR_ARITHMETIC_OVERFLOW 534L
-#define ERROR_IO_INCOMPLETE 996L
-#define ERROR_OPERATION_ABORTED 995L
-#define ERROR_IO_PENDING 997L
-#define ERROR_NOACCESS 998L
-#define ERROR_INVALID_FLAGS 1004L
-#define ERROR_NO_SYSTEM_RESOURCES 1450L
-#define ERROR_DEVICE_NOT_CONNECTED 1167L
-#define ERROR_NOT_FOUND 1168L
-#define ERROR_NETWORK_UNREACHABLE 1231L
-#define ERROR_TIMEOUT 1460L
-#define ERROR_INVALID_USER_BUFFER 1784L
-#define ERROR_INVALID_STATE 5023L
-
-/* Opens \\.\Name (a device's symbolic link) or \Device\Name. */
+/* Opens a device as Windows does: the Win32 path is made an NT path
+ * (\\.\Name and //./Name become \??\Name, separators collapsed, "." and
+ * ".." applied, trailing dots and spaces dropped; \\?\Name is taken as
+ * is), which the host kernel looks up like the object manager (\??\ and
+ * \GLOBAL??\ links, \??\Global\, \??\GLOBALROOT\Device\X, case-blind).
+ * An empty component or no name (\\.\) is ERROR_INVALID_NAME.  There is
+ * no file system: a file path fails with ERROR_FILE_NOT_FOUND, or
+ * ERROR_PATH_NOT_FOUND when a directory is named too (and for ""), a UNC
+ * path with ERROR_BAD_NETPATH (host/client/ntpath_table.h). */
 HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                           LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
@@ -150,6 +190,59 @@ void WINAPI Sleep(DWORD dwMilliseconds);
 /* What Windows' RtlNtStatusToDosError gives for the statuses drivers
  * complete requests with (ERROR_MR_MID_NOT_FOUND for the rest). */
 ULONG WINAPI RtlNtStatusToDosError(LONG Status);
+
+/* CreateFileW with an L"..." string while wchar_t is 32 bits (no
+ * -fshort-wchar): the name is converted to UTF-16 first.  The macro picks
+ * it by the argument's type, so CreateFileW(L"\\\\.\\X", ...) and
+ * CreateFileW(aWcharBuffer, ...) both work. */
+HANDLE WINAPI NkCreateFileWFromWchar(const wchar_t *lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+#if !defined(__cplusplus) && defined(__WCHAR_MAX__) && __WCHAR_MAX__ > 0xFFFF
+#define CreateFileW(Name, ...)                                                                           \
+    _Generic((Name), wchar_t *: NkCreateFileWFromWchar, const wchar_t *: NkCreateFileWFromWchar, \
+             default: CreateFileW)(Name, __VA_ARGS__)
+#endif
+
+/* printf, fprintf, sprintf, snprintf and their v forms with Microsoft's
+ * conversions (see the top of this file): a tool's printf("%ws\n", name)
+ * prints a WCHAR string.  <stdio.h> is included above, so the tool's own
+ * later #include <stdio.h> cannot undo these. */
+int NkPrintf(const char *Format, ...);
+int NkFprintf(FILE *Stream, const char *Format, ...);
+int NkVprintf(const char *Format, va_list Args);
+int NkVfprintf(FILE *Stream, const char *Format, va_list Args);
+int NkSprintf(char *Buffer, const char *Format, ...);
+int NkSnprintf(char *Buffer, size_t Size, const char *Format, ...);
+int NkVsprintf(char *Buffer, const char *Format, va_list Args);
+int NkVsnprintf(char *Buffer, size_t Size, const char *Format, va_list Args);
+#undef printf
+#undef fprintf
+#undef vprintf
+#undef vfprintf
+#undef sprintf
+#undef snprintf
+#undef vsprintf
+#undef vsnprintf
+/* Function-like, so that a tool's __attribute__((format(printf, 1, 2)))
+ * still names glibc's archetype. */
+#define printf(...) NkPrintf(__VA_ARGS__)
+#define fprintf(...) NkFprintf(__VA_ARGS__)
+#define vprintf(...) NkVprintf(__VA_ARGS__)
+#define vfprintf(...) NkVfprintf(__VA_ARGS__)
+#define sprintf(...) NkSprintf(__VA_ARGS__)
+#define snprintf(...) NkSnprintf(__VA_ARGS__)
+#define vsprintf(...) NkVsprintf(__VA_ARGS__)
+#define vsnprintf(...) NkVsnprintf(__VA_ARGS__)
+
+/* Microsoft's sprintf_s (same conversions): text that does not fit with
+ * its terminator leaves the buffer empty and returns -1. */
+int sprintf_s(char *Buffer, size_t Size, const char *Format, ...);
+
+/* Microsoft's sscanf_s: after the pointer of each %s, %c or %[ comes the
+ * buffer's size in characters (unsigned).  A field that does not fit
+ * leaves the buffer empty and ends the scan, as there. */
+int sscanf_s(const char *Buffer, const char *Format, ...);
 
 #ifdef UNICODE
 #define CreateFile CreateFileW
