@@ -211,15 +211,6 @@ VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCod
 /* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
 ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
 
-/* ---- NDIS: configuration (the in-memory registry) ---------------------------
- *
- * What NdisOpenConfigurationEx / NdisReadConfiguration read: values under
- * Key, a path below the configuration root (L"" or NULL: the root itself;
- * L"Sub\\Deeper" for sub-keys opened by name or index).  Names are
- * case-insensitive; a string is converted when read as an integer.
- * NkHostReset empties it. */
-NTSTATUS NkHostSetConfigurationInteger(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_ ULONG Value);
-NTSTATUS NkHostSetConfigurationString(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_z_ PCWSTR Value);
 /* ---- loading drivers --------------------------------------------------------
  *
  * Before dlopen: every function the driver .so imports (its undefined,
