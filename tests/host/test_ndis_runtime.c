@@ -377,6 +377,26 @@ static void test_configuration(void **state)
     End();
 }
 
+/* A handle NDIS did not give (the host has protocol and binding handles
+ * only: no miniport or filter edge) opens no key. */
+static void test_configuration_unknown_handle(void **state)
+{
+    NDIS_CONFIGURATION_OBJECT o;
+    NDIS_HANDLE h = (NDIS_HANDLE)1;
+    (void)state;
+    Begin();
+    NkHostExpectViolations();
+    memset(&o, 0, sizeof(o));
+    o.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+    o.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+    o.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+    o.NdisHandle = &o;
+    assert_int_equal(NdisOpenConfigurationEx(&o, &h), NDIS_STATUS_INVALID_PARAMETER);
+    assert_null(h);
+    assert_int_equal(NkHostViolationCountOf("ndis.invalid-handle"), 1);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
 static void test_configuration_handle_leak(void **state)
 {
     (void)state;
@@ -620,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_generic_object_time_version_log),
         cmocka_unit_test(test_generic_object_freed_twice),
         cmocka_unit_test(test_configuration),
+        cmocka_unit_test(test_configuration_unknown_handle),
         cmocka_unit_test(test_configuration_handle_leak),
         cmocka_unit_test(test_net_buffers),
         cmocka_unit_test(test_net_buffer_misuse),
