@@ -235,6 +235,11 @@ NTSTATUS NkHostListMissingImports(_In_z_ const char *SoPath, _In_opt_ NK_HOST_MI
  * test seeds what the driver will read (e.g. its Parameters key,
  * L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\X\\Parameters",
  * below the RegistryPath it passes to DriverEntry) and checks what it wrote.
+ * KMDF's WDFKEYs and NDIS configuration handles are keys of this one
+ * registry: NdisOpenConfigurationEx opens
+ * ...\Services\<Protocol>\Parameters for a protocol driver handle and
+ * ...\Services\<Protocol>\Parameters\Adapters\<last component of the
+ * adapter name, e.g. {GUID}> for a binding handle.
  * Types are the REG_* values; keys are created as needed.  Query returns
  * STATUS_BUFFER_OVERFLOW (with *ResultLength) if Length is too small.
  */
