@@ -6,9 +6,12 @@
  * writes through a WDFKEY and what an NDIS driver writes here are the same
  * values.
  *
- * The key NdisOpenConfigurationEx opens depends on the NdisHandle, as on
- * Windows, where NDIS gives each handle the registry location of what it
- * stands for:
+ * The key NdisOpenConfigurationEx opens depends on the NdisHandle ("an
+ * NDIS handle the caller obtained during initialization", per the DDI
+ * reference, which names no paths).  The host uses the layout a protocol's
+ * INF installs - its service's Parameters key, with the per-adapter
+ * ("protocol section") keys below it that NdisOpenProtocolConfiguration
+ * is documented to open:
  *   - a protocol driver handle (NdisRegisterProtocolDriver): the
  *     protocol's service parameters,
  *     \Registry\Machine\System\CurrentControlSet\Services\<Name>\Parameters,
