@@ -211,15 +211,6 @@ VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCod
 /* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
 ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
 
-/* ---- NDIS: configuration (the in-memory registry) ---------------------------
- *
- * What NdisOpenConfigurationEx / NdisReadConfiguration read: values under
- * Key, a path below the configuration root (L"" or NULL: the root itself;
- * L"Sub\\Deeper" for sub-keys opened by name or index).  Names are
- * case-insensitive; a string is converted when read as an integer.
- * NkHostReset empties it. */
-NTSTATUS NkHostSetConfigurationInteger(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_ ULONG Value);
-NTSTATUS NkHostSetConfigurationString(_In_opt_z_ PCWSTR Key, _In_z_ PCWSTR Name, _In_z_ PCWSTR Value);
 /* ---- loading drivers --------------------------------------------------------
  *
  * Before dlopen: every function the driver .so imports (its undefined,
@@ -244,6 +235,11 @@ NTSTATUS NkHostListMissingImports(_In_z_ const char *SoPath, _In_opt_ NK_HOST_MI
  * test seeds what the driver will read (e.g. its Parameters key,
  * L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\X\\Parameters",
  * below the RegistryPath it passes to DriverEntry) and checks what it wrote.
+ * KMDF's WDFKEYs and NDIS configuration handles are keys of this one
+ * registry: NdisOpenConfigurationEx opens
+ * ...\Services\<Protocol>\Parameters for a protocol driver handle and
+ * ...\Services\<Protocol>\Parameters\Adapters\<last component of the
+ * adapter name, e.g. {GUID}> for a binding handle.
  * Types are the REG_* values; keys are created as needed.  Query returns
  * STATUS_BUFFER_OVERFLOW (with *ResultLength) if Length is too small.
  */

@@ -1,20 +1,40 @@
 /*
  * config.c - NDIS configuration (NdisOpenConfigurationEx,
- * NdisReadConfiguration, ...) over an in-memory registry.
+ * NdisReadConfiguration, ...) over the host kernel's one registry, the NT
+ * layer's (host/nt/registry.c): a configuration handle is an open registry
+ * key, so what a test seeds with NkHostRegistrySetValue, what a KMDF driver
+ * writes through a WDFKEY and what an NDIS driver writes here are the same
+ * values.
  *
- * The registry is one tree of keys holding named values (integers and
- * strings); a test fills it with NkHostSetConfigurationInteger/String
- * before loading the driver, and NdisWriteConfiguration adds to it.
- * Every configuration handle - whatever NDIS handle it was opened for
- * (protocol, binding, generic object) - opens the root of that tree:
- * the host has one driver and no per-adapter instance keys.
+ * The key NdisOpenConfigurationEx opens depends on the NdisHandle ("an
+ * NDIS handle the caller obtained during initialization", per the DDI
+ * reference, which names no paths).  The host uses the layout a protocol's
+ * INF installs - its service's Parameters key, with the per-adapter
+ * ("protocol section") keys below it that NdisOpenProtocolConfiguration
+ * is documented to open:
+ *   - a protocol driver handle (NdisRegisterProtocolDriver): the
+ *     protocol's service parameters,
+ *     \Registry\Machine\System\CurrentControlSet\Services\<Name>\Parameters,
+ *     <Name> being the characteristics' Name (which must be the service's);
+ *   - a protocol binding handle (NdisOpenAdapterEx, or the BindContext
+ *     during the bind): the per-adapter key below it,
+ *     ...\Services\<Name>\Parameters\Adapters\<Adapter>, <Adapter> being the
+ *     last component of the adapter's name ("{GUID}" of "\DEVICE\{GUID}"),
+ *     where a protocol's INF keeps per-binding settings.
+ * Miniport adapter and filter module handles are the adapter's and the
+ * filter module's instance keys on Windows; the host has no miniport or
+ * filter edge yet, so no such handle exists here and, like any handle NDIS
+ * did not give, it is reported ("ndis.invalid-handle") and fails.
  *
- * Semantics kept from NDIS: names are case-insensitive; a value stored as
- * a string is converted when read as NdisParameterInteger (decimal) or
- * NdisParameterHexInteger (hex), as REG_SZ values are; what
- * NdisReadConfiguration returns stays valid until the handle is closed;
- * every handle (sub-keys included) must be closed, or it is reported as a
- * pool leak.
+ * Types, as NDIS maps them: REG_DWORD is read as an integer whatever type
+ * was asked; a REG_SZ / REG_EXPAND_SZ asked for as NdisParameterInteger is
+ * parsed as decimal, as NdisParameterHexInteger as hex, otherwise returned
+ * as a string; REG_MULTI_SZ is NdisParameterMultiString; REG_BINARY is
+ * NdisParameterBinary.  Writes store integers as REG_DWORD, strings as
+ * REG_SZ, multi-strings as REG_MULTI_SZ and binary data as REG_BINARY.
+ * What NdisReadConfiguration returns stays valid until the handle is
+ * closed; every handle (sub-keys included) must be closed, or it is
+ * reported as a pool leak.
  */
 #include "ndis_internal.h"
 
@@ -23,40 +43,30 @@
 
 #define NK_CONFIG_MAGIC 0x4E4B4E44434F4E46ull
 #define NK_CONFIG_TAG ((ULONG)'N' | ((ULONG)'k' << 8) | ((ULONG)'C' << 16) | ((ULONG)'f' << 24))
-#define NK_CONFIG_PATH 128
-#define NK_CONFIG_STRING 256
-
-typedef struct _NK_CONFIG_VALUE {
-    LIST_ENTRY Link;
-    WCHAR Key[NK_CONFIG_PATH];      /* L"" for the root, L"Sub\\Deeper" below it */
-    WCHAR Name[NK_CONFIG_PATH];
-    NDIS_PARAMETER_TYPE Type;       /* NdisParameterInteger or NdisParameterString */
-    ULONG Integer;
-    WCHAR String[NK_CONFIG_STRING];
-} NK_CONFIG_VALUE;
+#define NK_CONFIG_PATH 512
+#define NK_CONFIG_NAME 256
+#define NK_SERVICES L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\"
 
 /* An open key: pool, so a handle never closed is a leak report. */
 typedef struct _NK_CONFIG_HANDLE {
     ULONG64 Magic;
-    WCHAR Key[NK_CONFIG_PATH];
-    WCHAR SubKeyName[NK_CONFIG_PATH]; /* NdisOpenConfigurationKeyByIndex's KeyName points here */
+    NK_REG_KEY *Key;                /* a reference of its own, dropped at close */
+    WCHAR SubKeyName[NK_CONFIG_NAME]; /* NdisOpenConfigurationKeyByIndex's KeyName points here */
     LIST_ENTRY Results;             /* parameters NdisReadConfiguration returned */
 } NK_CONFIG_HANDLE;
 
+/* A parameter returned to the driver; Data holds its string or bytes. */
 typedef struct _NK_CONFIG_RESULT {
     LIST_ENTRY Link;
     NDIS_CONFIGURATION_PARAMETER Parameter;
-    WCHAR String[NK_CONFIG_STRING];
+    ULONG64 Data[];                 /* aligned for WCHARs */
 } NK_CONFIG_RESULT;
-
-static pthread_mutex_t ConfigLock = PTHREAD_MUTEX_INITIALIZER;
-static LIST_ENTRY Registry = {&Registry, &Registry};
 
 static const NK_NDIS_REVISION ConfigObjectRevisions[] = {
     {NDIS_CONFIGURATION_OBJECT_REVISION_1, NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1},
 };
 
-/* ---- small wide-string helpers (registry names are case-insensitive) ---------------- */
+/* ---- small wide-string helpers -------------------------------------------------------- */
 
 static size_t WLen(PCWSTR s)
 {
@@ -71,90 +81,76 @@ static WCHAR Upper(WCHAR c)
     return c >= L'a' && c <= L'z' ? (WCHAR)(c - L'a' + L'A') : c;
 }
 
-static BOOLEAN WEqualN(PCWSTR a, PCWSTR b, size_t n)
+/* Appends the counted In to Out (Capacity WCHARs, kept terminated) at *At;
+ * FALSE if it does not fit. */
+static BOOLEAN Append(PWCHAR Out, size_t Capacity, size_t *At, PCWSTR In, size_t Length)
 {
-    for (size_t i = 0; i < n; i++)
-        if (Upper(a[i]) != Upper(b[i]))
-            return FALSE;
-    return TRUE;
-}
-
-static BOOLEAN WEqual(PCWSTR a, PCWSTR b)
-{
-    size_t n = WLen(a);
-    return n == WLen(b) && WEqualN(a, b, n);
-}
-
-/* Copies a counted string into Out (Capacity WCHARs, terminated); FALSE if
- * it does not fit. */
-static BOOLEAN CopyCounted(PWCHAR Out, size_t Capacity, PCWSTR In, size_t Length)
-{
-    if (Length + 1 > Capacity)
+    if (*At + Length + 1 > Capacity)
         return FALSE;
-    memcpy(Out, In, Length * sizeof(WCHAR));
-    Out[Length] = 0;
+    memcpy(Out + *At, In, Length * sizeof(WCHAR));
+    *At += Length;
+    Out[*At] = 0;
     return TRUE;
 }
 
-/* ---- the registry ------------------------------------------------------------------ */
+/* ---- which key a handle opens ------------------------------------------------------------ */
 
-/* With ConfigLock: the value Key\Name, or NULL. */
-static NK_CONFIG_VALUE *FindLocked(PCWSTR Key, PCWSTR Name)
+/* With NkNdisLock: the protocol whose driver handle Handle is, or NULL. */
+static NK_PROTOCOL *ProtocolLocked(NDIS_HANDLE Handle)
 {
-    for (PLIST_ENTRY e = Registry.Flink; e != &Registry; e = e->Flink) {
-        NK_CONFIG_VALUE *v = CONTAINING_RECORD(e, NK_CONFIG_VALUE, Link);
-        if (WEqual(v->Key, Key) && WEqual(v->Name, Name))
-            return v;
+    for (PLIST_ENTRY e = NkProtocols.Flink; e != &NkProtocols; e = e->Flink)
+        if ((NDIS_HANDLE)CONTAINING_RECORD(e, NK_PROTOCOL, Link) == Handle)
+            return (NK_PROTOCOL *)Handle;
+    return NULL;
+}
+
+/* With NkNdisLock: the binding Handle is, or NULL. */
+static NK_BINDING *BindingLocked(NDIS_HANDLE Handle)
+{
+    for (PLIST_ENTRY a = NkAdapters.Flink; a != &NkAdapters; a = a->Flink) {
+        NK_ADAPTER *ad = CONTAINING_RECORD(a, NK_ADAPTER, Link);
+        for (PLIST_ENTRY e = ad->Bindings.Flink; e != &ad->Bindings; e = e->Flink)
+            if ((NDIS_HANDLE)CONTAINING_RECORD(e, NK_BINDING, Link) == Handle)
+                return (NK_BINDING *)Handle;
     }
     return NULL;
 }
 
-static NTSTATUS SetValue(PCWSTR Key, PCWSTR Name, NDIS_PARAMETER_TYPE Type, ULONG Integer, PCWSTR String,
-                         size_t StringLength)
+/* The registry path of the key NdisOpenConfigurationEx opens for Handle
+ * (see the top of the file); STATUS_INVALID_HANDLE if NDIS gave no such
+ * handle, STATUS_NAME_TOO_LONG if the path does not fit. */
+static NTSTATUS KeyPathOf(NDIS_HANDLE Handle, PWCHAR Path, size_t Capacity)
 {
-    NK_CONFIG_VALUE *v, *fresh = NULL;
-    size_t keyLength = Key != NULL ? WLen(Key) : 0, nameLength = WLen(Name);
+    NK_PROTOCOL *p;
+    NK_BINDING *b = NULL;
+    NTSTATUS status = STATUS_NAME_TOO_LONG;
+    size_t at = 0;
 
-    if (keyLength + 1 > NK_CONFIG_PATH || nameLength + 1 > NK_CONFIG_PATH || nameLength == 0 ||
-        StringLength + 1 > NK_CONFIG_STRING)
-        return STATUS_INVALID_PARAMETER;
-    pthread_mutex_lock(&ConfigLock);
-    v = FindLocked(Key != NULL ? Key : L"", Name);
-    if (v == NULL) {
-        fresh = calloc(1, sizeof(*fresh));
-        if (fresh == NULL) {
-            pthread_mutex_unlock(&ConfigLock);
-            return STATUS_INSUFFICIENT_RESOURCES;
-        }
-        v = fresh;
-        CopyCounted(v->Key, NK_CONFIG_PATH, Key != NULL ? Key : L"", keyLength);
-        CopyCounted(v->Name, NK_CONFIG_PATH, Name, nameLength);
-        InsertTailList(&Registry, &v->Link);
+    pthread_mutex_lock(&NkNdisLock);
+    p = ProtocolLocked(Handle);
+    if (p == NULL && (b = BindingLocked(Handle)) != NULL)
+        p = b->Protocol;
+    if (p == NULL) {
+        status = STATUS_INVALID_HANDLE;
+        goto out;
     }
-    v->Type = Type;
-    v->Integer = Integer;
-    CopyCounted(v->String, NK_CONFIG_STRING, String != NULL ? String : L"", String != NULL ? StringLength : 0);
-    pthread_mutex_unlock(&ConfigLock);
-    return STATUS_SUCCESS;
-}
-
-NTSTATUS NkHostSetConfigurationInteger(PCWSTR Key, PCWSTR Name, ULONG Value)
-{
-    return SetValue(Key, Name, NdisParameterInteger, Value, NULL, 0);
-}
-
-NTSTATUS NkHostSetConfigurationString(PCWSTR Key, PCWSTR Name, PCWSTR Value)
-{
-    return SetValue(Key, Name, NdisParameterString, 0, Value, WLen(Value));
-}
-
-/* NkHostReset: an empty registry. */
-VOID NkNdisConfigReset(VOID)
-{
-    pthread_mutex_lock(&ConfigLock);
-    while (!IsListEmpty(&Registry))
-        free(CONTAINING_RECORD(RemoveHeadList(&Registry), NK_CONFIG_VALUE, Link));
-    pthread_mutex_unlock(&ConfigLock);
+    if (!Append(Path, Capacity, &at, NK_SERVICES, WLen(NK_SERVICES)) ||
+        !Append(Path, Capacity, &at, p->Chars.Name.Buffer, p->Chars.Name.Length / sizeof(WCHAR)) ||
+        !Append(Path, Capacity, &at, L"\\Parameters", WLen(L"\\Parameters")))
+        goto out;
+    if (b != NULL) {
+        PCWSTR adapter = b->Adapter->Name;
+        for (PCWSTR c = b->Adapter->Name; *c != 0; c++)
+            if (*c == L'\\')
+                adapter = c + 1;
+        if (!Append(Path, Capacity, &at, L"\\Adapters\\", WLen(L"\\Adapters\\")) ||
+            !Append(Path, Capacity, &at, adapter, WLen(adapter)))
+            goto out;
+    }
+    status = STATUS_SUCCESS;
+out:
+    pthread_mutex_unlock(&NkNdisLock);
+    return status;
 }
 
 /* ---- handles ----------------------------------------------------------------------- */
@@ -169,24 +165,38 @@ static NK_CONFIG_HANDLE *HandleOf(NDIS_HANDLE Handle, const char *Ddi)
     return h;
 }
 
-static NK_CONFIG_HANDLE *NewHandle(PCWSTR Key, size_t KeyLength)
+/* A handle on Name below Parent (absolute without one).  The key is created
+ * if absent: the host stands in for the INF that created it on Windows,
+ * and a handle on a key with no values yet is still one to write to. */
+static NDIS_STATUS OpenKey(NK_REG_KEY *Parent, PCUNICODE_STRING Name, NK_CONFIG_HANDLE **Handle)
 {
     NK_CONFIG_HANDLE *h;
-    if (KeyLength + 1 > NK_CONFIG_PATH)
-        return NULL;
+    NTSTATUS status;
+
+    *Handle = NULL;
     h = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*h), NK_CONFIG_TAG);
     if (h == NULL)
-        return NULL;
+        return NDIS_STATUS_RESOURCES;
+    status = NkRegOpenKey(Parent, Name, TRUE, &h->Key, NULL);
+    if (!NT_SUCCESS(status)) {
+        ExFreePoolWithTag(h, NK_CONFIG_TAG);
+        return status == STATUS_INSUFFICIENT_RESOURCES ? NDIS_STATUS_RESOURCES : NDIS_STATUS_FAILURE;
+    }
     h->Magic = NK_CONFIG_MAGIC;
-    CopyCounted(h->Key, NK_CONFIG_PATH, Key, KeyLength);
+    h->SubKeyName[0] = 0;
     InitializeListHead(&h->Results);
-    return h;
+    *Handle = h;
+    return NDIS_STATUS_SUCCESS;
 }
 
 NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObject, PNDIS_HANDLE ConfigurationHandle)
 {
     NDIS_CONFIGURATION_OBJECT o;
+    WCHAR path[NK_CONFIG_PATH];
+    UNICODE_STRING name;
     NK_CONFIG_HANDLE *h;
+    NTSTATUS status;
+    NDIS_STATUS result;
 
     *ConfigurationHandle = NULL;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisOpenConfigurationEx"))
@@ -195,105 +205,62 @@ NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObject, PND
                           ConfigObjectRevisions, RTL_NUMBER_OF(ConfigObjectRevisions), &o, sizeof(o),
                           "NdisOpenConfigurationEx"))
         return NDIS_STATUS_INVALID_PARAMETER;
-    if (o.NdisHandle == NULL) {
-        NkHostViolation("ndis.invalid-handle", "NdisOpenConfigurationEx: NdisHandle is NULL");
+    status = KeyPathOf(o.NdisHandle, path, RTL_NUMBER_OF(path));
+    if (status == STATUS_INVALID_HANDLE) {
+        NkHostViolation("ndis.invalid-handle",
+                        "NdisOpenConfigurationEx: NdisHandle %p is neither a protocol driver handle nor a binding "
+                        "handle (the host has no miniport or filter handles)",
+                        o.NdisHandle);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    h = NewHandle(L"", 0);
-    if (h == NULL)
-        return NDIS_STATUS_RESOURCES;
-    *ConfigurationHandle = (NDIS_HANDLE)h;
-    return NDIS_STATUS_SUCCESS;
-}
-
-/* A sub-key handle for Parent\Name (which need not hold values yet: a
- * write creates them). */
-static NDIS_STATUS OpenSubKey(NK_CONFIG_HANDLE *Parent, PCWSTR Name, size_t NameLength, PNDIS_HANDLE SubKeyHandle)
-{
-    WCHAR path[NK_CONFIG_PATH];
-    size_t parentLength = WLen(Parent->Key), n = 0;
-    NK_CONFIG_HANDLE *h;
-
-    if (NameLength == 0 || parentLength + 1 + NameLength + 1 > NK_CONFIG_PATH)
+    if (!NT_SUCCESS(status))
         return NDIS_STATUS_FAILURE;
-    if (parentLength != 0) {
-        memcpy(path, Parent->Key, parentLength * sizeof(WCHAR));
-        n = parentLength;
-        path[n++] = L'\\';
-    }
-    memcpy(path + n, Name, NameLength * sizeof(WCHAR));
-    n += NameLength;
-    path[n] = 0;
-    h = NewHandle(path, n);
-    if (h == NULL)
-        return NDIS_STATUS_RESOURCES;
-    *SubKeyHandle = (NDIS_HANDLE)h;
-    return NDIS_STATUS_SUCCESS;
+    RtlInitUnicodeString(&name, path);
+    result = OpenKey(NULL, &name, &h);
+    if (result == NDIS_STATUS_SUCCESS)
+        *ConfigurationHandle = (NDIS_HANDLE)h;
+    return result;
 }
 
 VOID NdisOpenConfigurationKeyByName(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle, PNDIS_STRING SubKeyName,
                                     PNDIS_HANDLE SubKeyHandle)
 {
-    NK_CONFIG_HANDLE *h;
+    NK_CONFIG_HANDLE *h, *sub;
     *SubKeyHandle = NULL;
     *Status = NDIS_STATUS_FAILURE;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisOpenConfigurationKeyByName") ||
-        (h = HandleOf(ConfigurationHandle, "NdisOpenConfigurationKeyByName")) == NULL || SubKeyName == NULL)
+        (h = HandleOf(ConfigurationHandle, "NdisOpenConfigurationKeyByName")) == NULL || SubKeyName == NULL ||
+        SubKeyName->Length == 0)
         return;
-    *Status = OpenSubKey(h, SubKeyName->Buffer, SubKeyName->Length / sizeof(WCHAR), SubKeyHandle);
+    *Status = OpenKey(h->Key, SubKeyName, &sub);
+    if (*Status == NDIS_STATUS_SUCCESS)
+        *SubKeyHandle = (NDIS_HANDLE)sub;
 }
 
-/* The Index-th (0-based) distinct sub-key directly below the handle's key,
- * in the order values were first stored; KeyName stays valid until the
+/* The Index-th (0-based) sub-key directly below the handle's key, in the
+ * order the registry first held it; KeyName stays valid until the
  * returned handle is closed. */
 VOID NdisOpenConfigurationKeyByIndex(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle, ULONG Index,
                                      PNDIS_STRING KeyName, PNDIS_HANDLE KeyHandle)
 {
+    WCHAR child[NK_CONFIG_NAME];
+    UNICODE_STRING name;
     NK_CONFIG_HANDLE *h, *sub;
-    WCHAR names[32][NK_CONFIG_PATH];
-    ULONG count = 0;
-    size_t parentLength;
 
     *KeyHandle = NULL;
     *Status = NDIS_STATUS_FAILURE;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisOpenConfigurationKeyByIndex") ||
-        (h = HandleOf(ConfigurationHandle, "NdisOpenConfigurationKeyByIndex")) == NULL)
+        (h = HandleOf(ConfigurationHandle, "NdisOpenConfigurationKeyByIndex")) == NULL || KeyName == NULL)
         return;
-    parentLength = WLen(h->Key);
-    pthread_mutex_lock(&ConfigLock);
-    for (PLIST_ENTRY e = Registry.Flink; e != &Registry && count < RTL_NUMBER_OF(names); e = e->Flink) {
-        NK_CONFIG_VALUE *v = CONTAINING_RECORD(e, NK_CONFIG_VALUE, Link);
-        PCWSTR rest;
-        size_t n = 0;
-        BOOLEAN seen = FALSE;
-        if (!WEqualN(v->Key, h->Key, parentLength))
-            continue;
-        rest = v->Key + parentLength;
-        if (parentLength != 0) {
-            if (*rest != L'\\')
-                continue;
-            rest++;
-        }
-        while (rest[n] != 0 && rest[n] != L'\\')
-            n++;
-        if (n == 0)
-            continue; /* a value of this key itself */
-        for (ULONG i = 0; i < count && !seen; i++)
-            seen = WLen(names[i]) == n && WEqualN(names[i], rest, n);
-        if (!seen)
-            CopyCounted(names[count++], NK_CONFIG_PATH, rest, n);
-    }
-    pthread_mutex_unlock(&ConfigLock);
-    if (Index >= count)
+    if (!NT_SUCCESS(NkRegEnumerateKey(h->Key, Index, child, RTL_NUMBER_OF(child))))
         return;
-    *Status = OpenSubKey(h, names[Index], WLen(names[Index]), KeyHandle);
+    RtlInitUnicodeString(&name, child);
+    *Status = OpenKey(h->Key, &name, &sub);
     if (*Status != NDIS_STATUS_SUCCESS)
         return;
-    sub = (NK_CONFIG_HANDLE *)*KeyHandle;
-    CopyCounted(sub->SubKeyName, NK_CONFIG_PATH, names[Index], WLen(names[Index]));
-    KeyName->Buffer = sub->SubKeyName;
-    KeyName->Length = (USHORT)(WLen(sub->SubKeyName) * sizeof(WCHAR));
-    KeyName->MaximumLength = (USHORT)sizeof(sub->SubKeyName);
+    memcpy(sub->SubKeyName, child, sizeof(child));
+    RtlInitUnicodeString(KeyName, sub->SubKeyName);
+    *KeyHandle = (NDIS_HANDLE)sub;
 }
 
 /* Parses a registry string as an integer in Base (10 or 16); FALSE if it
@@ -323,81 +290,156 @@ static BOOLEAN ParseInteger(PCWSTR s, ULONG Base, ULONG *Value)
     return TRUE;
 }
 
+/* A result holding Length bytes of data, to hand to the driver. */
+static NK_CONFIG_RESULT *NewResult(ULONG Length)
+{
+    /* Two spare WCHARs: a string read back is always terminated. */
+    return ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(NK_CONFIG_RESULT) + Length + 2 * sizeof(WCHAR),
+                           NK_CONFIG_TAG);
+}
+
 VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
                            NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword, NDIS_PARAMETER_TYPE ParameterType)
 {
-    WCHAR name[NK_CONFIG_PATH];
     NK_CONFIG_HANDLE *h;
-    NK_CONFIG_VALUE *v;
-    NK_CONFIG_RESULT *r;
+    NK_CONFIG_RESULT *r = NULL;
+    PNDIS_CONFIGURATION_PARAMETER p;
+    ULONG type = REG_NONE, length = 0, integer;
+    PWCHAR text;
+    NTSTATUS status;
 
     *ParameterValue = NULL;
     *Status = NDIS_STATUS_FAILURE;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisReadConfiguration") ||
-        (h = HandleOf(ConfigurationHandle, "NdisReadConfiguration")) == NULL || Keyword == NULL ||
-        !CopyCounted(name, NK_CONFIG_PATH, Keyword->Buffer, Keyword->Length / sizeof(WCHAR)))
+        (h = HandleOf(ConfigurationHandle, "NdisReadConfiguration")) == NULL || Keyword == NULL)
         return;
-    r = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*r), NK_CONFIG_TAG);
-    if (r == NULL) {
-        *Status = NDIS_STATUS_RESOURCES;
-        return;
-    }
-    pthread_mutex_lock(&ConfigLock);
-    v = FindLocked(h->Key, name);
-    if (v != NULL) {
-        ULONG integer = v->Integer;
-        BOOLEAN wantInteger = ParameterType == NdisParameterInteger || ParameterType == NdisParameterHexInteger;
-        *Status = NDIS_STATUS_SUCCESS;
-        if (wantInteger && v->Type == NdisParameterString &&
-            !ParseInteger(v->String, ParameterType == NdisParameterHexInteger ? 16 : 10, &integer))
-            *Status = NDIS_STATUS_FAILURE; /* a string that is no number */
-        if (wantInteger || v->Type == NdisParameterInteger) {
-            /* An integer value is returned as one whatever type was asked. */
-            r->Parameter.ParameterType = wantInteger ? ParameterType : NdisParameterInteger;
-            r->Parameter.ParameterData.IntegerData = integer;
-        } else {
-            memcpy(r->String, v->String, sizeof(r->String));
-            r->Parameter.ParameterType = NdisParameterString;
-            r->Parameter.ParameterData.StringData.Buffer = r->String;
-            r->Parameter.ParameterData.StringData.Length = (USHORT)(WLen(r->String) * sizeof(WCHAR));
-            r->Parameter.ParameterData.StringData.MaximumLength = (USHORT)sizeof(r->String);
+    /* The size first, then the data: a writer in between only makes the
+     * second query fail with an overflow, which is retried. */
+    for (;;) {
+        status = NkRegQueryValue(h->Key, Keyword, &type, NULL, 0, &length);
+        if (status != STATUS_BUFFER_OVERFLOW && !NT_SUCCESS(status))
+            goto fail; /* no such value */
+        if (length > MAXUSHORT - 2 * sizeof(WCHAR))
+            goto fail; /* more than an NDIS_STRING or BINARY_DATA can describe */
+        r = NewResult(length);
+        if (r == NULL) {
+            *Status = NDIS_STATUS_RESOURCES;
+            return;
         }
-    }
-    pthread_mutex_unlock(&ConfigLock);
-    if (*Status != NDIS_STATUS_SUCCESS) {
+        memset(r->Data, 0, length + 2 * sizeof(WCHAR));
+        status = NkRegQueryValue(h->Key, Keyword, &type, r->Data, length, &length);
+        if (NT_SUCCESS(status))
+            break;
         ExFreePoolWithTag(r, NK_CONFIG_TAG);
-        return;
+        r = NULL;
+        if (status != STATUS_BUFFER_OVERFLOW)
+            goto fail;
+    }
+    p = &r->Parameter;
+    text = (PWCHAR)r->Data;
+    switch (type) {
+    case REG_DWORD:
+        if (length != sizeof(ULONG))
+            goto fail;
+        /* An integer is returned as one whatever type was asked. */
+        memcpy(&integer, r->Data, sizeof(integer));
+        p->ParameterType = ParameterType == NdisParameterHexInteger ? NdisParameterHexInteger : NdisParameterInteger;
+        p->ParameterData.IntegerData = integer;
+        break;
+    case REG_SZ:
+    case REG_EXPAND_SZ:
+        if (ParameterType == NdisParameterInteger || ParameterType == NdisParameterHexInteger) {
+            if (!ParseInteger(text, ParameterType == NdisParameterHexInteger ? 16 : 10, &integer))
+                goto fail; /* a string that is no number */
+            p->ParameterType = ParameterType;
+            p->ParameterData.IntegerData = integer;
+            break;
+        }
+        p->ParameterType = NdisParameterString;
+        p->ParameterData.StringData.Buffer = text;
+        p->ParameterData.StringData.Length = (USHORT)(WLen(text) * sizeof(WCHAR));
+        p->ParameterData.StringData.MaximumLength = (USHORT)(length + sizeof(WCHAR));
+        break;
+    case REG_MULTI_SZ:
+        if (ParameterType != NdisParameterString && ParameterType != NdisParameterMultiString)
+            goto fail;
+        /* The strings and their terminators, without the list's final one. */
+        p->ParameterType = NdisParameterMultiString;
+        p->ParameterData.StringData.Buffer = text;
+        while (length >= sizeof(WCHAR) && text[length / sizeof(WCHAR) - 1] == 0 &&
+               (length < 2 * sizeof(WCHAR) || text[length / sizeof(WCHAR) - 2] == 0))
+            length -= sizeof(WCHAR);
+        p->ParameterData.StringData.Length = (USHORT)length;
+        p->ParameterData.StringData.MaximumLength = (USHORT)(length + sizeof(WCHAR));
+        break;
+    case REG_BINARY:
+        if (ParameterType != NdisParameterBinary)
+            goto fail;
+        p->ParameterType = NdisParameterBinary;
+        p->ParameterData.BinaryData.Buffer = r->Data;
+        p->ParameterData.BinaryData.Length = (USHORT)length;
+        break;
+    default:
+        goto fail; /* a type NDIS has no parameter type for */
     }
     InsertTailList(&h->Results, &r->Link);
-    *ParameterValue = &r->Parameter;
+    *ParameterValue = p;
+    *Status = NDIS_STATUS_SUCCESS;
+    return;
+fail:
+    if (r != NULL)
+        ExFreePoolWithTag(r, NK_CONFIG_TAG);
 }
 
 VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext, PNDIS_STRING Keyword,
                             PNDIS_CONFIGURATION_PARAMETER ParameterValue)
 {
-    WCHAR name[NK_CONFIG_PATH];
     NK_CONFIG_HANDLE *h;
     NTSTATUS status;
+    PWCHAR copy = NULL;
+    ULONG bytes;
 
     *Status = NDIS_STATUS_FAILURE;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisWriteConfiguration") ||
         (h = HandleOf(WrapperConfigurationContext, "NdisWriteConfiguration")) == NULL || Keyword == NULL ||
-        ParameterValue == NULL || !CopyCounted(name, NK_CONFIG_PATH, Keyword->Buffer, Keyword->Length / sizeof(WCHAR)))
+        Keyword->Length == 0 || ParameterValue == NULL)
         return;
     switch (ParameterValue->ParameterType) {
     case NdisParameterInteger:
     case NdisParameterHexInteger:
-        status = SetValue(h->Key, name, NdisParameterInteger, ParameterValue->ParameterData.IntegerData, NULL, 0);
+        status = NkRegSetValue(h->Key, Keyword, REG_DWORD, &ParameterValue->ParameterData.IntegerData, sizeof(ULONG));
         break;
     case NdisParameterString:
-        status = SetValue(h->Key, name, NdisParameterString, 0, ParameterValue->ParameterData.StringData.Buffer,
-                          ParameterValue->ParameterData.StringData.Length / sizeof(WCHAR));
+    case NdisParameterMultiString:
+        /* Stored terminated (twice for a multi-string), as the registry
+         * holds them; the driver's counted string need not be. */
+        bytes = ParameterValue->ParameterData.StringData.Length & ~(ULONG)(sizeof(WCHAR) - 1);
+        copy = ExAllocatePool2(POOL_FLAG_NON_PAGED, bytes + 2 * sizeof(WCHAR), NK_CONFIG_TAG);
+        if (copy == NULL) {
+            *Status = NDIS_STATUS_RESOURCES;
+            return;
+        }
+        if (bytes != 0)
+            memcpy(copy, ParameterValue->ParameterData.StringData.Buffer, bytes);
+        copy[bytes / sizeof(WCHAR)] = 0;
+        copy[bytes / sizeof(WCHAR) + 1] = 0;
+        if (ParameterValue->ParameterType == NdisParameterString)
+            status = NkRegSetValue(h->Key, Keyword, REG_SZ, copy, bytes + sizeof(WCHAR));
+        else
+            status = NkRegSetValue(h->Key, Keyword, REG_MULTI_SZ, copy, bytes + 2 * sizeof(WCHAR));
+        ExFreePoolWithTag(copy, NK_CONFIG_TAG);
+        break;
+    case NdisParameterBinary:
+        status = NkRegSetValue(h->Key, Keyword, REG_BINARY, ParameterValue->ParameterData.BinaryData.Buffer,
+                               ParameterValue->ParameterData.BinaryData.Length);
         break;
     default:
-        status = STATUS_NOT_SUPPORTED; /* multi-strings and binary data are not kept */
+        status = STATUS_INVALID_PARAMETER;
         break;
     }
-    *Status = NT_SUCCESS(status) ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
+    *Status = NT_SUCCESS(status)                      ? NDIS_STATUS_SUCCESS
+              : status == STATUS_INSUFFICIENT_RESOURCES ? NDIS_STATUS_RESOURCES
+                                                        : NDIS_STATUS_FAILURE;
 }
 
 /* Frees the handle and every parameter read through it. */
@@ -409,6 +451,7 @@ VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle)
         return;
     while (!IsListEmpty(&h->Results))
         ExFreePoolWithTag(CONTAINING_RECORD(RemoveHeadList(&h->Results), NK_CONFIG_RESULT, Link), NK_CONFIG_TAG);
+    NkRegCloseKey(h->Key);
     h->Magic = 0;
     ExFreePoolWithTag(h, NK_CONFIG_TAG);
 }

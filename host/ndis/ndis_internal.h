@@ -157,8 +157,6 @@ VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter);
 VOID NkNdisUnbind(NK_BINDING *Binding);
 SIZE_T NkNdisReportLeaks(VOID);
 VOID NkNdisReset(VOID);
-/* config.c: forgets the in-memory registry. */
-VOID NkNdisConfigReset(VOID);
 /* support.c: forgets the live generic objects. */
 VOID NkNdisSupportReset(VOID);
 /* nbl.c: forgets the live NET_BUFFERs. */

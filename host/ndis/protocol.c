@@ -926,7 +926,6 @@ VOID NkNdisReset(VOID)
 {
     NkNdisDrainBinds();
     NkHostHoldBinds(FALSE);
-    NkNdisConfigReset();
     NkNdisSupportReset();
     NkNdisNblReset();
     /* Receiver threads first, without the lock: they take it to indicate. */

@@ -73,6 +73,11 @@ NTSTATUS NkRegSetValue(_In_ NK_REG_KEY *Key, _In_ PCUNICODE_STRING Name, _In_ UL
 NTSTATUS NkRegQueryValue(_In_ NK_REG_KEY *Key, _In_ PCUNICODE_STRING Name, _Out_opt_ ULONG *Type,
                          _Out_writes_bytes_opt_(Length) PVOID Data, _In_ ULONG Length, _Out_opt_ ULONG *Needed);
 NTSTATUS NkRegDeleteValue(_In_ NK_REG_KEY *Key, _In_ PCUNICODE_STRING Name);
+/* The Index-th (0-based) direct sub-key's name (NUL-terminated) into Name;
+ * STATUS_NO_MORE_ENTRIES past the last, STATUS_BUFFER_OVERFLOW if it does
+ * not fit in NameChars. */
+NTSTATUS NkRegEnumerateKey(_In_ NK_REG_KEY *Key, _In_ ULONG Index, _Out_writes_(NameChars) WCHAR *Name,
+                           _In_ ULONG NameChars);
 VOID NkRegReset(VOID);
 
 SIZE_T NkWdfReportLeaks(VOID);

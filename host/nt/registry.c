@@ -58,6 +58,15 @@ static size_t WLen(PCWSTR s)
     return n;
 }
 
+/* The first n characters of a and b name the same path (both have them). */
+static BOOLEAN SamePrefix(PCWSTR a, PCWSTR b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (Up(a[i]) != Up(b[i]))
+            return FALSE;
+    return TRUE;
+}
+
 /* Copies a counted name into Dst (NUL-terminated); FALSE if too long. */
 static BOOLEAN CopyCounted(WCHAR *Dst, size_t DstChars, PCUNICODE_STRING Src)
 {
@@ -285,6 +294,56 @@ NTSTATUS NkRegDeleteValue(NK_REG_KEY *Key, PCUNICODE_STRING Name)
     pthread_mutex_unlock(&RegLock);
     free(v);
     return v != NULL ? STATUS_SUCCESS : STATUS_OBJECT_NAME_NOT_FOUND;
+}
+
+/* The Index-th direct sub-key of Key, in the order the registry first held
+ * a key at or below it.  A key exists as soon as something below it does
+ * (NkHostRegistrySetValue on a deep path creates only the deepest key, but
+ * every key on the way is there on Windows), so the names come from every
+ * key whose path extends Key's. */
+NTSTATUS NkRegEnumerateKey(NK_REG_KEY *Key, ULONG Index, WCHAR *Name, ULONG NameChars)
+{
+    size_t n = WLen(Key->Path);
+    ULONG seen = 0;
+    NTSTATUS status = STATUS_NO_MORE_ENTRIES;
+
+    pthread_mutex_lock(&RegLock);
+    if (Key->Deleted) {
+        status = STATUS_KEY_DELETED;
+        goto out;
+    }
+    for (PLIST_ENTRY e = Keys.Flink; e != &Keys; e = e->Flink) {
+        NK_REG_KEY *k = CONTAINING_RECORD(e, NK_REG_KEY, Link);
+        PCWSTR child = k->Path + n + 1;
+        size_t len = 0;
+        BOOLEAN earlier = FALSE;
+        if (WLen(k->Path) <= n + 1 || k->Path[n] != L'\\' || !SamePrefix(k->Path, Key->Path, n))
+            continue;
+        while (child[len] != 0 && child[len] != L'\\')
+            len++;
+        /* Counted once: skip it if a key listed before names the same child. */
+        for (PLIST_ENTRY f = Keys.Flink; f != e && !earlier; f = f->Flink) {
+            NK_REG_KEY *o = CONTAINING_RECORD(f, NK_REG_KEY, Link);
+            earlier = WLen(o->Path) >= n + 1 + len && o->Path[n] == L'\\' &&
+                      (o->Path[n + 1 + len] == 0 || o->Path[n + 1 + len] == L'\\') &&
+                      SamePrefix(o->Path, k->Path, n + 1 + len);
+        }
+        if (earlier)
+            continue;
+        if (seen++ != Index)
+            continue;
+        if (len + 1 > NameChars) {
+            status = STATUS_BUFFER_OVERFLOW;
+            goto out;
+        }
+        memcpy(Name, child, len * sizeof(WCHAR));
+        Name[len] = 0;
+        status = STATUS_SUCCESS;
+        goto out;
+    }
+out:
+    pthread_mutex_unlock(&RegLock);
+    return status;
 }
 
 /* ---- the host's side (nkhost.h) ------------------------------------------------------- */

@@ -5,10 +5,13 @@
  * WdfRegistryQuery* DDIs, writes through WdfRegistryAssign*, and the test
  * reads back what it wrote.  Access rights, value types and buffer sizes
  * fail with the documented statuses.  Built for KMDF 1.33, so it also
- * covers the persistent-state key (KMDF 1.25).
+ * covers the persistent-state key (KMDF 1.25).  An NDIS protocol of the
+ * same service reads and writes the same Parameters key: one registry.
  */
 #include <ntddk.h>
 #include <wdf.h>
+#define NDIS630 1 /* the NDIS protocol that shares the registry (nullproto.h) */
+#include <ndis.h>
 #include <nkhost.h>
 
 #include <setjmp.h>
@@ -18,6 +21,7 @@
 #include <cmocka.h>
 
 #include "hosttest.h"
+#include "nullproto.h"
 
 #define SERVICE L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\NkReg"
 #define PARAMS SERVICE L"\\Parameters"
@@ -211,6 +215,97 @@ static void test_persistent_state_key(void **state)
     assert_int_equal(runs, 3);
 }
 
+/* One registry under both frameworks: a KMDF driver and an NDIS protocol
+ * of the same service (NkReg) reach the same Parameters key, the one
+ * through WdfDriverOpenParametersRegistryKey, the other through
+ * NdisOpenConfigurationEx with its protocol driver handle; each reads what
+ * the other wrote, in the types NDIS maps to REG_* values. */
+static void test_kmdf_and_ndis_share_the_store(void **state)
+{
+    static const UCHAR blob[3] = {1, 2, 3};
+    static WCHAR list[] = L"x\0yz"; /* counted: NDIS terminates the list */
+    DECLARE_CONST_UNICODE_STRING(vSpeed, L"Speed");
+    DECLARE_CONST_UNICODE_STRING(vName, L"Name");
+    DECLARE_CONST_UNICODE_STRING(vFromNdis, L"FromNdis");
+    DECLARE_CONST_UNICODE_STRING(vList, L"List");
+    DECLARE_CONST_UNICODE_STRING(vBlob, L"Blob");
+    DECLARE_CONST_UNICODE_STRING(kmdf, L"kmdf");
+    NDIS_STRING sSpeed = RTL_CONSTANT_STRING(L"SPEED"), sName = RTL_CONSTANT_STRING(L"name"),
+                sFromNdis = RTL_CONSTANT_STRING(L"FromNdis"), sList = RTL_CONSTANT_STRING(L"List"),
+                sBlob = RTL_CONSTANT_STRING(L"Blob"), ndis = RTL_CONSTANT_STRING(L"ndis");
+    NDIS_CONFIGURATION_PARAMETER w;
+    PNDIS_CONFIGURATION_PARAMETER p;
+    NDIS_HANDLE protocol, config;
+    NDIS_STATUS status;
+    WCHAR text[16];
+    UNICODE_STRING u = {0, sizeof(text), text};
+    UCHAR raw[32];
+    ULONG len = 0, type = 0;
+    USHORT bytes = 0;
+    WDFKEY key;
+    (void)state;
+
+    Load();
+    assert_int_equal(WdfDriverOpenParametersRegistryKey(Driver, KEY_ALL_ACCESS, WDF_NO_OBJECT_ATTRIBUTES, &key),
+                     STATUS_SUCCESS);
+    assert_int_equal(WdfRegistryAssignULong(key, &vSpeed, 100), STATUS_SUCCESS);
+    assert_int_equal(WdfRegistryAssignUnicodeString(key, &vName, &kmdf), STATUS_SUCCESS);
+
+    protocol = RegisterNullProtocol(L"NkReg");
+    config = OpenConfigFor(protocol);
+    NdisReadConfiguration(&status, &p, config, &sSpeed, NdisParameterInteger);
+    assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    assert_int_equal(p->ParameterData.IntegerData, 100);
+    NdisReadConfiguration(&status, &p, config, &sName, NdisParameterString);
+    assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    assert_int_equal(p->ParameterType, NdisParameterString);
+    assert_true(RtlEqualUnicodeString(&p->ParameterData.StringData, &kmdf, FALSE));
+
+    w.ParameterType = NdisParameterString;
+    w.ParameterData.StringData = ndis;
+    NdisWriteConfiguration(&status, config, &sFromNdis, &w);
+    assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    w.ParameterType = NdisParameterMultiString;
+    w.ParameterData.StringData.Buffer = list;
+    w.ParameterData.StringData.Length = w.ParameterData.StringData.MaximumLength = (USHORT)(sizeof(list) - 2);
+    NdisWriteConfiguration(&status, config, &sList, &w);
+    assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    w.ParameterType = NdisParameterBinary;
+    w.ParameterData.BinaryData.Buffer = (PVOID)blob;
+    w.ParameterData.BinaryData.Length = sizeof(blob);
+    NdisWriteConfiguration(&status, config, &sBlob, &w);
+    assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    /* Read back through NDIS in the types it wrote them. */
+    NdisReadConfiguration(&status, &p, config, &sList, NdisParameterMultiString);
+    assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    assert_int_equal(p->ParameterType, NdisParameterMultiString);
+    /* Each string terminated, the last one too; the list's own final
+     * terminator is not counted. */
+    assert_int_equal(p->ParameterData.StringData.Length, sizeof(list));
+    assert_memory_equal(p->ParameterData.StringData.Buffer, list, sizeof(list));
+    NdisReadConfiguration(&status, &p, config, &sBlob, NdisParameterBinary);
+    assert_int_equal(status, NDIS_STATUS_SUCCESS);
+    assert_int_equal(p->ParameterData.BinaryData.Length, sizeof(blob));
+    assert_memory_equal(p->ParameterData.BinaryData.Buffer, blob, sizeof(blob));
+    NdisReadConfiguration(&status, &p, config, &sBlob, NdisParameterInteger);
+    assert_int_equal(status, NDIS_STATUS_FAILURE); /* binary data is no integer */
+    NdisCloseConfiguration(config);
+
+    /* KMDF sees what NDIS wrote, as REG_SZ, REG_MULTI_SZ and REG_BINARY. */
+    assert_int_equal(WdfRegistryQueryUnicodeString(key, &vFromNdis, &bytes, &u), STATUS_SUCCESS);
+    assert_true(RtlEqualUnicodeString(&u, &ndis, FALSE));
+    assert_int_equal(WdfRegistryQueryValue(key, &vList, sizeof(raw), raw, &len, &type), STATUS_SUCCESS);
+    assert_int_equal(type, REG_MULTI_SZ);
+    assert_int_equal(len, sizeof(L"x\0yz\0"));
+    assert_memory_equal(raw, L"x\0yz\0", len);
+    assert_int_equal(WdfRegistryQueryValue(key, &vBlob, sizeof(raw), raw, &len, &type), STATUS_SUCCESS);
+    assert_int_equal(type, REG_BINARY);
+    assert_int_equal(len, sizeof(blob));
+    WdfRegistryClose(key);
+    NdisDeregisterProtocolDriver(protocol);
+    Unload();
+}
+
 static void test_misuse(void **state)
 {
     DECLARE_CONST_UNICODE_STRING(vDword, L"Mtu");
@@ -242,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_query_seeded_values, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_assign_and_subkeys, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_persistent_state_key, Setup, TeardownNoLeaks),
+        cmocka_unit_test_setup_teardown(test_kmdf_and_ndis_share_the_store, Setup, TeardownNoLeaks),
         cmocka_unit_test_setup_teardown(test_misuse, Setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,6 +49,78 @@ static void test_bind_oids_unbind(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+/* A protocol binding's configuration is its per-adapter key below the
+ * protocol's service key, ...\Services\<Name>\Parameters\Adapters\<the
+ * adapter's GUID>, in the one registry: what the test seeds there with
+ * NkHostRegistrySetValue is what NdisReadConfiguration returns (a REG_SZ
+ * parsed as decimal or hex as asked), the protocol's own key is another
+ * key, and NdisWriteConfiguration lands where the test can read it. */
+#define NKTEST_PARAMS L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\NKTEST\\Parameters"
+#define NKTEST_BINDING NKTEST_PARAMS L"\\Adapters\\{NK-TEST-CFG}"
+
+static void test_binding_configuration(void **state)
+{
+    static const WCHAR mtu[] = L"1400", mask[] = L"ff00";
+    static const ULONG global = 7;
+    NDIS_STRING vMtu = RTL_CONSTANT_STRING(L"MTU"), vMask = RTL_CONSTANT_STRING(L"Mask"),
+                vGlobal = RTL_CONSTANT_STRING(L"Global"), vWritten = RTL_CONSTANT_STRING(L"Written");
+    NDIS_CONFIGURATION_OBJECT o;
+    NDIS_CONFIGURATION_PARAMETER w;
+    PNDIS_CONFIGURATION_PARAMETER p;
+    NDIS_HANDLE h;
+    NDIS_STATUS s;
+    NK_HOST_ADAPTER *a;
+    ULONG type, value = 0, length;
+    (void)state;
+
+    assert_int_equal(NkHostRegistrySetValue(NKTEST_BINDING, L"Mtu", REG_SZ, mtu, sizeof(mtu)), STATUS_SUCCESS);
+    assert_int_equal(NkHostRegistrySetValue(NKTEST_BINDING, L"Mask", REG_SZ, mask, sizeof(mask)), STATUS_SUCCESS);
+    assert_int_equal(NkHostRegistrySetValue(NKTEST_PARAMS, L"Global", REG_DWORD, &global, sizeof(global)),
+                     STATUS_SUCCESS);
+    Register();
+    assert_int_equal(NkHostAddAdapter(L"\\DEVICE\\{NK-TEST-CFG}", Mac, 1500, &a), STATUS_SUCCESS);
+    assert_non_null(Open);
+
+    memset(&o, 0, sizeof(o));
+    o.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+    o.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+    o.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+    o.NdisHandle = Open->Binding;
+    assert_int_equal(NdisOpenConfigurationEx(&o, &h), NDIS_STATUS_SUCCESS);
+    NdisReadConfiguration(&s, &p, h, &vMtu, NdisParameterInteger);
+    assert_int_equal(s, NDIS_STATUS_SUCCESS);
+    assert_int_equal(p->ParameterType, NdisParameterInteger);
+    assert_int_equal(p->ParameterData.IntegerData, 1400);         /* decimal */
+    NdisReadConfiguration(&s, &p, h, &vMask, NdisParameterHexInteger);
+    assert_int_equal(s, NDIS_STATUS_SUCCESS);
+    assert_int_equal(p->ParameterData.IntegerData, 0xff00);       /* hex */
+    NdisReadConfiguration(&s, &p, h, &vMask, NdisParameterInteger);
+    assert_int_equal(s, NDIS_STATUS_FAILURE);                     /* "ff00" is no decimal */
+    NdisReadConfiguration(&s, &p, h, &vGlobal, NdisParameterInteger);
+    assert_int_equal(s, NDIS_STATUS_FAILURE);                     /* the protocol's key, not this one */
+    w.ParameterType = NdisParameterInteger;
+    w.ParameterData.IntegerData = 99;
+    NdisWriteConfiguration(&s, h, &vWritten, &w);
+    assert_int_equal(s, NDIS_STATUS_SUCCESS);
+    NdisCloseConfiguration(h);
+    assert_int_equal(NkHostRegistryQueryValue(NKTEST_BINDING, L"Written", &type, &value, sizeof(value), &length),
+                     STATUS_SUCCESS);
+    assert_int_equal(type, REG_DWORD);
+    assert_int_equal(value, 99);
+
+    o.NdisHandle = Protocol;                                      /* the protocol's Parameters key */
+    assert_int_equal(NdisOpenConfigurationEx(&o, &h), NDIS_STATUS_SUCCESS);
+    NdisReadConfiguration(&s, &p, h, &vGlobal, NdisParameterInteger);
+    assert_int_equal(s, NDIS_STATUS_SUCCESS);
+    assert_int_equal(p->ParameterData.IntegerData, 7);
+    NdisCloseConfiguration(h);
+
+    NkHostRemoveAdapter(a);
+    NdisDeregisterProtocolDriver(Protocol);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 /* NdisUnbindAdapter: the unbind comes later from NDIS's thread, never
  * inside the call; NdisReEnumerateProtocolBindings binds again; a direct
  * OID completes inline. */
@@ -398,6 +470,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bind_oids_unbind, Setup),
+        cmocka_unit_test_setup(test_binding_configuration, Setup),
         cmocka_unit_test_setup(test_unbind_request_and_reenumerate, Setup),
         cmocka_unit_test_setup(test_binds_held_until_released, Setup),
         cmocka_unit_test_setup(test_send_and_receive, Setup),

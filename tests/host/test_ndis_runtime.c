@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "nullproto.h"
+
 #define TAG ((ULONG)'t' | ((ULONG)'N' << 8) | ((ULONG)'d' << 16) | ((ULONG)'s' << 24))
 
 static void Begin(void)
@@ -283,17 +285,22 @@ static void test_generic_object_freed_twice(void **state)
 
 /* ---- configuration ------------------------------------------------------------------ */
 
+#define CFG_PARAMS L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\NkCfg\\Parameters"
+
+static NDIS_HANDLE CfgProtocol;
+
+/* A configuration handle on the NkCfg protocol's Parameters key (CFG_PARAMS). */
 static NDIS_HANDLE OpenConfig(void)
 {
-    NDIS_CONFIGURATION_OBJECT o;
-    NDIS_HANDLE h = NULL;
-    memset(&o, 0, sizeof(o));
-    o.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
-    o.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
-    o.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
-    o.NdisHandle = (NDIS_HANDLE)&o;
-    assert_int_equal(NdisOpenConfigurationEx(&o, &h), NDIS_STATUS_SUCCESS);
-    return h;
+    if (CfgProtocol == NULL)
+        CfgProtocol = RegisterNullProtocol(L"NkCfg");
+    return OpenConfigFor(CfgProtocol);
+}
+
+static void EndConfig(void)
+{
+    NdisDeregisterProtocolDriver(CfgProtocol);
+    CfgProtocol = NULL;
 }
 
 static void test_configuration(void **state)
@@ -308,10 +315,18 @@ static void test_configuration(void **state)
     NDIS_STATUS s;
     (void)state;
     Begin();
-    assert_int_equal(NkHostSetConfigurationInteger(NULL, L"mtu", 1400), STATUS_SUCCESS);
-    assert_int_equal(NkHostSetConfigurationString(L"", L"Mask", L"ff00"), STATUS_SUCCESS);
-    assert_int_equal(NkHostSetConfigurationString(NULL, L"FriendlyName", L"nk0"), STATUS_SUCCESS);
-    assert_int_equal(NkHostSetConfigurationInteger(L"Ports\\0", L"Speed", 10), STATUS_SUCCESS);
+    {
+        static const ULONG mtu1400 = 1400, speed10 = 10;
+        static const WCHAR mask[] = L"ff00", friendly[] = L"nk0";
+        assert_int_equal(NkHostRegistrySetValue(CFG_PARAMS, L"mtu", REG_DWORD, &mtu1400, sizeof(ULONG)),
+                         STATUS_SUCCESS);
+        assert_int_equal(NkHostRegistrySetValue(CFG_PARAMS, L"Mask", REG_SZ, mask, sizeof(mask)), STATUS_SUCCESS);
+        assert_int_equal(NkHostRegistrySetValue(CFG_PARAMS, L"FriendlyName", REG_SZ, friendly, sizeof(friendly)),
+                         STATUS_SUCCESS);
+        assert_int_equal(NkHostRegistrySetValue(CFG_PARAMS L"\\Ports\\0", L"Speed", REG_DWORD, &speed10,
+                                                sizeof(ULONG)),
+                         STATUS_SUCCESS);
+    }
     h = OpenConfig();
     NdisReadConfiguration(&s, &p, h, &mtu, NdisParameterInteger); /* names are case-insensitive */
     assert_int_equal(s, NDIS_STATUS_SUCCESS);
@@ -358,7 +373,28 @@ static void test_configuration(void **state)
     assert_int_equal(s, NDIS_STATUS_SUCCESS);
     assert_int_equal(p->ParameterData.IntegerData, 77);
     NdisCloseConfiguration(h);
+    EndConfig();
     End();
+}
+
+/* A handle NDIS did not give (the host has protocol and binding handles
+ * only: no miniport or filter edge) opens no key. */
+static void test_configuration_unknown_handle(void **state)
+{
+    NDIS_CONFIGURATION_OBJECT o;
+    NDIS_HANDLE h = (NDIS_HANDLE)1;
+    (void)state;
+    Begin();
+    NkHostExpectViolations();
+    memset(&o, 0, sizeof(o));
+    o.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+    o.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+    o.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+    o.NdisHandle = &o;
+    assert_int_equal(NdisOpenConfigurationEx(&o, &h), NDIS_STATUS_INVALID_PARAMETER);
+    assert_null(h);
+    assert_int_equal(NkHostViolationCountOf("ndis.invalid-handle"), 1);
+    assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
 static void test_configuration_handle_leak(void **state)
@@ -367,6 +403,7 @@ static void test_configuration_handle_leak(void **state)
     Begin();
     NkHostExpectViolations();
     (void)OpenConfig();
+    EndConfig();
     assert_int_equal(NkHostCheckLeaks(), 1); /* NdisCloseConfiguration missing */
 }
 
@@ -603,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_generic_object_time_version_log),
         cmocka_unit_test(test_generic_object_freed_twice),
         cmocka_unit_test(test_configuration),
+        cmocka_unit_test(test_configuration_unknown_handle),
         cmocka_unit_test(test_configuration_handle_leak),
         cmocka_unit_test(test_net_buffers),
         cmocka_unit_test(test_net_buffer_misuse),
