@@ -462,7 +462,7 @@ typedef IO_APC_ROUTINE *PIO_APC_ROUTINE;
 
 typedef struct DECLSPEC_ALIGN(16) _DEVICE_OBJECT *PDEVICE_OBJECT;
 typedef struct _DRIVER_OBJECT *PDRIVER_OBJECT;
-typedef struct _IRP *PIRP;
+typedef struct DECLSPEC_ALIGN(16) _IRP *PIRP;
 typedef struct _FILE_OBJECT *PFILE_OBJECT;
 typedef struct _IO_STACK_LOCATION *PIO_STACK_LOCATION;
 
@@ -614,7 +614,9 @@ typedef struct _FILE_OBJECT {
     volatile PVOID FileObjectExtension;
 } FILE_OBJECT;
 
-typedef struct _IRP {
+/* MEMORY_ALLOCATION_ALIGNMENT-aligned, as in the WDK (its size, 0xD0, is
+ * a multiple of 16 already). */
+typedef struct DECLSPEC_ALIGN(16) _IRP {
     CSHORT Type;
     USHORT Size;
     PMDL MdlAddress;
@@ -920,7 +922,9 @@ NTSYSAPI LONG NTAPI RtlCompareUnicodeString(_In_ PCUNICODE_STRING String1,
  * Routines: debug output.  Component IDs and levels for DbgPrintEx.
  */
 #define DPFLTR_IHVDRIVER_ID  77
-#define DPFLTR_IHVNETWORK_ID 78
+#define DPFLTR_IHVVIDEO_ID   78
+#define DPFLTR_IHVAUDIO_ID   79
+#define DPFLTR_IHVNETWORK_ID 80
 #define DPFLTR_ERROR_LEVEL   0
 #define DPFLTR_WARNING_LEVEL 1
 #define DPFLTR_TRACE_LEVEL   2
