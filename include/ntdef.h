@@ -252,12 +252,12 @@ typedef struct _OBJECT_ATTRIBUTES {
     PVOID SecurityQualityOfService;
 } OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
 
-#define OBJ_INHERIT          0x00000002u
-#define OBJ_PERMANENT        0x00000010u
-#define OBJ_EXCLUSIVE        0x00000020u
-#define OBJ_CASE_INSENSITIVE 0x00000040u
-#define OBJ_OPENIF           0x00000080u
-#define OBJ_KERNEL_HANDLE    0x00000200u
+#define OBJ_INHERIT          0x00000002
+#define OBJ_PERMANENT        0x00000010
+#define OBJ_EXCLUSIVE        0x00000020
+#define OBJ_CASE_INSENSITIVE 0x00000040
+#define OBJ_OPENIF           0x00000080
+#define OBJ_KERNEL_HANDLE    0x00000200
 
 #define InitializeObjectAttributes(p, n, a, r, s) do { \
         (p)->Length = sizeof(OBJECT_ATTRIBUTES);        \

@@ -54,6 +54,10 @@ typedef enum _WDF_SPECIAL_FILE_TYPE {
     WdfSpecialFileHibernation,
     WdfSpecialFileDump,
     WdfSpecialFileBoot,
+#if KMDF_VERSION_MINOR >= 31    /* 1.31 adds two (no public 1.29 headers) */
+    WdfSpecialFilePostDisplay,
+    WdfSpecialFileGuestAssigned,
+#endif
     WdfSpecialFileMax
 } WDF_SPECIAL_FILE_TYPE, *PWDF_SPECIAL_FILE_TYPE;
 
@@ -280,7 +284,7 @@ typedef enum _WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE {
 } WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE;
 
 /* IdleTimeout 0: the framework's default (5 s). */
-#define IdleTimeoutDefaultValue 0
+#define IdleTimeoutDefaultValue ((ULONG)0)
 
 typedef struct _WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS {
     ULONG Size;
@@ -355,7 +359,9 @@ typedef struct _WDF_DEVICE_STATE {
     WDF_TRI_STATE NotDisableable;
     WDF_TRI_STATE Removed;
     WDF_TRI_STATE ResourcesChanged;
+#if KMDF_VERSION_MINOR >= 31    /* 28 bytes up to 1.27, 32 from 1.31 */
     WDF_TRI_STATE AssignedToGuest;
+#endif
 } WDF_DEVICE_STATE, *PWDF_DEVICE_STATE;
 
 FORCEINLINE VOID WDF_DEVICE_STATE_INIT(_Out_ PWDF_DEVICE_STATE State)
@@ -368,7 +374,9 @@ FORCEINLINE VOID WDF_DEVICE_STATE_INIT(_Out_ PWDF_DEVICE_STATE State)
     State->NotDisableable = WdfUseDefault;
     State->Removed = WdfUseDefault;
     State->ResourcesChanged = WdfUseDefault;
+#if KMDF_VERSION_MINOR >= 31
     State->AssignedToGuest = WdfUseDefault;
+#endif
 }
 
 /* ---- WDM escape hatches ------------------------------------------------ */

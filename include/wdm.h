@@ -253,7 +253,7 @@ typedef struct _MDL {
 #define MDL_PAGE_CONTENTS_INVARIANT 0x4000
 #define MDL_INTERNAL                0x8000
 
-#define PAGE_SIZE  0x1000u
+#define PAGE_SIZE  0x1000
 #define PAGE_SHIFT 12
 #define BYTE_OFFSET(va)        ((ULONG)((ULONG_PTR)(va) & (PAGE_SIZE - 1)))
 #define PAGE_ALIGN(va)         ((PVOID)((ULONG_PTR)(va) & ~(ULONG_PTR)(PAGE_SIZE - 1)))
@@ -280,7 +280,7 @@ typedef enum _MM_PAGE_PRIORITY {
 
 /* Flags or-ed into the Priority argument of MmGetSystemAddressForMdlSafe. */
 #define MdlMappingNoWrite   0x80000000u
-#define MdlMappingNoExecute 0x40000000u
+#define MdlMappingNoExecute 0x40000000
 
 typedef enum _LOCK_OPERATION { IoReadAccess, IoWriteAccess, IoModifyAccess } LOCK_OPERATION;
 
@@ -443,26 +443,26 @@ typedef IO_APC_ROUTINE *PIO_APC_ROUTINE;
 #define FILE_NON_DIRECTORY_FILE  0x00000040
 
 /* Access rights. */
-#define DELETE                   0x00010000u
-#define READ_CONTROL             0x00020000u
-#define WRITE_DAC                0x00040000u
-#define WRITE_OWNER              0x00080000u
-#define SYNCHRONIZE              0x00100000u
-#define STANDARD_RIGHTS_REQUIRED 0x000F0000u
-#define STANDARD_RIGHTS_ALL      0x001F0000u
+#define DELETE                   0x00010000
+#define READ_CONTROL             0x00020000
+#define WRITE_DAC                0x00040000
+#define WRITE_OWNER              0x00080000
+#define SYNCHRONIZE              0x00100000
+#define STANDARD_RIGHTS_REQUIRED 0x000F0000
+#define STANDARD_RIGHTS_ALL      0x001F0000
 #define STANDARD_RIGHTS_READ     READ_CONTROL
 #define STANDARD_RIGHTS_WRITE    READ_CONTROL
 #define GENERIC_READ             0x80000000u
-#define GENERIC_WRITE            0x40000000u
-#define GENERIC_EXECUTE          0x20000000u
-#define GENERIC_ALL              0x10000000u
-#define FILE_READ_DATA           0x0001u
-#define FILE_WRITE_DATA          0x0002u
-#define THREAD_ALL_ACCESS        (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFFu)
+#define GENERIC_WRITE            0x40000000
+#define GENERIC_EXECUTE          0x20000000
+#define GENERIC_ALL              0x10000000
+#define FILE_READ_DATA           0x0001
+#define FILE_WRITE_DATA          0x0002
+#define THREAD_ALL_ACCESS        (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
 
 typedef struct DECLSPEC_ALIGN(16) _DEVICE_OBJECT *PDEVICE_OBJECT;
 typedef struct _DRIVER_OBJECT *PDRIVER_OBJECT;
-typedef struct _IRP *PIRP;
+typedef struct DECLSPEC_ALIGN(16) _IRP *PIRP;
 typedef struct _FILE_OBJECT *PFILE_OBJECT;
 typedef struct _IO_STACK_LOCATION *PIO_STACK_LOCATION;
 
@@ -614,7 +614,9 @@ typedef struct _FILE_OBJECT {
     volatile PVOID FileObjectExtension;
 } FILE_OBJECT;
 
-typedef struct _IRP {
+/* MEMORY_ALLOCATION_ALIGNMENT-aligned, as in the WDK (its size, 0xD0, is
+ * a multiple of 16 already). */
+typedef struct DECLSPEC_ALIGN(16) _IRP {
     CSHORT Type;
     USHORT Size;
     PMDL MdlAddress;
@@ -920,7 +922,9 @@ NTSYSAPI LONG NTAPI RtlCompareUnicodeString(_In_ PCUNICODE_STRING String1,
  * Routines: debug output.  Component IDs and levels for DbgPrintEx.
  */
 #define DPFLTR_IHVDRIVER_ID  77
-#define DPFLTR_IHVNETWORK_ID 78
+#define DPFLTR_IHVVIDEO_ID   78
+#define DPFLTR_IHVAUDIO_ID   79
+#define DPFLTR_IHVNETWORK_ID 80
 #define DPFLTR_ERROR_LEVEL   0
 #define DPFLTR_WARNING_LEVEL 1
 #define DPFLTR_TRACE_LEVEL   2
@@ -1277,13 +1281,13 @@ typedef struct _INTERFACE {
 #define KEY_ALL_ACCESS ((STANDARD_RIGHTS_ALL | KEY_QUERY_VALUE | KEY_SET_VALUE | \
                          KEY_CREATE_SUB_KEY | KEY_ENUMERATE_SUB_KEYS | KEY_NOTIFY | \
                          KEY_CREATE_LINK) & ~SYNCHRONIZE)
-#define REG_NONE      0
-#define REG_SZ        1
-#define REG_EXPAND_SZ 2
-#define REG_BINARY    3
-#define REG_DWORD     4
-#define REG_MULTI_SZ  7
-#define REG_QWORD     11
+#define REG_NONE      0u
+#define REG_SZ        1u
+#define REG_EXPAND_SZ 2u
+#define REG_BINARY    3u
+#define REG_DWORD     4u
+#define REG_MULTI_SZ  7u
+#define REG_QWORD     11u
 #define REG_OPTION_NON_VOLATILE 0x00000000
 #define REG_OPTION_VOLATILE     0x00000001
 #define REG_CREATED_NEW_KEY     0x00000001

@@ -56,7 +56,8 @@ NTSTATUS NdisprotNdisToNtStatus(NDIS_STATUS Status)
         return STATUS_INSUFFICIENT_RESOURCES;
     case NDIS_STATUS_INVALID_DATA:
         return STATUS_INVALID_PARAMETER;
-    case NDIS_STATUS_REQUEST_ABORTED: /* and NDIS_STATUS_SEND_ABORTED, the same code */
+    case NDIS_STATUS_REQUEST_ABORTED: /* an OID request */
+    case NDIS_STATUS_SEND_ABORTED:    /* a send (a different code) */
         return STATUS_CANCELLED;
     case NDIS_STATUS_PAUSED:
     case NDIS_STATUS_LOW_POWER_STATE:

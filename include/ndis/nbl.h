@@ -222,10 +222,15 @@ struct _NET_BUFFER_LIST {
 /* ------------------------------------------------------------------------
  * NET_BUFFER_LIST.Flags: the protocol, miniport and NDIS each own a range.
  */
+#if NDIS_SUPPORT_NDIS630   /* NDIS 6.30 gave the protocol two of NDIS's bits */
 #define NBL_FLAGS_PROTOCOL_RESERVED 0xFFF00003
+#define NBL_FLAGS_NDIS_RESERVED     0x00000FFC
+#else
+#define NBL_FLAGS_PROTOCOL_RESERVED 0xFFF00000
+#define NBL_FLAGS_NDIS_RESERVED     0x00000FFF
+#endif
 #define NBL_FLAGS_MINIPORT_RESERVED 0x0000F000
 #define NBL_FLAGS_SCRATCH           0x000F0000
-#define NBL_FLAGS_NDIS_RESERVED     0x00000FFC
 #define NBL_PROT_RSVD_FLAGS         NBL_FLAGS_PROTOCOL_RESERVED
 
 #define NBL_TEST_FLAG(_NBL, _F)  (((_NBL)->Flags & (_F)) != 0)

@@ -103,9 +103,10 @@ typedef int NDIS_STATUS, *PNDIS_STATUS;
 #define NDIS_STATUS_MULTICAST_EXISTS            ((NDIS_STATUS)0xC001000AL)
 #define NDIS_STATUS_MULTICAST_NOT_FOUND         ((NDIS_STATUS)0xC001000BL)
 #define NDIS_STATUS_REQUEST_ABORTED             ((NDIS_STATUS)0xC001000CL)
-/* NDIS 6: sends aborted by NdisCancelSendNetBufferLists, a reset or a pause
- * (the same code as a request aborted). */
-#define NDIS_STATUS_SEND_ABORTED                NDIS_STATUS_REQUEST_ABORTED
+/* NDIS 6: sends aborted by NdisCancelSendNetBufferLists, a reset or a pause.
+ * NOT the same code as NDIS_STATUS_REQUEST_ABORTED (0xC001000C): it is the
+ * NTSTATUS facility-NDIS code, 0xC023000C. */
+#define NDIS_STATUS_SEND_ABORTED                ((NDIS_STATUS)STATUS_NDIS_REQUEST_ABORTED)
 #define NDIS_STATUS_RESET_IN_PROGRESS           ((NDIS_STATUS)0xC001000DL)
 #define NDIS_STATUS_CLOSING_INDICATING          ((NDIS_STATUS)0xC001000EL)
 #define NDIS_STATUS_INVALID_PACKET              ((NDIS_STATUS)0xC001000FL)

@@ -8,6 +8,9 @@ An *item* is one fact about a header set:
     align T           _Alignof(T)
     off T A.B.C       offsetof(T, A.B.C)
     const NAME        the value of an integer constant (enumerator or macro)
+    sign NAME         1 when that constant's type is signed, 0 when unsigned
+                      (const reads every value as unsigned long long, so
+                      (NTSTATUS)0x103 and 0x103u are the same value there)
 
 measure() compiles one `const unsigned long long nk_v<N> = (EXPR);` per item
 to LLVM IR for the requested --target and reads the initialisers back.  An
@@ -68,6 +71,10 @@ def expression(item):
         return f"__builtin_offsetof({typ}, {path})"
     if kind == "const":
         return f"(unsigned long long)({rest})"
+    if kind == "sign":
+        # __typeof__ of an integer constant expression; (T)-1 < (T)0 holds
+        # for exactly the signed integer types.
+        return f"(unsigned long long)((__typeof__({rest}))-1 < (__typeof__({rest}))0)"
     raise ProbeError(f"not an item: {item!r}")
 
 

@@ -4,8 +4,12 @@
   check.py --table TBL --prelude PRELUDE_H --target TRIPLE
            [--exceptions FILE] [--clang CLANG] -- EXTRA_CLANG_ARGS...
   check.py --reference-prelude REF_H --reference-args "ARGS" --types T1,T2 ...
+           [--reference-macros PREFIX1,PREFIX2] ...
            (derive the table from another header set first: the size,
-           alignment and every member offset of each type, see abiprobe.py)
+           alignment and every member offset of each type, see abiprobe.py;
+           and the value and signedness of every object-like macro whose
+           name starts with one of the prefixes and that is an integer
+           constant there)
 
 A reference table is one measured fact per line (`size T = N`, `off T F = N`,
 `const NAME = N`).  Every item our headers declare must have the reference
@@ -13,9 +17,19 @@ value; items we do not declare are counted.  --exceptions lists items where we
 deliberately follow the WDK rather than the reference (one `item = value  #
 why` per line); those items must have exactly the stated value instead.
 """
-import argparse, os, sys
+import argparse, os, re, subprocess, sys
 
 import abiprobe
+
+
+def reference_macros(clang, prelude, args, prefixes):
+    """Names of the object-like macros the reference prelude defines that
+    start with one of prefixes (clang -E -dM)."""
+    p = subprocess.run([clang, *args, "-E", "-dM", "-x", "c", prelude], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise abiprobe.ProbeError("the reference headers do not preprocess:\n" + p.stderr[-4000:])
+    names = re.findall(r"^#define ([A-Za-z_]\w*) ", p.stdout, re.M)
+    return sorted(n for n in set(names) if n.startswith(prefixes))
 
 
 def main():
@@ -26,6 +40,8 @@ def main():
     ap.add_argument("--reference-prelude", help="derive the table from this prelude")
     ap.add_argument("--reference-args", default="", help="clang args for the reference headers")
     ap.add_argument("--types", default="", help="types to derive, with --reference-prelude")
+    ap.add_argument("--reference-macros", default="",
+                    help="macro name prefixes to derive, with --reference-prelude")
     ap.add_argument("--exceptions")
     ap.add_argument("--clang", default=os.environ.get("CLANG", "clang-19"))
     ap.add_argument("clang_args", nargs=argparse.REMAINDER)
@@ -37,7 +53,21 @@ def main():
             rargs = a.reference_args.split()
             types = [t for t in a.types.split(",") if t]
             items = abiprobe.layout_items(a.clang, a.reference_prelude, types, rargs)
-            measured = abiprobe.measure(a.clang, a.reference_prelude, items, rargs)
+            macros = []
+            prefixes = tuple(p for p in a.reference_macros.split(",") if p)
+            if prefixes:
+                macros = [f"{kind} {n}" for n in reference_macros(a.clang, a.reference_prelude, rargs,
+                                                                  prefixes)
+                          for kind in ("const", "sign")]
+            measured = abiprobe.measure(a.clang, a.reference_prelude, items + macros, rargs)
+            # A macro that is no integer constant there (a string) is no item.
+            for k in macros:
+                if measured[k] is None:
+                    del measured[k]
+            if prefixes and not any(k.startswith("const ") for k in measured):
+                print("the reference headers define no integer macro named " + ", ".join(prefixes) + "*",
+                      file=sys.stderr)
+                return 1
             absent = [k for k, v in measured.items() if v is None]
             if absent:
                 print("the reference headers do not declare their own items: " + ", ".join(absent),

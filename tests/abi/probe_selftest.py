@@ -20,6 +20,11 @@ typedef struct _OUTER {
 enum { COLOUR_RED = 3 };
 #define MINUS_ONE (-1)
 #define NOT_AN_INTEGER "text"
+typedef long SIGNED32;
+#define SIGNED_HIGH ((SIGNED32)0xC0000001L)
+#define UNSIGNED_HIGH 0xC0000001u
+#define SIGNED_LOW ((SIGNED32)0x103L)
+#define UNSIGNED_LOW 0x103u
 """
 
 EXPECTED_ITEMS = [
@@ -34,6 +39,9 @@ EXPECTED_VALUES = {
     "const COLOUR_RED": 3, "const MINUS_ONE": 2**64 - 1,
     "const NOT_AN_INTEGER": None, "const NOT_DECLARED": None, "off OUTER Missing": None,
     "size NO_SUCH_TYPE": None,
+    "sign SIGNED_HIGH": 1, "sign UNSIGNED_HIGH": 0, "sign SIGNED_LOW": 1, "sign UNSIGNED_LOW": 0,
+    "sign COLOUR_RED": 1, "sign MINUS_ONE": 1, "sign NOT_AN_INTEGER": None, "sign NOT_DECLARED": None,
+    "const SIGNED_LOW": 0x103, "const UNSIGNED_LOW": 0x103,
 }
 TARGETS = (["--target=x86_64-pc-windows-msvc"], ["--target=x86_64-linux-gnu"])
 

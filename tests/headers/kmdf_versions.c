@@ -22,7 +22,13 @@
 #endif
 
 _Static_assert(WdfFunctionTableNumEntries == EXPECTED_ENTRIES, "table size of this KMDF version");
+#if KMDF_VERSION_MINOR >= 31
 _Static_assert(WDF_STRUCTURE_TABLE_NUM_ENTRIES == 81, "structure table");
+_Static_assert(sizeof(WDF_DEVICE_STATE) == 32 && WdfSpecialFileMax == 7, "1.31 grew these");
+#else
+_Static_assert(WDF_STRUCTURE_TABLE_NUM_ENTRIES == 80, "structure table");
+_Static_assert(sizeof(WDF_DEVICE_STATE) == 28 && WdfSpecialFileMax == 5, "as before 1.31");
+#endif
 _Static_assert(WDF_ALWAYS_AVAILABLE_FUNCTION_COUNT <= WdfFunctionTableNumEntries, "always-available");
 _Static_assert(WdfDriverCreateTableIndex == 116, "ABI index");
 

@@ -133,12 +133,15 @@ static VOID MyReceive(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Count, U
     NkBindingReturn(Binding, Nbls, 0);
 }
 
+static volatile LONG LastSendStatus;
+
 static VOID MySendComplete(PNK_BINDING Binding, PNET_BUFFER_LIST Nbls, ULONG Flags)
 {
     (void)Binding;
     (void)Flags;
     while (Nbls != NULL) {
         PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(Nbls);
+        InterlockedExchange(&LastSendStatus, NET_BUFFER_LIST_STATUS(Nbls));
         PMDL mdl = NET_BUFFER_FIRST_MDL(NET_BUFFER_LIST_FIRST_NB(Nbls));
         PVOID va = MmGetMdlVirtualAddress(mdl);
         NdisFreeNetBufferList(Nbls);
@@ -261,6 +264,20 @@ static void test_bind_send_pause_unbind(void **state)
     assert_int_equal(NkHostAdapterCapture(Adapter, got, sizeof(got)), 0);
     assert_int_equal(NkHostRestartAdapter(Adapter), STATUS_SUCCESS);
     assert_int_equal(NkBindingState(Bound), NkBindingRunning);
+
+    /* A send the NIC holds when the adapter pauses comes back aborted with
+     * the WDK's NDIS_STATUS_SEND_ABORTED, 0xC023000C - not 0xC001000C,
+     * which is NDIS_STATUS_REQUEST_ABORTED (an OID's). */
+    NkHostSetAdapterPendSends(Adapter, TRUE);
+    InterlockedExchange(&LastSendStatus, NDIS_STATUS_SUCCESS);
+    assert_int_equal(SendFrame(Bound, 0xEF), NDIS_STATUS_SUCCESS);
+    assert_int_equal(Bound->SendsInFlight, 1);
+    assert_int_equal(NkHostPauseAdapter(Adapter), STATUS_SUCCESS);
+    assert_int_equal(Bound->SendsInFlight, 0);
+    assert_int_equal((ULONG)InterlockedCompareExchange(&LastSendStatus, 0, 0), 0xC023000Cu);
+    assert_int_equal(NkHostAdapterCapture(Adapter, got, sizeof(got)), 0);
+    NkHostSetAdapterPendSends(Adapter, FALSE);
+    assert_int_equal(NkHostRestartAdapter(Adapter), STATUS_SUCCESS);
 
     assert_int_equal(NkHostAdapterInject(Adapter, frame, 60, FALSE), STATUS_SUCCESS);
     assert_int_equal(NkHostAdapterInject(Adapter, frame, 60, TRUE), STATUS_SUCCESS);
