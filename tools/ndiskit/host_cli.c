@@ -52,6 +52,56 @@ static int Connections;
 static int ConnFds[1024];      /* open connections, to wake them at stop */
 static BOOLEAN Verbose;
 
+/* What requests' buffers may hold at once, server-wide.  A request costs
+ * its client a header, but the server its input, its output and the
+ * request's system buffer (filled at once): 192 MiB at most, held for as
+ * long as the driver keeps the request pending.  A per-connection cap
+ * would not bound that (connections are free), so large requests share
+ * one budget and are refused beyond it, as Windows fails an I/O it cannot
+ * get pool for; small ones never wait on large ones. */
+#define BUDGET_SMALL (1ull << 20)        /* requests holding at most this are not counted */
+#define BUDGET_LARGE (256ull << 20)      /* what the counted ones may hold together */
+static pthread_mutex_t BudgetLock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t BudgetHeld;
+
+/* Reserves Bytes of the budget: TRUE, or FALSE when they do not fit. */
+static BOOLEAN BudgetTake(uint64_t Bytes)
+{
+    BOOLEAN ok = TRUE;
+    if (Bytes <= BUDGET_SMALL)
+        return TRUE;
+    pthread_mutex_lock(&BudgetLock);
+    if (Bytes > BUDGET_LARGE - BudgetHeld)
+        ok = FALSE;
+    else
+        BudgetHeld += Bytes;
+    pthread_mutex_unlock(&BudgetLock);
+    return ok;
+}
+
+static void BudgetGive(uint64_t Bytes)
+{
+    if (Bytes <= BUDGET_SMALL)
+        return;
+    pthread_mutex_lock(&BudgetLock);
+    BudgetHeld -= Bytes;
+    pthread_mutex_unlock(&BudgetLock);
+}
+
+/* Reads and drops Length bytes of a refused request's input: 0, or -1
+ * when the client left. */
+static int Discard(int fd, uint32_t Length)
+{
+    char sink[16384];
+    while (Length != 0) {
+        uint32_t k = Length < sizeof(sink) ? Length : (uint32_t)sizeof(sink);
+        if (NkWireRecvAll(fd, sink, k) != 0)
+            return -1;
+        Length -= k;
+    }
+    return 0;
+}
+
 /* ---- one connection = one handle ------------------------------------------------- */
 
 static int Reply(int fd, NTSTATUS Status, ULONG Information, const void *Data, ULONG DataLength)
@@ -200,6 +250,7 @@ static void *Serve(void *Arg)
         NK_HOST_IO *io = NULL;
         NTSTATUS status;
         ULONG bytes = 0;
+        uint64_t charge;
         int passed;
 
         if (RecvRequest(fd, &q, &passed) != 0)
@@ -218,6 +269,15 @@ static void *Serve(void *Arg)
             fprintf(stderr, "ndiskit host: malformed request on connection %d; closing it\n", fd);
             break;
         }
+        /* Input from the socket, output, and the system buffer (the larger of the two). */
+        charge = ((q.Flags & NK_WIRE_IN_SHARED) ? 0 : (uint64_t)q.InLength) + q.OutLength +
+                 (q.InLength > q.OutLength ? q.InLength : q.OutLength);
+        if (!BudgetTake(charge)) {
+            if ((!(q.Flags & NK_WIRE_IN_SHARED) && Discard(fd, q.InLength) != 0) ||
+                Reply(fd, STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0) != 0)
+                break;
+            continue;
+        }
         if (q.Flags & NK_WIRE_IN_SHARED) {
             in = shared; /* copied into the request's system buffer, as from the socket */
             inShared = TRUE;
@@ -225,12 +285,14 @@ static void *Serve(void *Arg)
             in = malloc(q.InLength);
             if (in == NULL || NkWireRecvAll(fd, in, q.InLength) != 0) {
                 free(in);
+                BudgetGive(charge);
                 break;
             }
         }
         if (q.OutLength != 0 && (out = malloc(q.OutLength)) == NULL) {
             if (!inShared)
                 free(in);
+            BudgetGive(charge);
             Reply(fd, STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0);
             continue;
         }
@@ -274,6 +336,7 @@ static void *Serve(void *Arg)
         if (!inShared)
             free(in);
         free(out);
+        BudgetGive(charge);
         if ((q.Op == NK_WIRE_CREATE && handle == NULL) || Stopping)
             break;
     }
