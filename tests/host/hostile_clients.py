@@ -261,6 +261,13 @@ def attack_pending_memory(path):
         return len(refused) >= 2
     wait_for("large pending reads beyond the server's budget refused", answered)
     round_trip(path)  # small requests are never starved by large ones
+    # A large request refused while the budget is held: its input is read and dropped, the handle stays usable.
+    s = open_echo(path)
+    s.sendall(request(IOCTL, IOCTL_NKECHO_ECHO, os.urandom(2 << 20), out=2 << 20))
+    status, info, back = reply(s)
+    assert (status, info, back) == (STATUS_INSUFFICIENT_RESOURCES, 0, b""), f"{status:#x} {info}"
+    echo(s, os.urandom(300))
+    s.close()
     for s in pending:
         s.close()
     # The budget is given back as the cancelled reads finish.
