@@ -366,6 +366,23 @@ def attack_shared_regions(path):
         for fd in fds:
             os.close(fd)
         s.close()
+    # Sealed, the size announced, but on hugetlbfs: a hole punched in it takes the pages back, and the
+    # server's next read of the region, with no huge page left to fault in, is SIGBUS for the whole server.
+    # Refused for what it is (shmem only), whether or not this machine has huge pages to map it with.
+    try:
+        fd = os.memfd_create("hostile", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING | os.MFD_HUGETLB)
+    except OSError:
+        fd = None  # no hugetlbfs in this kernel: nothing to refuse
+    if fd is not None:
+        import fcntl
+        os.ftruncate(fd, 2 << 20)
+        fcntl.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)
+        s = open_echo(path)
+        r = share(s, fd, 2 << 20)
+        os.close(fd)
+        assert r is not None and r[0] == STATUS_INVALID_PARAMETER, f"a hugetlbfs region answered {r}"
+        echo(s, b"the handle still works")
+        s.close()
     # A good region still works: 100 KiB in through it.
     s = open_echo(path)
     fd = memfd(1 << 20)

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,6 +138,10 @@ static NTSTATUS Wait(int fd, NK_HOST_IO *Io, ULONG *Bytes, BOOLEAN *Gone)
  * closed - rather than leaked into the server a message at a time. */
 #define MAX_PASSED 8
 
+/* statfs's f_type of tmpfs/shmem, where memfd_create puts its files
+ * (without MFD_HUGETLB): <linux/magic.h>'s TMPFS_MAGIC. */
+#define SHMEM_MAGIC 0x01021994
+
 /* A request header, and the descriptor passed with it (NK_WIRE_SHARE), if
  * any: recvmsg, so SCM_RIGHTS is not lost.  Exactly one descriptor is
  * kept (*Passed); any other arrangement - several, or a control message
@@ -198,12 +203,16 @@ static int RecvRequest(int fd, NK_WIRE_REQUEST *q, int *Passed)
  * and *Size, replacing the old one; closes Fd.  The region must be sealed
  * against shrinking and growing and be the announced size: a mapping past
  * the end of a file - one announced larger than it is, or truncated later
- * - is SIGBUS for the whole server at the first read.  A refused region
- * fails this request only. */
+ * - is SIGBUS for the whole server at the first read.  So is a region on
+ * hugetlbfs (memfd_create with MFD_HUGETLB): a hole punched in it gives
+ * its huge pages back, and a read with none left to fault in is SIGBUS
+ * too; the seals do not stop that, so only shmem is taken.  A refused
+ * region fails this request only. */
 static NTSTATUS MapShared(int Conn, int Fd, uint32_t Length, PUCHAR *Base, size_t *Size)
 {
     const int seals = F_SEAL_SHRINK | F_SEAL_GROW;
     const char *why = NULL;
+    struct statfs fs;
     struct stat st;
     PUCHAR map;
     int have;
@@ -218,6 +227,8 @@ static NTSTATUS MapShared(int Conn, int Fd, uint32_t Length, PUCHAR *Base, size_
         why = "not a memfd sealed with F_SEAL_SHRINK|F_SEAL_GROW";
     else if (fstat(Fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)Length)
         why = "its size is not the size announced";
+    else if (fstatfs(Fd, &fs) != 0 || fs.f_type != SHMEM_MAGIC)
+        why = "not on shmem (a memfd without MFD_HUGETLB)";
     if (why != NULL) {
         fprintf(stderr, "ndiskit host: connection %d: shared input region refused: %s\n", Conn, why);
         if (Fd >= 0)
