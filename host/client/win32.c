@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -94,6 +95,15 @@ static struct {
     void *Base;
     size_t Size;
 } Shared[NK_SHARED_FDS];
+
+/* Each handle's turn: a handle opened without FILE_FLAG_OVERLAPPED runs
+ * one request at a time, its other threads' requests waiting (as the I/O
+ * manager serializes I/O on a synchronous file object).  The connection
+ * carries one request and its reply at a time, and replies carry no
+ * request id: two threads sending and receiving on it at once would take
+ * each other's replies, or pieces of them.  Descriptors past the table are
+ * not serialized (nor shared, above). */
+static pthread_mutex_t Turn[NK_SHARED_FDS] = {[0 ... NK_SHARED_FDS - 1] = PTHREAD_MUTEX_INITIALIZER};
 
 static void Unshare(int fd)
 {
@@ -450,7 +460,11 @@ static BOOL Io(HANDLE h, uint32_t Op, uint32_t Code, const void *In, DWORD InLen
         return FALSE;
     }
     int32_t status;
+    if (fd < NK_SHARED_FDS)
+        pthread_mutex_lock(&Turn[fd]);
     DWORD error = Call(fd, Op, Code, In, InLength, Out, OutLength, &status, &info);
+    if (fd < NK_SHARED_FDS)
+        pthread_mutex_unlock(&Turn[fd]);
     if (error != ERROR_SUCCESS) {
         LastError = error;
         return FALSE;
