@@ -424,11 +424,24 @@ HANDLE WINAPI NkCreateFileWFromWchar(const wchar_t *lpFileName, DWORD dwDesiredA
                        dwFlagsAndAttributes, hTemplateFile);
 }
 
+/* With a call under way on the handle in another thread (a read pending
+ * in the driver), the connection is shut down first: that call fails at
+ * once and the server cancels its request, its client gone.  The close
+ * then waits for the call to leave, so neither the shared region it may
+ * be copying into nor the descriptor number it is using (which the next
+ * CreateFile could be given) goes from under it. */
 BOOL WINAPI CloseHandle(HANDLE hObject)
 {
-    int fd = FdOf(hObject);
+    int fd = FdOf(hObject), e;
+    if (fd >= 0 && fd < NK_SHARED_FDS && pthread_mutex_trylock(&Turn[fd]) != 0) {
+        shutdown(fd, SHUT_RDWR);
+        pthread_mutex_lock(&Turn[fd]);
+    }
     Unshare(fd);
-    if (fd < 0 || close(fd) != 0) {
+    e = fd < 0 ? -1 : close(fd);
+    if (fd >= 0 && fd < NK_SHARED_FDS)
+        pthread_mutex_unlock(&Turn[fd]);
+    if (e != 0) {
         LastError = ERROR_INVALID_HANDLE;
         return FALSE;
     }

@@ -338,6 +338,30 @@ static void test_one_handle_two_threads(void **state)
     CloseHandle(w);
 }
 
+/* CloseHandle from another thread while a read is pending on the handle:
+ * the read ends (the server cancels it, its client gone) and the close
+ * returns, with nothing of the handle - its descriptor, its shared region
+ * - taken from under the call still running on it. */
+static void test_close_with_a_read_pending_in_another_thread(void **state)
+{
+    READER r;
+    pthread_t t;
+    struct timespec deadline;
+    int queued = CountInFile(ServerLog, "nkecho: read queued");
+    (void)state;
+
+    memset(&r, 0, sizeof(r));
+    r.Handle = Open();
+    assert_ptr_not_equal(r.Handle, INVALID_HANDLE_VALUE);
+    assert_int_equal(pthread_create(&t, NULL, Reader, &r), 0);
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
+    assert_true(CloseHandle(r.Handle));
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 20;
+    assert_int_equal(pthread_timedjoin_np(t, NULL, &deadline), 0); /* the read came back */
+    assert_false(r.Ok);
+}
+
 static void test_client_dies_with_a_read_pending(void **state)
 {
     pid_t child;
@@ -657,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_ioctls),
         cmocka_unit_test(test_blocking_read_completed_by_write),
         cmocka_unit_test(test_one_handle_two_threads),
+        cmocka_unit_test(test_close_with_a_read_pending_in_another_thread),
         cmocka_unit_test(test_client_dies_with_a_read_pending),
         cmocka_unit_test(test_server_stops_under_an_open_handle),
         cmocka_unit_test(test_driver_thread_joined_at_stop),
