@@ -506,7 +506,7 @@ int sscanf_s(const char *Buffer, const char *Format, ...)
         }
         /* One conversion: %[*][width][length]conversion, scanned by
          * glibc's sscanf on its own with %n after it. */
-        const char *spec = ++f;
+        const char *spec = ++f, *mod;
         int suppress = 0, consumed = -1, r;
         unsigned long width = 0;
         char sub[64], conv;
@@ -520,6 +520,7 @@ int sscanf_s(const char *Buffer, const char *Format, ...)
             width = width < 100000000ul ? width * 10 + (unsigned long)(*f - '0') : width;
             f++;
         }
+        mod = f;
         while (*f != '\0' && strchr("hlLqjzt", *f) != NULL)
             f++;
         conv = *f;
@@ -547,9 +548,20 @@ int sscanf_s(const char *Buffer, const char *Format, ...)
             break;
         if (conv == 'n') {
             if (!suppress) {
-                int *where = va_arg(ap, int *);
+                /* Stored at the size its length modifier names (%hhn: one byte). */
+                size_t k = (size_t)(f - mod);
+                int length = k == 2 && mod[0] == 'h'                            ? LEN_HH
+                             : k == 2 && mod[0] == 'l'                          ? LEN_LL
+                             : k == 1 && mod[0] == 'h'                          ? LEN_H
+                             : k == 1 && mod[0] == 'l'                          ? LEN_L
+                             : k == 1 && (mod[0] == 'L' || mod[0] == 'q')       ? LEN_LL
+                             : k == 1 && mod[0] == 'j'                          ? LEN_J
+                             : k == 1 && mod[0] == 'z'                          ? LEN_Z
+                             : k == 1 && mod[0] == 't'                          ? LEN_T
+                                                                                : LEN_NONE;
+                void *where = va_arg(ap, void *);
                 if (where != NULL)
-                    *where = (int)(in - Buffer);
+                    StoreCount(where, length, (long long)(in - Buffer));
             }
             f++;
             continue;

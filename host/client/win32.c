@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -94,6 +95,15 @@ static struct {
     void *Base;
     size_t Size;
 } Shared[NK_SHARED_FDS];
+
+/* Each handle's turn: a handle opened without FILE_FLAG_OVERLAPPED runs
+ * one request at a time, its other threads' requests waiting (as the I/O
+ * manager serializes I/O on a synchronous file object).  The connection
+ * carries one request and its reply at a time, and replies carry no
+ * request id: two threads sending and receiving on it at once would take
+ * each other's replies, or pieces of them.  Descriptors past the table are
+ * not serialized (nor shared, above). */
+static pthread_mutex_t Turn[NK_SHARED_FDS] = {[0 ... NK_SHARED_FDS - 1] = PTHREAD_MUTEX_INITIALIZER};
 
 static void Unshare(int fd)
 {
@@ -414,11 +424,24 @@ HANDLE WINAPI NkCreateFileWFromWchar(const wchar_t *lpFileName, DWORD dwDesiredA
                        dwFlagsAndAttributes, hTemplateFile);
 }
 
+/* With a call under way on the handle in another thread (a read pending
+ * in the driver), the connection is shut down first: that call fails at
+ * once and the server cancels its request, its client gone.  The close
+ * then waits for the call to leave, so neither the shared region it may
+ * be copying into nor the descriptor number it is using (which the next
+ * CreateFile could be given) goes from under it. */
 BOOL WINAPI CloseHandle(HANDLE hObject)
 {
-    int fd = FdOf(hObject);
+    int fd = FdOf(hObject), e;
+    if (fd >= 0 && fd < NK_SHARED_FDS && pthread_mutex_trylock(&Turn[fd]) != 0) {
+        shutdown(fd, SHUT_RDWR);
+        pthread_mutex_lock(&Turn[fd]);
+    }
     Unshare(fd);
-    if (fd < 0 || close(fd) != 0) {
+    e = fd < 0 ? -1 : close(fd);
+    if (fd >= 0 && fd < NK_SHARED_FDS)
+        pthread_mutex_unlock(&Turn[fd]);
+    if (e != 0) {
         LastError = ERROR_INVALID_HANDLE;
         return FALSE;
     }
@@ -450,7 +473,11 @@ static BOOL Io(HANDLE h, uint32_t Op, uint32_t Code, const void *In, DWORD InLen
         return FALSE;
     }
     int32_t status;
+    if (fd < NK_SHARED_FDS)
+        pthread_mutex_lock(&Turn[fd]);
     DWORD error = Call(fd, Op, Code, In, InLength, Out, OutLength, &status, &info);
+    if (fd < NK_SHARED_FDS)
+        pthread_mutex_unlock(&Turn[fd]);
     if (error != ERROR_SUCCESS) {
         LastError = error;
         return FALSE;

@@ -25,6 +25,7 @@ Exit 0 passed, 1 failed.
 import array
 import os
 import resource
+import select
 import signal
 import socket
 import struct
@@ -47,6 +48,7 @@ STATUS_SUCCESS = 0
 STATUS_INVALID_PARAMETER = 0xC000000D
 STATUS_INVALID_DEVICE_REQUEST = 0xC0000010
 STATUS_OBJECT_NAME_INVALID = 0xC0000033
+STATUS_INSUFFICIENT_RESOURCES = 0xC000009A
 
 DEADLINE = 30.0   # seconds any one condition may take on a loaded machine
 
@@ -241,6 +243,46 @@ def attack_oversized(path):
     s.close()
 
 
+def attack_pending_memory(path):
+    """Large requests that pend (nkecho's reads wait for a write) cost a header each to send but hold the
+    server's buffers: beyond its budget they are refused at once, small requests still get through, and
+    closing the connections gives the budget back."""
+    pending = [open_echo(path) for _ in range(4)]
+    for s in pending:
+        s.sendall(request(READ, out=MAX_BUFFER))
+    refused = []
+
+    def answered():
+        for s in pending:
+            if s not in refused and select.select([s], [], [], 0)[0]:
+                status, _, _ = reply(s)
+                assert status == STATUS_INSUFFICIENT_RESOURCES, f"a pending 64 MiB read answered {status:#x}"
+                refused.append(s)
+        return len(refused) >= 2
+    wait_for("large pending reads beyond the server's budget refused", answered)
+    round_trip(path)  # small requests are never starved by large ones
+    # A large request refused while the budget is held: its input is read and dropped, the handle stays usable.
+    s = open_echo(path)
+    s.sendall(request(IOCTL, IOCTL_NKECHO_ECHO, os.urandom(2 << 20), out=2 << 20))
+    status, info, back = reply(s)
+    assert (status, info, back) == (STATUS_INSUFFICIENT_RESOURCES, 0, b""), f"{status:#x} {info}"
+    echo(s, os.urandom(300))
+    s.close()
+    for s in pending:
+        s.close()
+    # The budget is given back as the cancelled reads finish.
+    s = open_echo(path)
+    data = os.urandom(2 << 20)
+
+    def large_echo():
+        s.sendall(request(IOCTL, IOCTL_NKECHO_ECHO, data, out=len(data)))
+        status, info, back = reply(s)
+        assert status in (STATUS_SUCCESS, STATUS_INSUFFICIENT_RESOURCES), f"{status:#x}"
+        return status == STATUS_SUCCESS and back == data
+    wait_for("a large request served again once the pending ones are gone", large_echo)
+    s.close()
+
+
 def attack_out_of_order(path):
     s = connect(path)                          # I/O before CREATE
     s.sendall(request(IOCTL, IOCTL_NKECHO_ECHO, b"z" * 8, out=8))
@@ -324,6 +366,23 @@ def attack_shared_regions(path):
         for fd in fds:
             os.close(fd)
         s.close()
+    # Sealed, the size announced, but on hugetlbfs: a hole punched in it takes the pages back, and the
+    # server's next read of the region, with no huge page left to fault in, is SIGBUS for the whole server.
+    # Refused for what it is (shmem only), whether or not this machine has huge pages to map it with.
+    try:
+        fd = os.memfd_create("hostile", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING | os.MFD_HUGETLB)
+    except OSError:
+        fd = None  # no hugetlbfs in this kernel: nothing to refuse
+    if fd is not None:
+        import fcntl
+        os.ftruncate(fd, 2 << 20)
+        fcntl.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)
+        s = open_echo(path)
+        r = share(s, fd, 2 << 20)
+        os.close(fd)
+        assert r is not None and r[0] == STATUS_INVALID_PARAMETER, f"a hugetlbfs region answered {r}"
+        echo(s, b"the handle still works")
+        s.close()
     # A good region still works: 100 KiB in through it.
     s = open_echo(path)
     fd = memfd(1 << 20)
@@ -369,7 +428,7 @@ def run_attacks(ndiskit, so, tmp):
     good.start()
     try:
         for attack in (attack_garbage, attack_bad_magic, attack_truncated, attack_oversized, attack_out_of_order,
-                       attack_bad_names, attack_name_spellings, attack_shared_regions):
+                       attack_bad_names, attack_name_spellings, attack_shared_regions, attack_pending_memory):
             attack(path)
             assert server.alive(), f"{attack.__name__}: the server died:\n{server.output()}"
             round_trip(path)

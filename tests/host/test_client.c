@@ -231,6 +231,21 @@ static void test_sscanf_s(void **state)
     assert_int_equal(sscanf_s("skip 7%", "%*s %d%%", &a), 1);
     assert_int_equal(a, 7);
     assert_int_equal(sscanf_s("x", "%s", (char *)NULL, 4u), 0);
+    /* %n stores through the size its length modifier names: %hhn one byte, %lln eight. */
+    {
+        struct {
+            signed char c;
+            char guard[7];
+        } small;
+        short h = -1;
+        long long ll = -1;
+        memset(&small, 'G', sizeof(small));
+        assert_int_equal(sscanf_s("abc de", "%*s%hhn %*s%hn%lln", &small.c, &h, &ll), 0);
+        assert_int_equal(small.c, 3);
+        assert_memory_equal(small.guard, "GGGGGGG", 7);
+        assert_int_equal(h, 6);
+        assert_true(ll == 6);
+    }
 }
 
 /* sscanf_s reads what users type (prottest's -m): random input against

@@ -284,6 +284,84 @@ static void test_blocking_read_completed_by_write(void **state)
     CloseHandle(w);
 }
 
+typedef struct {
+    HANDLE Handle;
+    char Out[64];
+    DWORD Bytes;
+    BOOL Ok;
+} ECHOER;
+
+static void *Echoer(void *Arg)
+{
+    ECHOER *e = Arg;
+    e->Ok = DeviceIoControl(e->Handle, IOCTL_NKECHO_ECHO, "from the other thread", 21, e->Out, sizeof(e->Out),
+                            &e->Bytes, NULL);
+    return NULL;
+}
+
+/* Two threads on one handle: a read pending in the driver, then an IOCTL
+ * from another thread.  A handle opened without FILE_FLAG_OVERLAPPED
+ * serializes them (the IOCTL waits for the read), and each thread gets
+ * its own reply - never the other's. */
+static void test_one_handle_two_threads(void **state)
+{
+    HANDLE w = Open();
+    (void)state;
+
+    for (int round = 0; round < 10; round++) {
+        READER r;
+        ECHOER e;
+        pthread_t tr, te;
+        struct timespec pause = {0, 20 * 1000000L};
+        DWORD n;
+        int queued = CountInFile(ServerLog, "nkecho: read queued");
+
+        memset(&r, 0, sizeof(r));
+        memset(&e, 0, sizeof(e));
+        r.Handle = e.Handle = Open();
+        assert_ptr_not_equal(r.Handle, INVALID_HANDLE_VALUE);
+        assert_int_equal(pthread_create(&tr, NULL, Reader, &r), 0);
+        WaitForText(ServerLog, "nkecho: read queued", queued + 1);
+        assert_int_equal(pthread_create(&te, NULL, Echoer, &e), 0);
+        nanosleep(&pause, NULL); /* the IOCTL under way (or waiting its turn) */
+        assert_true(WriteFile(w, "frame!", 6, &n, NULL));
+        pthread_join(tr, NULL);
+        pthread_join(te, NULL);
+        assert_true(r.Ok);
+        assert_int_equal(r.Bytes, 6);
+        assert_memory_equal(r.Buffer, "frame!", 6);
+        assert_true(e.Ok);
+        assert_int_equal(e.Bytes, 21);
+        assert_memory_equal(e.Out, "from the other thread", 21);
+        CloseHandle(r.Handle);
+    }
+    CloseHandle(w);
+}
+
+/* CloseHandle from another thread while a read is pending on the handle:
+ * the read ends (the server cancels it, its client gone) and the close
+ * returns, with nothing of the handle - its descriptor, its shared region
+ * - taken from under the call still running on it. */
+static void test_close_with_a_read_pending_in_another_thread(void **state)
+{
+    READER r;
+    pthread_t t;
+    struct timespec deadline;
+    int queued = CountInFile(ServerLog, "nkecho: read queued");
+    (void)state;
+
+    memset(&r, 0, sizeof(r));
+    r.Handle = Open();
+    assert_ptr_not_equal(r.Handle, INVALID_HANDLE_VALUE);
+    assert_int_equal(pthread_create(&t, NULL, Reader, &r), 0);
+    WaitForText(ServerLog, "nkecho: read queued", queued + 1);
+    assert_true(CloseHandle(r.Handle));
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 20;
+    assert_int_equal(pthread_timedjoin_np(t, NULL, &deadline), 0); /* the read came back */
+    assert_false(r.Ok);
+}
+
 static void test_client_dies_with_a_read_pending(void **state)
 {
     pid_t child;
@@ -602,6 +680,8 @@ int main(void)
         cmocka_unit_test(test_open_and_errors),
         cmocka_unit_test(test_ioctls),
         cmocka_unit_test(test_blocking_read_completed_by_write),
+        cmocka_unit_test(test_one_handle_two_threads),
+        cmocka_unit_test(test_close_with_a_read_pending_in_another_thread),
         cmocka_unit_test(test_client_dies_with_a_read_pending),
         cmocka_unit_test(test_server_stops_under_an_open_handle),
         cmocka_unit_test(test_driver_thread_joined_at_stop),

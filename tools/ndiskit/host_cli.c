@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +52,56 @@ static pthread_cond_t ConnCond = PTHREAD_COND_INITIALIZER;
 static int Connections;
 static int ConnFds[1024];      /* open connections, to wake them at stop */
 static BOOLEAN Verbose;
+
+/* What requests' buffers may hold at once, server-wide.  A request costs
+ * its client a header, but the server its input, its output and the
+ * request's system buffer (filled at once): 192 MiB at most, held for as
+ * long as the driver keeps the request pending.  A per-connection cap
+ * would not bound that (connections are free), so large requests share
+ * one budget and are refused beyond it, as Windows fails an I/O it cannot
+ * get pool for; small ones never wait on large ones. */
+#define BUDGET_SMALL (1ull << 20)        /* requests holding at most this are not counted */
+#define BUDGET_LARGE (256ull << 20)      /* what the counted ones may hold together */
+static pthread_mutex_t BudgetLock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t BudgetHeld;
+
+/* Reserves Bytes of the budget: TRUE, or FALSE when they do not fit. */
+static BOOLEAN BudgetTake(uint64_t Bytes)
+{
+    BOOLEAN ok = TRUE;
+    if (Bytes <= BUDGET_SMALL)
+        return TRUE;
+    pthread_mutex_lock(&BudgetLock);
+    if (Bytes > BUDGET_LARGE - BudgetHeld)
+        ok = FALSE;
+    else
+        BudgetHeld += Bytes;
+    pthread_mutex_unlock(&BudgetLock);
+    return ok;
+}
+
+static void BudgetGive(uint64_t Bytes)
+{
+    if (Bytes <= BUDGET_SMALL)
+        return;
+    pthread_mutex_lock(&BudgetLock);
+    BudgetHeld -= Bytes;
+    pthread_mutex_unlock(&BudgetLock);
+}
+
+/* Reads and drops Length bytes of a refused request's input: 0, or -1
+ * when the client left. */
+static int Discard(int fd, uint32_t Length)
+{
+    char sink[16384];
+    while (Length != 0) {
+        uint32_t k = Length < sizeof(sink) ? Length : (uint32_t)sizeof(sink);
+        if (NkWireRecvAll(fd, sink, k) != 0)
+            return -1;
+        Length -= k;
+    }
+    return 0;
+}
 
 /* ---- one connection = one handle ------------------------------------------------- */
 
@@ -86,6 +137,10 @@ static NTSTATUS Wait(int fd, NK_HOST_IO *Io, ULONG *Bytes, BOOLEAN *Gone)
  * and drops the rest, so with room for a few the excess is seen - and
  * closed - rather than leaked into the server a message at a time. */
 #define MAX_PASSED 8
+
+/* statfs's f_type of tmpfs/shmem, where memfd_create puts its files
+ * (without MFD_HUGETLB): <linux/magic.h>'s TMPFS_MAGIC. */
+#define SHMEM_MAGIC 0x01021994
 
 /* A request header, and the descriptor passed with it (NK_WIRE_SHARE), if
  * any: recvmsg, so SCM_RIGHTS is not lost.  Exactly one descriptor is
@@ -148,12 +203,16 @@ static int RecvRequest(int fd, NK_WIRE_REQUEST *q, int *Passed)
  * and *Size, replacing the old one; closes Fd.  The region must be sealed
  * against shrinking and growing and be the announced size: a mapping past
  * the end of a file - one announced larger than it is, or truncated later
- * - is SIGBUS for the whole server at the first read.  A refused region
- * fails this request only. */
+ * - is SIGBUS for the whole server at the first read.  So is a region on
+ * hugetlbfs (memfd_create with MFD_HUGETLB): a hole punched in it gives
+ * its huge pages back, and a read with none left to fault in is SIGBUS
+ * too; the seals do not stop that, so only shmem is taken.  A refused
+ * region fails this request only. */
 static NTSTATUS MapShared(int Conn, int Fd, uint32_t Length, PUCHAR *Base, size_t *Size)
 {
     const int seals = F_SEAL_SHRINK | F_SEAL_GROW;
     const char *why = NULL;
+    struct statfs fs;
     struct stat st;
     PUCHAR map;
     int have;
@@ -168,6 +227,8 @@ static NTSTATUS MapShared(int Conn, int Fd, uint32_t Length, PUCHAR *Base, size_
         why = "not a memfd sealed with F_SEAL_SHRINK|F_SEAL_GROW";
     else if (fstat(Fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)Length)
         why = "its size is not the size announced";
+    else if (fstatfs(Fd, &fs) != 0 || fs.f_type != SHMEM_MAGIC)
+        why = "not on shmem (a memfd without MFD_HUGETLB)";
     if (why != NULL) {
         fprintf(stderr, "ndiskit host: connection %d: shared input region refused: %s\n", Conn, why);
         if (Fd >= 0)
@@ -200,6 +261,7 @@ static void *Serve(void *Arg)
         NK_HOST_IO *io = NULL;
         NTSTATUS status;
         ULONG bytes = 0;
+        uint64_t charge;
         int passed;
 
         if (RecvRequest(fd, &q, &passed) != 0)
@@ -218,6 +280,15 @@ static void *Serve(void *Arg)
             fprintf(stderr, "ndiskit host: malformed request on connection %d; closing it\n", fd);
             break;
         }
+        /* Input from the socket, output, and the system buffer (the larger of the two). */
+        charge = ((q.Flags & NK_WIRE_IN_SHARED) ? 0 : (uint64_t)q.InLength) + q.OutLength +
+                 (q.InLength > q.OutLength ? q.InLength : q.OutLength);
+        if (!BudgetTake(charge)) {
+            if ((!(q.Flags & NK_WIRE_IN_SHARED) && Discard(fd, q.InLength) != 0) ||
+                Reply(fd, STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0) != 0)
+                break;
+            continue;
+        }
         if (q.Flags & NK_WIRE_IN_SHARED) {
             in = shared; /* copied into the request's system buffer, as from the socket */
             inShared = TRUE;
@@ -225,12 +296,14 @@ static void *Serve(void *Arg)
             in = malloc(q.InLength);
             if (in == NULL || NkWireRecvAll(fd, in, q.InLength) != 0) {
                 free(in);
+                BudgetGive(charge);
                 break;
             }
         }
         if (q.OutLength != 0 && (out = malloc(q.OutLength)) == NULL) {
             if (!inShared)
                 free(in);
+            BudgetGive(charge);
             Reply(fd, STATUS_INSUFFICIENT_RESOURCES, 0, NULL, 0);
             continue;
         }
@@ -274,6 +347,7 @@ static void *Serve(void *Arg)
         if (!inShared)
             free(in);
         free(out);
+        BudgetGive(charge);
         if ((q.Op == NK_WIRE_CREATE && handle == NULL) || Stopping)
             break;
     }
