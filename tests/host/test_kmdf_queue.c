@@ -47,6 +47,17 @@ static VOID EvtIoctl(WDFQUEUE Q, WDFREQUEST Request, size_t OutputBufferLength, 
     }
 }
 
+static LONG Reads;          /* reads presented to the driver */
+static BOOLEAN AllowZero;   /* the default queue's AllowZeroLengthRequests */
+
+static VOID EvtRead(WDFQUEUE Q, WDFREQUEST Request, size_t Length)
+{
+    UNREFERENCED_PARAMETER(Q);
+    InterlockedIncrement(&Reads);
+    /* A driver that gets a zero-length read answers it itself. */
+    WdfRequestCompleteWithInformation(Request, Length == 0 ? STATUS_BUFFER_TOO_SMALL : STATUS_SUCCESS, 0);
+}
+
 static VOID EvtStopped(WDFQUEUE Q, WDFCONTEXT Context)
 {
     assert_ptr_equal(Q, Queue);
@@ -63,6 +74,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 
     WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchParallel);
     queueConfig.EvtIoDeviceControl = EvtIoctl;
+    queueConfig.EvtIoRead = EvtRead;
+    queueConfig.AllowZeroLengthRequests = AllowZero;
     status = KmdfTestCreateControlDevice(DriverObject, RegistryPath, &name, WdfDeviceIoBuffered, &queueConfig,
                                          &device, &Queue);
     if (!NT_SUCCESS(status))
@@ -161,8 +174,46 @@ static void test_requeue(void **state)
     assert_int_equal(NkHostViolationCount(), 0);
 }
 
+/* Zero-length reads: KMDF completes them with STATUS_SUCCESS itself unless
+ * the queue asked for them with AllowZeroLengthRequests. */
+static void test_zero_length_requests(void **state)
+{
+    UNICODE_STRING path = RTL_CONSTANT_STRING(L"\\Registry\\Machine\\System\\NkQueue");
+    (void)state;
+
+    for (int allow = 0; allow <= 1; allow++) {
+        DRIVER_OBJECT drv;
+        UCHAR buf[4];
+        HANDLE h;
+        ULONG n = 99;
+
+        NkHostReset();
+        AllowZero = (BOOLEAN)allow;
+        Reads = 0;
+        memset(&drv, 0, sizeof(drv));
+        assert_int_equal(FxDriverEntry(&drv, &path), STATUS_SUCCESS);
+        assert_int_equal(NkHostCreateFile(L"\\Device\\NkQueue", &h), STATUS_SUCCESS);
+        if (allow) {
+            assert_int_equal(NkHostReadFile(h, buf, 0, &n), STATUS_BUFFER_TOO_SMALL); /* the driver's answer */
+            assert_int_equal(Reads, 1);
+        } else {
+            assert_int_equal(NkHostReadFile(h, buf, 0, &n), STATUS_SUCCESS);          /* the framework's */
+            assert_int_equal(n, 0);
+            assert_int_equal(Reads, 0);
+        }
+        assert_int_equal(NkHostReadFile(h, buf, sizeof(buf), &n), STATUS_SUCCESS);
+        assert_int_equal(Reads, allow + 1);
+        NkHostCloseHandle(h);
+        drv.DriverUnload(&drv);
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+    }
+    AllowZero = FALSE;
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_stop_and_start), cmocka_unit_test(test_requeue)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_stop_and_start), cmocka_unit_test(test_requeue),
+                                       cmocka_unit_test(test_zero_length_requests)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
