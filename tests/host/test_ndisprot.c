@@ -880,24 +880,6 @@ static void *QueryOidThread(void *Arg)
     return NULL;
 }
 
-/* OID requests the driver's binding has in flight (the test sees the
- * driver's state: it is compiled with its sources). */
-static ULONG OidsInFlight(void)
-{
-    NDISPROT_GLOBALS *g = NdisprotGlobalsGet(WdfGetDriver());
-    ULONG n = 0;
-    KIRQL outer, inner;
-    KeAcquireSpinLock(&g->Lock, &outer);
-    if (!IsListEmpty(&g->Opens)) {
-        PNK_BINDING b = CONTAINING_RECORD(g->Opens.Flink, NDISPROT_OPEN, Link)->Binding;
-        KeAcquireSpinLock(&b->Lock, &inner);
-        n = b->OidsInFlight;
-        KeReleaseSpinLock(&b->Lock, inner);
-    }
-    KeReleaseSpinLock(&g->Lock, outer);
-    return n;
-}
-
 static void test_unbind_with_oid_pending(void **state)
 {
     OID_CALL calls[2];
@@ -915,7 +897,7 @@ static void test_unbind_with_oid_pending(void **state)
         calls[i].Status = STATUS_PENDING;
         assert_int_equal(pthread_create(&t[i], NULL, QueryOidThread, &calls[i]), 0);
     }
-    while (OidsInFlight() != 2) /* both queries are waiting on the miniport */
+    while (NkHostAdapterHeldOids(F.Adapter) != 2) /* both queries are waiting on the miniport */
         usleep(1000);
     NkHostRemoveAdapter(F.Adapter);
     for (int i = 0; i < 2; i++) {
@@ -954,7 +936,10 @@ static void test_open_device_during_cleanup(void **state)
     NkHostSetAdapterPendOids(F.Adapter, TRUE);
     assert_int_equal(pthread_create(&t, NULL, CloseThread, F.File), 0);
     F.File = second;
-    while (OidsInFlight() == 0) /* the cleanup waits in its filter OID */
+    /* The cleanup waits in its filter OID once the adapter holds it: the
+     * binding counts the OID in flight a moment before NDIS sees it, and
+     * turning pending off in that moment would let it complete at once. */
+    while (NkHostAdapterHeldOids(F.Adapter) == 0)
         usleep(1000);
     NkHostSetAdapterPendOids(F.Adapter, FALSE);
     opened = Ioctl(IOCTL_NDISPROT_OPEN_DEVICE, ADAPTER_NAME, sizeof(ADAPTER_NAME), NULL, 0, &n);
