@@ -5,20 +5,26 @@
 
 #include <wdmsec.h>
 
+NTSTATUS KmdfTestCreateDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath, WDFDRIVER *Driver)
+{
+    WDF_DRIVER_CONFIG config;
+
+    WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
+    config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
+    return WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, Driver);
+}
+
 NTSTATUS KmdfTestCreateControlDevice(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath, PCUNICODE_STRING Name,
                                      WDF_DEVICE_IO_TYPE IoType, PWDF_IO_QUEUE_CONFIG QueueConfig, WDFDEVICE *Device,
                                      WDFQUEUE *Queue)
 {
-    WDF_DRIVER_CONFIG config;
     WDFDRIVER driver;
     PWDFDEVICE_INIT init;
     WDFDEVICE device;
     WDFQUEUE queue;
     NTSTATUS status;
 
-    WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
-    config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
-    status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &driver);
+    status = KmdfTestCreateDriver(DriverObject, RegistryPath, &driver);
     if (!NT_SUCCESS(status))
         return status;
     init = WdfControlDeviceInitAllocate(driver, &SDDL_DEVOBJ_SYS_ALL_ADM_ALL);

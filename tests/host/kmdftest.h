@@ -8,7 +8,12 @@
 #include <ntddk.h>
 #include <wdf.h>
 
-/* WdfDriverCreate (non-PnP), a control device named Name (admin-only
+/* WdfDriverCreate for a non-PnP driver (no EvtDriverDeviceAdd): what every
+ * control-device test driver starts with. */
+NTSTATUS KmdfTestCreateDriver(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath,
+                              _Out_ WDFDRIVER *Driver);
+
+/* KmdfTestCreateDriver, a control device named Name (admin-only
  * SDDL) with IoType, its default queue from QueueConfig, and
  * WdfControlFinishInitializing.  *Device and *Queue are optional. */
 NTSTATUS KmdfTestCreateControlDevice(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath,

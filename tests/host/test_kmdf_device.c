@@ -11,6 +11,8 @@
 #include <wdmsec.h>
 #include <nkhost.h>
 
+#include "kmdftest.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,13 +63,10 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\NkDevice");
     WDF_IO_QUEUE_CONFIG queueConfig;
     WDF_OBJECT_ATTRIBUTES requestAttributes;
-    WDF_DRIVER_CONFIG config;
     PWDFDEVICE_INIT init;
     NTSTATUS status;
 
-    WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
-    config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
-    status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &Driver);
+    status = KmdfTestCreateDriver(DriverObject, RegistryPath, &Driver);
     if (!NT_SUCCESS(status))
         return status;
     init = WdfControlDeviceInitAllocate(Driver, &SDDL_DEVOBJ_SYS_ALL_ADM_ALL);

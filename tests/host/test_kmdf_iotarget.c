@@ -12,6 +12,8 @@
 #include <wdmsec.h>
 #include <nkhost.h>
 
+#include "kmdftest.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,12 +139,9 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     DECLARE_CONST_UNICODE_STRING(upper, L"\\Device\\NkUpper");
     DECLARE_CONST_UNICODE_STRING(lower, L"\\Device\\NkLower");
     WDF_IO_TARGET_OPEN_PARAMS open;
-    WDF_DRIVER_CONFIG config;
     NTSTATUS status;
 
-    WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
-    config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
-    status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &Driver);
+    status = KmdfTestCreateDriver(DriverObject, RegistryPath, &Driver);
     if (NT_SUCCESS(status))
         status = MakeDevice(&lower, EvtLowerIoctl, EvtLowerCreate, &Lower);
     if (NT_SUCCESS(status))

@@ -12,6 +12,8 @@
 #include <wdmsec.h>
 #include <nkhost.h>
 
+#include "kmdftest.h"
+
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -91,15 +93,12 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\NkScope");
     WDF_IO_QUEUE_CONFIG queueConfig;
     WDF_OBJECT_ATTRIBUTES attributes;
-    WDF_DRIVER_CONFIG config;
     WDFDRIVER driver;
     WDFQUEUE writes;
     PWDFDEVICE_INIT init;
     NTSTATUS status;
 
-    WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
-    config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
-    status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &driver);
+    status = KmdfTestCreateDriver(DriverObject, RegistryPath, &driver);
     if (!NT_SUCCESS(status))
         return status;
     init = WdfControlDeviceInitAllocate(driver, &SDDL_DEVOBJ_SYS_ALL_ADM_ALL);
