@@ -460,20 +460,6 @@ static NTSTATUS AddAdapter(ADAPTER_ARG *a, ULONG Index)
 
 /* ---- loading the driver ------------------------------------------------------------- */
 
-/* Names the kernel's DDIs start with: an unresolved one of these is the
- * host kernel's gap, anything else most likely the driver's own. */
-static BOOLEAN LooksLikeDdi(const char *Symbol)
-{
-    static const char *const prefixes[] = {"Ke", "Ex", "Io", "Mm", "Rtl", "Ob", "Ps", "Zw", "Nt", "Po", "Se",
-                                           "Ndis", "Wdf", "Dbg", "Kd", "Hal", "Wmi", "Interlocked", "Fx", "Etw"};
-    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-        size_t n = strlen(prefixes[i]);
-        if (strncmp(Symbol, prefixes[i], n) == 0 && Symbol[n] >= 'A' && Symbol[n] <= 'Z')
-            return TRUE;
-    }
-    return FALSE;
-}
-
 /* What dlopen's error means for Driver, in terms of who lacks what. */
 static void ExplainLoadError(const char *Driver, const char *Why)
 {
@@ -492,16 +478,11 @@ static void ExplainLoadError(const char *Driver, const char *Why)
 
         modBase = modBase != NULL ? modBase + 1 : Why;
         own = (int)(u - modBase) == (int)strlen(base) && strncmp(modBase, base, strlen(base)) == 0;
+        /* The driver's own imports were listed by module before this
+         * (ReportMissingImports); what is left is a library it needs. */
         if (!own)
             fprintf(stderr, "ndiskit host: %.*s, a library %s needs, uses %.*s, which nothing loaded defines\n",
                     modLength, Why, Driver, symLength, sym);
-        else if (LooksLikeDdi(sym))
-            fprintf(stderr, "ndiskit host: the driver imports %.*s, which the host kernel does not implement "
-                            "(README: \"Host kernel\" lists what it has)\n", symLength, sym);
-        else
-            fprintf(stderr, "ndiskit host: the driver uses %.*s, which neither the driver nor the host kernel "
-                            "defines (a source file or library missing from the driver's build?)\n",
-                    symLength, sym);
     } else if (l != NULL) {
         fprintf(stderr, "ndiskit host: the driver needs the library %.*s, which the dynamic linker does not find "
                         "(ldd %s)\n", (int)(l - Why), Why, Driver);
