@@ -66,24 +66,32 @@ static BOOLEAN HasPrefix(PCWSTR s, PCWSTR p, PCWSTR *Rest)
     return TRUE;
 }
 
-NK_WDF_DEVICE *NkWdfFindDevice(PCWSTR Name)
+/* The device named Name (\Device\X), or, for Link non-NULL, the one whose
+ * symbolic link is Link (X: the host has one link namespace). */
+static NK_WDF_DEVICE *FindDevice(PCWSTR Name, PCWSTR Link)
 {
-    PCWSTR link = NULL;
     NK_WDF_DEVICE *found = NULL;
 
-    if (!HasPrefix(Name, L"\\\\.\\", &link) && !HasPrefix(Name, L"\\DosDevices\\", &link) &&
-        !HasPrefix(Name, L"\\??\\", &link))
-        link = NULL;
     NkWdfLock();
     for (PLIST_ENTRY e = Devices.Flink; e != &Devices; e = e->Flink) {
         NK_WDF_DEVICE *d = CONTAINING_RECORD(e, NK_WDF_DEVICE, TableLink);
-        if (link ? (d->Link[0] && WEqualNoCase(d->Link, link)) : (d->Name[0] && WEqualNoCase(d->Name, Name))) {
+        if (Link ? (d->Link[0] && WEqualNoCase(d->Link, Link)) : (d->Name[0] && WEqualNoCase(d->Name, Name))) {
             found = d;
             break;
         }
     }
     NkWdfUnlock();
     return found;
+}
+
+/* Name is an NT name: \Device\X, or a link \??\X / \DosDevices\X (the
+ * client's Win32 names reach here converted, NkHostCreateFile). */
+NK_WDF_DEVICE *NkWdfFindDevice(PCWSTR Name)
+{
+    PCWSTR link;
+    if (!HasPrefix(Name, L"\\DosDevices\\", &link) && !HasPrefix(Name, L"\\??\\", &link))
+        link = NULL;
+    return FindDevice(Name, link);
 }
 
 static NK_DEVICE_INIT *InitOf(PWDFDEVICE_INIT DeviceInit, const char *Ddi)
@@ -266,7 +274,7 @@ static NTSTATUS NTAPI NkWdfDeviceCreateSymbolicLink(PWDF_DRIVER_GLOBALS Globals,
         return STATUS_OBJECT_PATH_SYNTAX_BAD;
     if (HasPrefix(rest, L"Global\\", &global))
         rest = global;
-    if (NkWdfFindDevice(full) != NULL)
+    if (FindDevice(NULL, rest) != NULL) /* whichever spelling made the link */
         return STATUS_OBJECT_NAME_COLLISION;
     if (WLen(rest) + 1 > RTL_NUMBER_OF(d->Link))
         return STATUS_NAME_TOO_LONG;

@@ -144,6 +144,22 @@ static void test_device(void **state)
     assert_ptr_equal(WdfDeviceGetFileObject(Device, WdfFileObjectWdmGetFileObject(LastFile)), LastFile);
     NkHostCloseHandle(h);
 
+    /* One symbolic link namespace: the same link under any of its
+     * spellings is a collision, and the device opens through each. */
+    {
+        DECLARE_CONST_UNICODE_STRING(local, L"\\DosDevices\\NkDeviceLink");
+        DECLARE_CONST_UNICODE_STRING(global, L"\\DosDevices\\Global\\NkDeviceLink");
+        DECLARE_CONST_UNICODE_STRING(globalRoot, L"\\Global??\\NkDeviceLink");
+        assert_int_equal(WdfDeviceCreateSymbolicLink(Device, &global), STATUS_SUCCESS);
+        assert_int_equal(WdfDeviceCreateSymbolicLink(Device, &local), STATUS_OBJECT_NAME_COLLISION);
+        assert_int_equal(WdfDeviceCreateSymbolicLink(Device, &globalRoot), STATUS_OBJECT_NAME_COLLISION);
+        assert_int_equal(WdfDeviceCreateSymbolicLink(Device, &global), STATUS_OBJECT_NAME_COLLISION);
+        assert_int_equal(NkHostCreateFile(L"\\\\.\\NkDeviceLink", &h), STATUS_SUCCESS);
+        NkHostCloseHandle(h);
+        assert_int_equal(NkHostCreateFile(L"\\\\.\\Global\\NkDeviceLink", &h), STATUS_SUCCESS);
+        NkHostCloseHandle(h);
+    }
+
     /* A control device has nothing below it and no PDO. */
     assert_null(WdfDeviceWdmGetAttachedDevice(Device));
     assert_null(WdfDeviceWdmGetPhysicalDevice(Device));
