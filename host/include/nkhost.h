@@ -211,6 +211,39 @@ VOID NkHostIndicateStatus(_In_ NK_HOST_ADAPTER *Adapter, _In_ NTSTATUS StatusCod
 /* The packet filter protocols last set (OID_GEN_CURRENT_PACKET_FILTER). */
 ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
 
+/* ---- miniport drivers ------------------------------------------------------
+ *
+ * The host kernel's miniport edge.  A miniport instance is an adapter like
+ * the ones above: protocols bind to it, its sends reach the driver's
+ * MiniportSendNetBufferLists, and what the driver indicates with
+ * NdisMIndicateReceiveNetBufferLists reaches every open whose filter
+ * accepts it.  Instances come from two places:
+ *   - an intermediate driver's virtual miniports: the driver calls
+ *     NdisIMInitializeDeviceInstanceEx with a device instance name
+ *     ("\Device\{GUID}", as in its UpperBindings) and the host starts the
+ *     instance (MiniportInitializeEx) on its own thread, as PnP would;
+ *   - a physical (non-IM) miniport driver: a test or `ndiskit host run`
+ *     starts an instance with NkHostStartMiniport, as PnP does for a device.
+ * Either way the adapter's name is the device instance name, and what
+ * NdisOpenConfigurationEx opens for the NdisMiniportHandle is the
+ * instance's key in the network class:
+ *     NK_HOST_NET_CLASS_KEY L"\\" <last component of the instance name>
+ * (e.g. ...\{4d36e972-...}\{GUID} for "\Device\{GUID}"), where its INF's
+ * parameters (VlanID, NetworkAddress, ...) live.
+ */
+#define NK_HOST_NET_CLASS_KEY \
+    L"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\Class\\{4d36e972-e325-11ce-bfc1-08002be10318}"
+/* Starts an instance of the registered miniport driver whose service name
+ * (the last component of the RegistryPath it registered with) is
+ * DriverName, named InstanceName; returns once MiniportInitializeEx has
+ * succeeded and the instance is Paused and offered to protocols (binds
+ * follow as for any adapter).  STATUS_OBJECT_NAME_NOT_FOUND: no such driver;
+ * STATUS_OBJECT_NAME_COLLISION: an adapter of that name exists; otherwise the
+ * status MiniportInitializeEx failed with. */
+NTSTATUS NkHostStartMiniport(_In_z_ PCWSTR DriverName, _In_z_ PCWSTR InstanceName, _Out_ NK_HOST_ADAPTER **Adapter);
+/* The adapter named Name (any kind; case-insensitive), or NULL. */
+NK_HOST_ADAPTER *NkHostFindAdapter(_In_z_ PCWSTR Name);
+
 /* ---- loading drivers --------------------------------------------------------
  *
  * Before dlopen: every function the driver .so imports (its undefined,
