@@ -317,7 +317,7 @@ static int ParseValue(CTX *c, const char *s, const char *e, uint32_t *Type, BUF 
         }
         return PutUnit(c, b, 0);
     }
-    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         uint32_t v = 0;
         if (!Digits(s + 2, e, true))
             return Fail(c, "bad hex number (0x and 1 to 8 hex digits; quote it for a string)");
@@ -430,8 +430,9 @@ static int Header(CTX *c, struct host_config *Config, const char *s, const char 
     for (int i = 1; i < count; i++)
         if ((size_t)(ends[i] - words[i]) > (Kinds[k].kind == HOST_CONFIG_KEY ? HOST_CONFIG_MAX_PATH
                                                                             : HOST_CONFIG_MAX_NAME))
-            return Fail(c, "%s too long (%zu characters)", Kinds[k].kind == HOST_CONFIG_KEY ? "key path" : "name",
-                        (size_t)(ends[i] - words[i]));
+            return Fail(c, "%s too long (%zu characters, at most %d)",
+                        Kinds[k].kind == HOST_CONFIG_KEY ? "key path" : "name", (size_t)(ends[i] - words[i]),
+                        Kinds[k].kind == HOST_CONFIG_KEY ? HOST_CONFIG_MAX_PATH : HOST_CONFIG_MAX_NAME);
     switch (Kinds[k].kind) {
     case HOST_CONFIG_SERVICE:
     case HOST_CONFIG_BINDING:
