@@ -551,14 +551,15 @@ static VOID CoverageRow(const NK_HOST_DDI_COVERAGE *Ddi, PVOID Context)
     }
 }
 
-/* Which KMDF DDIs the driver called, how often, and which of those the
- * host kernel lacks: what a driver engineer reads to see how much of the
- * framework a run exercised, and where the host is the gap. */
-static void PrintCoverage(void)
+/* Which KMDF DDIs the drivers called (Who: "the driver" or "the
+ * drivers"), how often, and which of those the host kernel lacks: what a
+ * driver engineer reads to see how much of the framework a run exercised,
+ * and where the host is the gap. */
+static void PrintCoverage(const char *Who)
 {
     COVERAGE c = {0};
     NkHostDdiCoverage(CoverageRow, &c);
-    fprintf(stderr, "ndiskit host: the driver called %lu KMDF DDI(s) (the host implements %lu of %lu slots)\n",
+    fprintf(stderr, "ndiskit host: %s called %lu KMDF DDI(s) (the host implements %lu of %lu slots)\n", Who,
             (unsigned long)c.Called, (unsigned long)c.Implemented, (unsigned long)c.Total);
     c.Listing = TRUE;
     NkHostDdiCoverage(CoverageRow, &c);
@@ -1055,7 +1056,7 @@ out_adapters:
         if (adapters[i].Adapter != NULL)
             NkHostRemoveAdapter(adapters[i].Adapter);
     if (Verbose)
-        PrintCoverage();
+        PrintCoverage(nDrivers == 1 ? "the driver" : "the drivers");
     leaks = NkHostCheckLeaks();
     findings = NkHostViolationCount();
     if (rc == 0) {
