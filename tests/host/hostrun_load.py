@@ -122,7 +122,8 @@ def several(ndiskit, nkecho, protosample, safesample, hello, tmp):
     """nkecho (KMDF) and protosample (an NDIS protocol) in one host, with a --config."""
     cfg = os.path.join(tmp, "run.cfg")
     with open(cfg, "w") as f:
-        f.write("[service nkecho]\nLevel = 3\n[binding protosample wire0]\nMode = multi: a, b\n")
+        f.write("[service nkecho]\nLevel = 3\n# protosample reads its binding's filter: directed, promiscuous\n"
+                "[binding protosample wire0]\nPacketFilter = 0x21\nOther = multi: a, b\n")
     sock = os.path.join(tmp, "two.sock")
     log = tempfile.TemporaryFile(mode="w+")
     p = subprocess.Popen([ndiskit, "host", "run", nkecho, protosample, "--loopback", "wire0", "--config", cfg,
@@ -144,13 +145,15 @@ def several(ndiskit, nkecho, protosample, safesample, hello, tmp):
     log.seek(0)
     out = log.read()
     assert f"{nkecho}, {protosample} loaded" in out, out
+    # The --config value, read by the driver through NdisReadConfiguration on its binding.
+    assert "protosample: bound to wire0, MTU 1500, packet filter 0x21" in out, out
     # Bound once both entry points returned; unloaded last first.
     order = [out.find(t) for t in ("loaded; serving", "protosample: bound to wire0",
                                    f"stopping: closing handles, unloading {protosample}, {nkecho}",
                                    f"unloading {protosample}\n", "protosample: unloaded",
                                    f"unloading {nkecho}\n", "unloaded; 0 leak(s), 0 verifier finding(s)")]
     assert -1 not in order and order == sorted(order), (order, out)
-    print("ok: two drivers load in order, bind after both, unload in reverse")
+    print("ok: two drivers load in order, bind after both, unload in reverse; a --config value read by one")
 
     # Missing imports in the second: the first never runs.
     err = refused(ndiskit, [nkecho, hello], tmp, "cannot load " + hello, "function(s) nothing here defines")
