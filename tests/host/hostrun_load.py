@@ -3,7 +3,8 @@
 
     hostrun_load.py NDISKIT NKECHO_SO HELLO_SO MISSING_HELPER_SO MISSING_LIBRARY_SO
 
-A bare file name is a file in the current directory (not a search of the
+Several drivers may be given; the same image twice is refused.  A bare
+file name is a file in the current directory (not a search of the
 library path); a directory, an empty file, a text file, a Windows image and
 an ELF file that is not a shared object are each named for what they are;
 an unresolved import is blamed on the host kernel only when it is a DDI,
@@ -28,7 +29,9 @@ def serving(log):
 
 
 def run(ndiskit, driver, tmp, cwd=None):
-    p = subprocess.run([ndiskit, "host", "run", driver, "--socket", os.path.join(tmp, "never.sock")], cwd=cwd,
+    """driver: one path, or a list of them (several drivers in one run)."""
+    drivers = driver if isinstance(driver, list) else [driver]
+    p = subprocess.run([ndiskit, "host", "run", *drivers, "--socket", os.path.join(tmp, "never.sock")], cwd=cwd,
                        capture_output=True, text=True, timeout=DEADLINE)
     return p.returncode, p.stderr
 
@@ -38,7 +41,8 @@ def refused(ndiskit, driver, tmp, *expected):
     assert rc == 1, (driver, rc, err)
     for text in expected:
         assert text in err, f"{driver}: expected {text!r} in:\n{err}"
-    print(f"ok: {os.path.basename(driver)}: {err.strip().splitlines()[-1]}")
+    name = " ".join(os.path.basename(d) for d in (driver if isinstance(driver, list) else [driver]))
+    print(f"ok: {name}: {err.strip().splitlines()[-1]}")
     return err
 
 
@@ -103,6 +107,12 @@ def main():
         # The driver's own function, left out of its build.
         refused(ndiskit, missing, tmp, "exported by no kernel module (the driver's own code",
                 "    NkTestHelperLeftOut")
+        # Several drivers load in one run, but one image given twice is one
+        # driver (dlopen returns the same module): refused by name.
+        refused(ndiskit, [nkecho, nkecho], tmp, "is the same driver as", "a driver is loaded once")
+        # A driver after a good one that does not load: the run fails, the
+        # good one is unloaded (dlopen errors come before any DriverEntry).
+        refused(ndiskit, [nkecho, empty], tmp, "the file is empty")
         # A library it was linked against, not to be found.
         refused(ndiskit, missing_library, tmp, "the driver needs the library libnkgone.so",
                 "the dynamic linker does not find")

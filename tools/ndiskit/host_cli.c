@@ -33,11 +33,27 @@
 #include <unistd.h>
 
 #define MAX_ADAPTERS 16
+/* Drivers one run loads (an intermediate driver and a protocol, say): the
+ * host's KMDF binds up to 32; a handful is what a test bench needs. */
+#define MAX_DRIVERS 8
 /* How long, at stop, clients get to take their last replies before their
  * connections are shut down under them. */
 #define STOP_GRACE_SECONDS 3
 
 typedef NTSTATUS NTAPI ENTRY_FN(PDRIVER_OBJECT, PUNICODE_STRING);
+
+/* One driver of the run, from dlopen to unload. */
+typedef struct _LOADED_DRIVER {
+    const char *Path;
+    void *So;
+    ENTRY_FN *Entry;
+    DRIVER_OBJECT Object;
+    UNICODE_STRING RegistryPath;
+    WCHAR RegistryPathBuffer[256];
+    BOOLEAN Loaded;     /* its DriverEntry succeeded: unload it at the end */
+} LOADED_DRIVER;
+
+static LOADED_DRIVER Drivers[MAX_DRIVERS];
 
 typedef struct {
     const char *Name;
@@ -645,13 +661,15 @@ static void *LoadDriver(const char *Driver)
 
 void host_usage(FILE *out)
 {
-    fputs("usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
+    fputs("usage: ndiskit host run DRIVER.so... [--adapter IFNAME]... [--loopback NAME]...\n"
           "                        [--socket PATH] [--fatal] [--verbose]\n"
-          "  Loads DRIVER.so (built for the host kernel: ndiskit_add_driver in the host\n"
-          "  build puts it in build/bin/drivers/), runs its entry point, and serves its\n"
-          "  devices to programs linked with the ndiskit client library (CreateFile,\n"
-          "  DeviceIoControl, ReadFile, WriteFile) until SIGINT or SIGTERM; then\n"
-          "  unloads it and reports leaks and verifier findings.\n"
+          "  Loads each DRIVER.so (built for the host kernel: ndiskit_add_driver in the\n"
+          "  host build puts it in build/bin/drivers/), runs their entry points in order,\n"
+          "  and serves their devices to programs linked with the ndiskit client library\n"
+          "  (CreateFile, DeviceIoControl, ReadFile, WriteFile) until SIGINT or SIGTERM;\n"
+          "  then unloads them in reverse order and reports leaks and verifier findings.\n"
+          "  Several KMDF drivers may be loaded (an NDIS intermediate driver and a\n"
+          "  protocol, say); their device names share one namespace, as on Windows.\n"
           "  --adapter IFNAME   an NDIS adapter backed by Linux interface IFNAME (AF_PACKET;\n"
           "                     needs CAP_NET_RAW)\n"
           "  --loopback NAME    an in-memory adapter whose sends come back as receives\n"
@@ -661,29 +679,25 @@ void host_usage(FILE *out)
           "                     variable.  The path must be yours, in a directory only you\n"
           "                     (or root, sticky) control\n"
           "  --fatal            abort at the first verifier finding (for a debugger)\n"
-          "  --verbose          show the driver's DbgPrint output and, at unload, the KMDF\n"
-          "                     DDIs it called (with counts) and which the host lacks\n"
-          "  Exit status: 0 clean; 1 the driver failed to load or a setup step failed;\n"
+          "  --verbose          show the drivers' DbgPrint output and, at unload, the KMDF\n"
+          "                     DDIs they called (with counts) and which the host lacks\n"
+          "  Exit status: 0 clean; 1 a driver failed to load or a setup step failed;\n"
           "  2 usage; 3 leaks or verifier findings.\n",
           out);
 }
 
 static const char ShortUsage[] =
-    "usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
+    "usage: ndiskit host run DRIVER.so... [--adapter IFNAME]... [--loopback NAME]...\n"
     "                        [--socket PATH] [--fatal] [--verbose]\n";
 
 static int Run(int argc, char **argv)
 {
-    const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
+    const char *sock = getenv(NK_WIRE_SOCKET_ENV);
+    ULONG nDrivers = 0;
     char defaultSock[sizeof(((struct sockaddr_un *)0)->sun_path)];
     ADAPTER_ARG adapters[MAX_ADAPTERS];
     ULONG nAdapters = 0;
     BOOLEAN fatal = FALSE;
-    DRIVER_OBJECT drv;
-    UNICODE_STRING path;
-    WCHAR pathBuf[256];
-    void *so;
-    ENTRY_FN *entry;
     NTSTATUS status;
     int lfd, spare = -1, rc = 0;
     BOOLEAN acceptFailing = FALSE;
@@ -716,13 +730,14 @@ static int Run(int argc, char **argv)
             Verbose = TRUE;
         } else if (cli_option(&c)) {
             return cli_unknown_option(&c);
-        } else if (driver == NULL) {
-            driver = c.arg;
+        } else if (nDrivers < MAX_DRIVERS) {
+            memset(&Drivers[nDrivers], 0, sizeof(Drivers[nDrivers]));
+            Drivers[nDrivers++].Path = c.arg;
         } else {
-            return cli_error(&c, "unexpected argument '%s' (one DRIVER.so only)", c.arg);
+            return cli_error(&c, "unexpected argument '%s' (at most %d DRIVER.so)", c.arg, MAX_DRIVERS);
         }
     }
-    if (driver == NULL)
+    if (nDrivers == 0)
         return cli_error(&c, "no DRIVER.so given");
     if (Verbose)
         setenv("NDISKIT_HOST_DBGPRINT", "1", 1);
@@ -741,18 +756,34 @@ static int Run(int argc, char **argv)
     if (!fatal)
         NkHostExpectViolations(); /* report every finding, stop at none */
 
-    so = LoadDriver(driver);
-    if (so == NULL)
-        return 1;
-    /* A KMDF driver enters through our stub (it binds to the framework
-     * first); a WDM driver through DriverEntry. */
-    entry = (ENTRY_FN *)dlsym(so, "FxDriverEntry");
-    if (entry == NULL)
-        entry = (ENTRY_FN *)dlsym(so, "DriverEntry");
-    if (entry == NULL) {
-        fprintf(stderr, "ndiskit host: %s exports neither FxDriverEntry nor DriverEntry\n", driver);
-        dlclose(so);
-        return 1;
+    for (ULONG d = 0; d < nDrivers; d++) {
+        LOADED_DRIVER *l = &Drivers[d];
+        l->So = LoadDriver(l->Path);
+        if (l->So == NULL) {
+            rc = 1;
+            goto out_close;
+        }
+        /* dlopen hands the same file back as the same module: one copy of
+         * the driver's globals (the stub's WdfDriverGlobals among them)
+         * cannot be two drivers, and Windows loads a driver image once. */
+        for (ULONG e = 0; e < d; e++) {
+            if (Drivers[e].So == l->So) {
+                fprintf(stderr, "ndiskit host: %s is the same driver as %s; a driver is loaded once\n", l->Path,
+                        Drivers[e].Path);
+                rc = 1;
+                goto out_close;
+            }
+        }
+        /* A KMDF driver enters through our stub (it binds to the framework
+         * first); a WDM driver through DriverEntry. */
+        l->Entry = (ENTRY_FN *)dlsym(l->So, "FxDriverEntry");
+        if (l->Entry == NULL)
+            l->Entry = (ENTRY_FN *)dlsym(l->So, "DriverEntry");
+        if (l->Entry == NULL) {
+            fprintf(stderr, "ndiskit host: %s exports neither FxDriverEntry nor DriverEntry\n", l->Path);
+            rc = 1;
+            goto out_close;
+        }
     }
 
     for (ULONG i = 0; i < nAdapters; i++) {
@@ -774,29 +805,33 @@ static int Run(int argc, char **argv)
         }
     }
 
-    memset(&drv, 0, sizeof(drv));
-    {
-        const char *base = strrchr(driver, '/');
+    /* Binds once every DriverEntry has returned, as Windows delivers them
+     * in practice (NkHostHoldBinds says why); tests explore the other order. */
+    NkHostHoldBinds(TRUE);
+    for (ULONG d = 0; d < nDrivers; d++) {
+        LOADED_DRIVER *l = &Drivers[d];
+        const char *base = strrchr(l->Path, '/');
         size_t n = 0;
         static const char prefix[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
-        base = base != NULL ? base + 1 : driver;
+        base = base != NULL ? base + 1 : l->Path;
         for (const char *p = prefix; *p && n < 200; p++)
-            pathBuf[n++] = (unsigned char)*p;
+            l->RegistryPathBuffer[n++] = (unsigned char)*p;
         for (const char *p = base; *p && *p != '.' && n < 255; p++)
-            pathBuf[n++] = (unsigned char)*p;
-        pathBuf[n] = 0;
-        RtlInitUnicodeString(&path, pathBuf);
+            l->RegistryPathBuffer[n++] = (unsigned char)*p;
+        l->RegistryPathBuffer[n] = 0;
+        RtlInitUnicodeString(&l->RegistryPath, l->RegistryPathBuffer);
+        status = l->Entry(&l->Object, &l->RegistryPath);
+        if (!NT_SUCCESS(status)) {
+            fprintf(stderr, "ndiskit host: %s: DriverEntry failed with NTSTATUS 0x%08X\n", l->Path,
+                    (unsigned)status);
+            rc = 1;
+            break;
+        }
+        l->Loaded = TRUE;
     }
-    /* Binds once DriverEntry has returned, as Windows delivers them in
-     * practice (NkHostHoldBinds says why); tests explore the other order. */
-    NkHostHoldBinds(TRUE);
-    status = entry(&drv, &path);
     NkHostHoldBinds(FALSE);
-    if (!NT_SUCCESS(status)) {
-        fprintf(stderr, "ndiskit host: %s: DriverEntry failed with NTSTATUS 0x%08X\n", driver, (unsigned)status);
-        rc = 1;
-        goto out_adapters;
-    }
+    if (rc != 0)
+        goto out_unload; /* the drivers loaded before it */
 
     if (pipe2(WakePipe, O_CLOEXEC) != 0 || (lfd = Listen(sock)) < 0) {
         rc = 1;
@@ -805,8 +840,15 @@ static int Run(int argc, char **argv)
     signal(SIGINT, OnSignal);
     signal(SIGTERM, OnSignal);
     signal(SIGPIPE, SIG_IGN);
-    fprintf(stderr, "ndiskit host: %s loaded; serving its devices on %s (SIGINT or SIGTERM to stop)\n", driver,
-            sock);
+    if (nDrivers == 1) {
+        fprintf(stderr, "ndiskit host: %s loaded; serving its devices on %s (SIGINT or SIGTERM to stop)\n",
+                Drivers[0].Path, sock);
+    } else {
+        for (ULONG d = 0; d < nDrivers; d++)
+            fprintf(stderr, "ndiskit host: %s loaded\n", Drivers[d].Path);
+        fprintf(stderr, "ndiskit host: %lu drivers loaded; serving their devices on %s "
+                        "(SIGINT or SIGTERM to stop)\n", (unsigned long)nDrivers, sock);
+    }
 
     spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
     while (!Stopping) {
@@ -855,7 +897,8 @@ static int Run(int argc, char **argv)
         pthread_mutex_unlock(&ConnLock);
         pthread_detach(t);
     }
-    fprintf(stderr, "ndiskit host: stopping: closing handles, unloading %s\n", driver);
+    fprintf(stderr, "ndiskit host: stopping: closing handles, unloading %s%s\n", Drivers[0].Path,
+            nDrivers > 1 ? " and the other drivers" : "");
     close(lfd);
     unlink(sock);
     /* Every connection's pending I/O is cancelled (Stopping) and its handle
@@ -887,8 +930,10 @@ static int Run(int argc, char **argv)
     pthread_mutex_unlock(&ConnLock);
 
 out_unload:
-    if (drv.DriverUnload != NULL)
-        drv.DriverUnload(&drv);
+    /* Last loaded, first unloaded: a driver may use what an earlier one made. */
+    for (ULONG d = nDrivers; d-- > 0;)
+        if (Drivers[d].Loaded && Drivers[d].Object.DriverUnload != NULL)
+            Drivers[d].Object.DriverUnload(&Drivers[d].Object);
 out_adapters:
     Stopping = 1;
     for (ULONG i = 0; i < nAdapters; i++)
@@ -904,7 +949,10 @@ out_adapters:
         if (findings != 0)
             rc = 3;
     }
-    dlclose(so);
+out_close:
+    for (ULONG d = 0; d < nDrivers; d++)
+        if (Drivers[d].So != NULL)
+            dlclose(Drivers[d].So);
     return rc;
 }
 
