@@ -13,7 +13,8 @@
  * only that driver's cleanups and leaves the other's devices working;
  * WdfWdmDriverGetWdfDriverHandle per driver object; WdfDriverCreate twice
  * by one driver and WdfVersionBind twice for one driver object are still
- * findings; no leak once both are unloaded; NkHostReset with both bound.
+ * findings; the table's capacity (32); no leak once both are unloaded;
+ * NkHostReset with both bound.
  */
 #include <ntddk.h>
 #include <wdfldr.h>
@@ -224,6 +225,39 @@ static void test_same_driver_twice_is_a_finding(void **state)
     assert_int_equal(NkHostViolationCount(), 3);
 }
 
+/* The host holds 32 bound drivers: the 33rd bind is refused with
+ * STATUS_INSUFFICIENT_RESOURCES (a host limit, not a finding), and binding
+ * works again once one is unbound. */
+static void test_bind_capacity(void **state)
+{
+    static WCHAR component[] = L"KmdfLibrary";
+    static DRIVER_OBJECT others[31];
+    PWDF_COMPONENT_GLOBALS globals[31];
+    PWDF_COMPONENT_GLOBALS extra = NULL;
+    WDFFUNC *table = NULL;
+    WDF_BIND_INFO info = {sizeof(WDF_BIND_INFO), component, {1, 15, 0}, 10, (WDFFUNC *)&table, NULL};
+    (void)state;
+
+    assert_int_equal(Load(&A), STATUS_SUCCESS);
+    assert_int_equal(Load(&B), STATUS_SUCCESS);
+    for (ULONG i = 0; i < 30; i++)
+        assert_int_equal(WdfVersionBind(&others[i], &A.RegPath, &info, &globals[i]), STATUS_SUCCESS);
+    assert_int_equal(WdfVersionBind(&others[30], &A.RegPath, &info, &extra), STATUS_INSUFFICIENT_RESOURCES);
+    assert_null(extra);
+    assert_int_equal(WdfVersionUnbind(&A.RegPath, &info, globals[0]), STATUS_SUCCESS);
+    assert_int_equal(WdfVersionBind(&others[30], &A.RegPath, &info, &extra), STATUS_SUCCESS);
+    assert_int_equal(WdfVersionUnbind(&A.RegPath, &info, extra), STATUS_SUCCESS);
+    for (ULONG i = 1; i < 30; i++)
+        assert_int_equal(WdfVersionUnbind(&A.RegPath, &info, globals[i]), STATUS_SUCCESS);
+    /* The two real drivers never noticed. */
+    assert_int_equal(Who(L"\\Device\\NkMultiA"), 'A');
+    assert_int_equal(Who(L"\\Device\\NkMultiB"), 'B');
+    Unload(&A);
+    Unload(&B);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 /* NkHostReset with both drivers bound forgets both. */
 static void test_reset_covers_both(void **state)
 {
@@ -248,6 +282,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_drivers_load_answer_and_unload_apart, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_unload_second_first_and_reload, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_same_driver_twice_is_a_finding, Setup, Teardown),
+        cmocka_unit_test_setup_teardown(test_bind_capacity, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_reset_covers_both, Setup, Teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
