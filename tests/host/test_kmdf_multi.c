@@ -21,6 +21,7 @@
 #include <nkhost.h>
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -258,6 +259,51 @@ static void test_bind_capacity(void **state)
     assert_int_equal(NkHostViolationCount(), 0);
 }
 
+/* I/O to both drivers from two threads while a third has one driver
+ * create objects (the table and the tree under one lock), then A unloads
+ * while B's I/O goes on: B answers throughout. */
+static void *AskB(void *Arg)
+{
+    LONG *wrong = Arg;
+    for (int i = 0; i < 200; i++)
+        if (Who(L"\\Device\\NkMultiB") != 'B')
+            __atomic_fetch_add(wrong, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static void *AskA(void *Arg)
+{
+    LONG *wrong = Arg;
+    for (int i = 0; i < 100; i++)
+        if (Who(L"\\Device\\NkMultiA") != 'A')
+            __atomic_fetch_add(wrong, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static void test_concurrent_io_and_unload(void **state)
+{
+    pthread_t a, b;
+    LONG wrongA = 0, wrongB = 0;
+    (void)state;
+
+    assert_int_equal(Load(&A), STATUS_SUCCESS);
+    assert_int_equal(Load(&B), STATUS_SUCCESS);
+    assert_int_equal(pthread_create(&a, NULL, AskA, &wrongA), 0);
+    assert_int_equal(pthread_create(&b, NULL, AskB, &wrongB), 0);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(A.Orphan(), STATUS_SUCCESS);
+    assert_int_equal(pthread_join(a, NULL), 0);
+    assert_int_equal(wrongA, 0);
+    Unload(&A); /* while B is still being asked */
+    assert_int_equal(pthread_join(b, NULL), 0);
+    assert_int_equal(wrongB, 0);
+    assert_int_equal(*A.Cleanups, 51);
+    assert_int_equal(*B.Cleanups, 0);
+    Unload(&B);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+    assert_int_equal(NkHostViolationCount(), 0);
+}
+
 /* NkHostReset with both drivers bound forgets both. */
 static void test_reset_covers_both(void **state)
 {
@@ -283,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unload_second_first_and_reload, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_same_driver_twice_is_a_finding, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_bind_capacity, Setup, Teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_io_and_unload, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_reset_covers_both, Setup, Teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
