@@ -208,7 +208,8 @@ static const NK_NDIS_REVISION OffloadRevisions[] = {
 /* Only from the instance's MiniportInitializeEx, registration attributes
  * first (they give NDIS the MiniportAdapterContext every later call
  * carries), then the general ones (medium, MTU, addresses).  Offload
- * attributes are accepted and not used: the host does no offload. */
+ * attributes are accepted and not used: the host does no offload.  A type
+ * that is no miniport attributes structure is a finding. */
 NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
                                        PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes)
 {
@@ -261,6 +262,11 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
                               RTL_NUMBER_OF(OffloadRevisions), &off, sizeof(off), "NdisMSetMiniportAttributes"))
             return NDIS_STATUS_INVALID_PARAMETER;
         return NDIS_STATUS_SUCCESS;
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES:
+        /* Attributes that exist, for media and PnP paths the host lacks
+         * (no 802.11 medium, no MiniportAddDevice): declined, no finding. */
+        return NDIS_STATUS_NOT_SUPPORTED;
     default:
         NkHostViolation("ndis.bad-object-header", "NdisMSetMiniportAttributes: attributes of type %#x",
                         (unsigned)MiniportAttributes->RegistrationAttributes.Header.Type);

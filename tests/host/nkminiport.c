@@ -17,6 +17,7 @@ NDIS_HALT_ACTION NkmLastHaltAction;
 BOOLEAN NkmPendOids, NkmPendSends, NkmLoopback, NkmBrokenPause, NkmPendRestart;
 BOOLEAN NkmIndicateWhilePaused;
 NDIS_STATUS NkmInitStatus = NDIS_STATUS_SUCCESS;
+NDIS_STATUS NkmRestartStatus = NDIS_STATUS_SUCCESS;
 ULONG NkmSkipAttributes;
 BOOLEAN NkmReadNetworkAddress;
 BOOLEAN NkmInitCallsSetAttributesTwice;
@@ -172,6 +173,8 @@ static NDIS_STATUS Restart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAMETER
     KIRQL irql;
     (void)Params;
     InterlockedIncrement(&a->Restarts);
+    if (NkmRestartStatus != NDIS_STATUS_SUCCESS)
+        return NkmRestartStatus;
     KeAcquireSpinLock(&a->Lock, &irql);
     a->Running = TRUE;
     KeReleaseSpinLock(&a->Lock, irql);

@@ -48,6 +48,7 @@ extern BOOLEAN NkmPendOids, NkmPendSends, NkmLoopback, NkmBrokenPause, NkmPendRe
  * otherwise NkmIndicate does nothing (FALSE) while the adapter is paused. */
 extern BOOLEAN NkmIndicateWhilePaused;
 extern NDIS_STATUS NkmInitStatus;   /* MiniportInitializeEx fails with this (after attributes) */
+extern NDIS_STATUS NkmRestartStatus; /* MiniportRestart returns this (a failure leaves it paused) */
 extern ULONG NkmSkipAttributes;     /* 1: no general attributes, 2: none at all */
 extern BOOLEAN NkmReadNetworkAddress; /* take the MAC from NetworkAddress if present */
 extern BOOLEAN NkmInitCallsSetAttributesTwice; /* nothing wrong: both in init */

@@ -34,6 +34,7 @@ static int Setup(void **state)
     NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
     NkmIndicateWhilePaused = FALSE;
     NkmInitStatus = NDIS_STATUS_SUCCESS;
+    NkmRestartStatus = NDIS_STATUS_SUCCESS;
     NkmSkipAttributes = 0;
     NkmReadNetworkAddress = FALSE;
     NkmInitCallsSetAttributesTwice = FALSE;

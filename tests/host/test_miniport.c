@@ -37,6 +37,7 @@ static int Setup(void **state)
     NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
     NkmIndicateWhilePaused = FALSE;
     NkmInitStatus = NDIS_STATUS_SUCCESS;
+    NkmRestartStatus = NDIS_STATUS_SUCCESS;
     NkmSkipAttributes = 0;
     NkmReadNetworkAddress = FALSE;
     NkmInitCallsSetAttributesTwice = FALSE;
@@ -435,6 +436,44 @@ static void test_pause_waits_for_returns_and_sends(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+/* A miniport whose restart failed stays paused, yet the protocols that
+ * bind restart their bindings: their sends are completed by the host with
+ * NDIS_STATUS_PAUSED, never handed to the driver. */
+static void test_sends_to_a_paused_miniport(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    (void)state;
+    NkmRestartStatus = NDIS_STATUS_RESOURCES;
+    a = Start(FALSE);
+    assert_false(P1.Open->Paused);
+    assert_true(MpSend(&P1, Broadcast, sizeof(Broadcast)));
+    assert_int_equal(P1.Open->SendsCompleted, 1);
+    assert_int_equal(P1.Open->LastSendStatus, NDIS_STATUS_PAUSED);
+    assert_int_equal(NkmLast->SendsSeen, 0);
+    /* Nor may it indicate: it is not running (a correct one does not try). */
+    assert_false(NkmIndicate(NkmLast, Broadcast, sizeof(Broadcast), 1, FALSE));
+    /* Restarted for real: the data path opens. */
+    NkmRestartStatus = NDIS_STATUS_SUCCESS;
+    assert_int_equal(NkHostPauseAdapter(a), STATUS_SUCCESS);
+    assert_int_equal(NkHostRestartAdapter(a), STATUS_SUCCESS);
+    assert_true(MpSend(&P1, Broadcast, sizeof(Broadcast)));
+    assert_int_equal(NkmLast->SendsSeen, 1);
+    assert_int_equal(P1.Open->LastSendStatus, NDIS_STATUS_SUCCESS);
+    Stop(a, FALSE);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* A driver left registered at unload is a leak, like a protocol. */
+static void test_driver_leak_reported(void **state)
+{
+    (void)state;
+    assert_int_equal(NkmRegister(L"NKMP", NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1, FALSE),
+                     NDIS_STATUS_SUCCESS);
+    NkHostExpectViolations();
+    assert_int_equal(NkHostCheckLeaks(), 1);
+    assert_int_equal(NkHostViolationCountOf("ndis.miniport-driver-leak"), 1);
+}
+
 /* ---- verifier rules ------------------------------------------------------------------------------- */
 
 static void test_verifier_rules(void **state)
@@ -823,6 +862,8 @@ int main(void)
         cmocka_unit_test_setup(test_oids_one_at_a_time, Setup),
         cmocka_unit_test_setup(test_status_indication, Setup),
         cmocka_unit_test_setup(test_pause_waits_for_returns_and_sends, Setup),
+        cmocka_unit_test_setup(test_sends_to_a_paused_miniport, Setup),
+        cmocka_unit_test_setup(test_driver_leak_reported, Setup),
         cmocka_unit_test_setup(test_verifier_rules, Setup),
         cmocka_unit_test_setup(test_send_never_completed, Setup),
         cmocka_unit_test_setup(test_configuration_and_network_address, Setup),
