@@ -21,6 +21,13 @@ static NDIS_STATUS Bind(NDIS_HANDLE DriverContext, NDIS_HANDLE BindContext, PNDI
     NDIS_STATUS status;
     MP_OPEN *o;
 
+    if (p->Only != NULL) {
+        /* Declines every other adapter (a protocol bound above an IM only). */
+        UNICODE_STRING only;
+        RtlInitUnicodeString(&only, p->Only);
+        if (!RtlEqualUnicodeString(&only, Params->AdapterName, TRUE))
+            return NDIS_STATUS_NOT_SUPPORTED;
+    }
     o = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*o), TAG);
     if (o == NULL)
         return NDIS_STATUS_RESOURCES;

@@ -38,6 +38,7 @@ struct _MP_PROTO {
     WCHAR Name[32];
     ULONG Filter;                   /* what the bind sets */
     BOOLEAN Keep;                   /* keep receives until MpReturnKept or unbind */
+    PCWSTR Only;                    /* non-NULL: bind only to the adapter of this name */
     MP_OPEN *volatile Open;         /* the latest open (Lock) */
     KSPIN_LOCK Lock;                /* Open, and each open's OidsInFlight */
 };
