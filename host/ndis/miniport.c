@@ -670,6 +670,7 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
                         KeGetCurrentIrql());
     for (nbl = NetBufferLists; nbl != NULL; nbl = next) {
         NK_BINDING *b = NULL;
+        BOOLEAN found = FALSE;
         ULONG g;
         pthread_mutex_lock(&NkNdisLock);
         for (ULONG i = 0; i < NK_MINIPORT_TRACK; i++)
@@ -678,10 +679,16 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
                 m->Sent[i].Nbl = NULL;
                 m->Sent[i].Binding = NULL;
                 m->SentCount--;
+                found = TRUE;
                 break;
             }
         pthread_mutex_unlock(&NkNdisLock);
-        if (b == NULL) {
+        if (found && b == NULL) {
+            /* Its binding was closed with it outstanding (reported then):
+             * nobody to give it to, and its memory is not ours to touch. */
+            break;
+        }
+        if (!found) {
             /* Not outstanding: completed already (or never sent here).  Its
              * Next cannot be trusted; what was gathered is still delivered. */
             NkHostViolation("ndis.miniport.send-completed-twice",
@@ -756,6 +763,43 @@ BOOLEAN NkNdisMiniportReturn(NK_BINDING *b, PNET_BUFFER_LIST Nbl)
         ReturnToDriver(m, Nbl);
     }
     return TRUE;
+}
+
+VOID NkNdisMiniportForgetBinding(NK_BINDING *b)
+{
+    NK_MINIPORT *m = b->Adapter->Miniport;
+    PNET_BUFFER_LIST back = NULL, *tail = &back;
+
+    pthread_mutex_lock(&NkNdisLock);
+    for (ULONG i = 0; i < NK_MINIPORT_TRACK; i++)
+        if (m->Sent[i].Nbl != NULL && m->Sent[i].Binding == b)
+            m->Sent[i].Binding = NULL; /* kept: a completion is still recognised */
+    for (ULONG i = 0; i < m->OidQueued;)
+        if (m->OidQueue[i].Binding == b) {
+            memmove(&m->OidQueue[i], &m->OidQueue[i + 1], (m->OidQueued - i - 1) * sizeof(m->OidQueue[0]));
+            m->OidQueued--;
+        } else {
+            i++;
+        }
+    if (m->OidActiveBinding == b)
+        m->OidActiveBinding = NULL; /* its completion reaches nobody */
+    b->MiniportOids = 0;
+    for (ULONG i = 0; i < RTL_NUMBER_OF(b->Indicated); i++) {
+        PNET_BUFFER_LIST nbl = b->Indicated[i];
+        LONG slot;
+        if (nbl == NULL || (slot = HeldSlotLocked(m, nbl)) < 0)
+            continue;
+        b->Indicated[i] = NULL;
+        if (--m->Held[slot].Opens == 0) {
+            m->Held[slot].Nbl = NULL;
+            m->HeldCount--;
+            *tail = nbl;
+            tail = &NET_BUFFER_LIST_NEXT_NBL(nbl);
+        }
+    }
+    *tail = NULL;
+    pthread_mutex_unlock(&NkNdisLock);
+    ReturnToDriver(m, back); /* as if the protocol had returned them */
 }
 
 /* The most NBLs one indication may carry (the host's arrays). */
@@ -939,10 +983,16 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
 /* ---- OID requests -------------------------------------------------------------------------------- */
 
 /* A request the driver finished: the open's own receive filter and
- * multicast list follow what succeeded (the host filters per open). */
-static VOID FinishOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_STATUS Status)
+ * multicast list follow what succeeded (the host filters per open).
+ * Returns the binding whose protocol is to be told, NULL if that binding
+ * went away meanwhile (NkNdisMiniportForgetBinding): then nobody is. */
+static NK_BINDING *FinishOid(NK_MINIPORT *m, PNDIS_OID_REQUEST r, NDIS_STATUS Status)
 {
-    if (Status == NDIS_STATUS_SUCCESS && r->RequestType == NdisRequestSetInformation &&
+    NK_BINDING *b;
+    pthread_mutex_lock(&NkNdisLock);
+    b = m->OidActiveBinding;
+    pthread_mutex_unlock(&NkNdisLock);
+    if (b != NULL && Status == NDIS_STATUS_SUCCESS && r->RequestType == NdisRequestSetInformation &&
         (r->DATA.SET_INFORMATION.Oid == OID_GEN_CURRENT_PACKET_FILTER ||
          r->DATA.SET_INFORMATION.Oid == OID_802_3_MULTICAST_LIST)) {
         ULONG read = r->DATA.SET_INFORMATION.BytesRead;
@@ -950,17 +1000,29 @@ static VOID FinishOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_S
         r->DATA.SET_INFORMATION.BytesRead = read; /* the driver's answer stands */
     }
     pthread_mutex_lock(&NkNdisLock);
+    b = m->OidActiveBinding;
     if (m->OidActive == r)
         m->OidActive = NULL;
     m->OidActiveBinding = NULL;
-    b->MiniportOids--;
+    if (b != NULL)
+        b->MiniportOids--;
     pthread_mutex_unlock(&NkNdisLock);
+    return b;
 }
 
-/* Hands the active request r (of b) to the driver.  TRUE with *Status if
- * it was finished synchronously; FALSE if it pended (then
+/* Tells b's protocol its request r is done (b from FinishOid). */
+static VOID CompleteOidToProtocol(NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_STATUS Status)
+{
+    if (b == NULL)
+        return;
+    NkSchedPoint();
+    b->Protocol->Chars.OidRequestCompleteHandler(b->ProtocolBindingContext, r, Status);
+}
+
+/* Hands the active request r to the driver.  TRUE with *Status and *Binding
+ * (FinishOid's) if it was finished synchronously; FALSE if it pended (then
  * NdisMOidRequestComplete finishes it). */
-static BOOLEAN IssueOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_STATUS *Status)
+static BOOLEAN IssueOid(NK_MINIPORT *m, PNDIS_OID_REQUEST r, NDIS_STATUS *Status, NK_BINDING **Binding)
 {
     NDIS_STATUS s;
     BOOLEAN mine;
@@ -979,7 +1041,7 @@ static BOOLEAN IssueOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS
                         "completing it with NdisMOidRequestComplete", (unsigned)s, (void *)r);
         return FALSE;
     }
-    FinishOid(m, b, r, s);
+    *Binding = FinishOid(m, r, s);
     *Status = s;
     return TRUE;
 }
@@ -993,8 +1055,6 @@ static VOID RunOidQueue(NK_MINIPORT *m)
         PNDIS_OID_REQUEST r;
         NK_BINDING *b;
         NDIS_STATUS status;
-        OID_REQUEST_COMPLETE_HANDLER handler;
-        NDIS_HANDLE context;
 
         pthread_mutex_lock(&NkNdisLock);
         if (m->OidActive != NULL || m->OidQueued == 0) {
@@ -1009,18 +1069,16 @@ static VOID RunOidQueue(NK_MINIPORT *m)
         m->OidActiveBinding = b;
         m->OidActiveCompleted = FALSE;
         pthread_mutex_unlock(&NkNdisLock);
-        handler = b->Protocol->Chars.OidRequestCompleteHandler;
-        context = b->ProtocolBindingContext;
-        if (!IssueOid(m, b, r, &status))
+        if (!IssueOid(m, r, &status, &b))
             return;
-        NkSchedPoint();
-        handler(context, r, status);
+        CompleteOidToProtocol(b, r, status);
     }
 }
 
 NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
 {
     NK_MINIPORT *m = b->Adapter->Miniport;
+    NK_BINDING *finished;
     NDIS_STATUS status;
 
     if (NkHostShouldFail(NkFaultNdisOid))
@@ -1044,7 +1102,7 @@ NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
     m->OidActiveCompleted = FALSE;
     b->MiniportOids++;
     pthread_mutex_unlock(&NkNdisLock);
-    if (!IssueOid(m, b, r, &status))
+    if (!IssueOid(m, r, &status, &finished))
         return NDIS_STATUS_PENDING;
     RunOidQueue(m);
     return status;
@@ -1053,9 +1111,8 @@ NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
 VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status)
 {
     NK_MINIPORT *m;
-    NK_BINDING *b = NULL;
-    OID_REQUEST_COMPLETE_HANDLER handler;
-    NDIS_HANDLE context;
+    NK_BINDING *b;
+    BOOLEAN expected = FALSE;
 
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisMOidRequestComplete") ||
         (m = MiniportOf(MiniportAdapterHandle, "NdisMOidRequestComplete")) == NULL)
@@ -1063,10 +1120,10 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
     pthread_mutex_lock(&NkNdisLock);
     if (OidRequest != NULL && m->OidActive == OidRequest && !m->OidActiveCompleted) {
         m->OidActiveCompleted = TRUE;
-        b = m->OidActiveBinding;
+        expected = TRUE;
     }
     pthread_mutex_unlock(&NkNdisLock);
-    if (b == NULL) {
+    if (!expected) {
         NkHostViolation("ndis.miniport.oid-completed-twice", "NdisMOidRequestComplete(%p, %p): not the request the "
                         "miniport has pending (completed twice?)", MiniportAdapterHandle, (void *)OidRequest);
         return;
@@ -1075,11 +1132,8 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
         NkHostViolation("ndis.miniport.oid-completed-twice", "NdisMOidRequestComplete with NDIS_STATUS_PENDING");
         Status = NDIS_STATUS_FAILURE;
     }
-    handler = b->Protocol->Chars.OidRequestCompleteHandler;
-    context = b->ProtocolBindingContext;
-    FinishOid(m, b, OidRequest, Status);
-    NkSchedPoint();
-    handler(context, OidRequest, Status); /* b may be gone once this has run */
+    b = FinishOid(m, OidRequest, Status);
+    CompleteOidToProtocol(b, OidRequest, Status); /* b may be gone once this has run */
     RunOidQueue(m);
 }
 

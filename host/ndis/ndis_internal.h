@@ -194,6 +194,11 @@ VOID NkNdisMiniportSend(NK_BINDING *b, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER P
  * FALSE if it is not the driver's (a frame the host injected). */
 BOOLEAN NkNdisMiniportReturn(NK_BINDING *b, PNET_BUFFER_LIST Nbl);
 NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST Request);
+/* A binding of a miniport adapter is being freed with work still at the
+ * miniport (reported at its close): its sends' completions are dropped,
+ * its OIDs forgotten, and the driver's NBLs it held count as returned -
+ * nothing reaches the freed binding, nothing is lost for the driver. */
+VOID NkNdisMiniportForgetBinding(NK_BINDING *b);
 /* NdisCancelOidRequest for a request queued or active at b's miniport. */
 VOID NkNdisMiniportCancelOid(NK_BINDING *b, PVOID RequestId);
 /* Pause (bindings first) and restart (bindings last) of a miniport adapter. */

@@ -756,6 +756,8 @@ VOID NkNdisUnbind(NK_BINDING *b)
         DrainCount(&b->StatusUsers);
     }
     DrainAsync(b);
+    if (b->Adapter->Miniport != NULL)
+        NkNdisMiniportForgetBinding(b);
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&b->Link);
     pthread_mutex_unlock(&NkNdisLock);

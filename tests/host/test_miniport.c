@@ -584,6 +584,47 @@ static void test_send_never_completed(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+/* A protocol that closes with a receive kept and an OID still queued at
+ * the miniport (findings at its close): the host forgets its binding - the
+ * driver gets its NBL back, the queued OID never reaches the driver, the
+ * other protocol's OID still completes, and the pause and halt that
+ * follow do not hang on what the gone binding held. */
+static void test_binding_gone_with_work_at_the_miniport(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    NDIS_OID_REQUEST r1, r2;
+    UCHAR mac1[6], mac2[6];
+    (void)state;
+    a = Start(TRUE);
+    NkHostExpectViolations();
+    P1.Keep = TRUE;
+    assert_true(NkmIndicate(NkmLast, Broadcast, sizeof(Broadcast), 1, FALSE));
+    assert_int_equal(P1.Open->KeptCount, 1);
+    NkmPendOids = TRUE;
+    assert_int_equal(MpOidAsync(&P2, &r2, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac2, 6),
+                     NDIS_STATUS_PENDING);
+    assert_int_equal(MpOidAsync(&P1, &r1, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac1, 6),
+                     NDIS_STATUS_PENDING);
+    /* P1 loses track of both (the bugs), then is unbound. */
+    P1.Open->KeptCount = 0;
+    P1.Open->OidsInFlight = 0;
+    KeSetEvent(&P1.Open->OidsIdle, IO_NO_INCREMENT, FALSE);
+    MpDeregister(&P1);
+    assert_int_equal(NkHostViolationCountOf("ndis.close-with-oids"), 1);
+    assert_int_equal(NkHostViolationCountOf("ndis.close-with-io"), 1);
+    /* P2 had returned it at once: with P1's copy forgotten, it is back. */
+    assert_int_equal(NkmLast->RxOutstanding, 0);
+    assert_int_equal(NkmLast->Returned, 1);
+    assert_true(NkmCompleteOid(NkmLast));
+    assert_int_equal(P2.Open->OidsCompleted, 1);
+    assert_null(NkmLast->PendingOid); /* P1's was forgotten, never issued */
+    NkmPendOids = FALSE;
+    NkHostRemoveAdapter(a);
+    MpDeregister(&P2);
+    NkmDeregister();
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
 /* ---- configuration --------------------------------------------------------------------------------------- */
 
 static NDIS_STATUS ReadAddress(NDIS_HANDLE Miniport, PCWSTR Value, ULONG Type, UCHAR *Out)
@@ -866,6 +907,7 @@ int main(void)
         cmocka_unit_test_setup(test_driver_leak_reported, Setup),
         cmocka_unit_test_setup(test_verifier_rules, Setup),
         cmocka_unit_test_setup(test_send_never_completed, Setup),
+        cmocka_unit_test_setup(test_binding_gone_with_work_at_the_miniport, Setup),
         cmocka_unit_test_setup(test_configuration_and_network_address, Setup),
         cmocka_unit_test_setup(test_explore_data_path_racing_pause, Setup),
         cmocka_unit_test_setup(test_explore_oid_racing_unbind, Setup),
