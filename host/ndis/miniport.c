@@ -10,7 +10,8 @@
  * MiniportOidRequest one at a time per instance (a queue behind the one
  * the driver has), returns of the driver's NBLs back to
  * MiniportReturnNetBufferLists once every open that was indicated them
- * has returned them.
+ * has returned them.  Direct OID requests go to MiniportDirectOidRequest
+ * at once, not queued.
  *
  * State, as NDIS keeps it: Initializing -> Paused -> Restarting ->
  * Running -> Pausing -> Paused ... -> Halted (from Paused only).  Sends
@@ -783,6 +784,9 @@ VOID NkNdisMiniportForgetBinding(NK_BINDING *b)
         }
     if (m->OidActiveBinding == b)
         m->OidActiveBinding = NULL; /* its completion reaches nobody */
+    for (ULONG i = 0; i < NK_MINIPORT_OID_QUEUE; i++)
+        if (m->Direct[i].Binding == b)
+            m->Direct[i].Binding = NULL;
     b->MiniportOids = 0;
     for (ULONG i = 0; i < RTL_NUMBER_OF(b->Indicated); i++) {
         PNET_BUFFER_LIST nbl = b->Indicated[i];
@@ -1163,6 +1167,111 @@ VOID NkNdisMiniportCancelOid(NK_BINDING *b, PVOID RequestId)
     } else if (active) {
         NkSchedPoint();
         m->Driver->Chars.CancelOidRequestHandler(m->Context, RequestId);
+    }
+}
+
+/* ---- direct OID requests ---------------------------------------------------------------------------- */
+
+/* With NkNdisLock: takes r off the direct table; its binding, or NULL if
+ * it was not there (*Found FALSE) or its binding went away. */
+static NK_BINDING *TakeDirectLocked(NK_MINIPORT *m, PNDIS_OID_REQUEST r, BOOLEAN *Found)
+{
+    for (ULONG i = 0; i < NK_MINIPORT_OID_QUEUE; i++)
+        if (m->Direct[i].Request == r) {
+            NK_BINDING *b = m->Direct[i].Binding;
+            m->Direct[i].Request = NULL;
+            m->Direct[i].Binding = NULL;
+            if (b != NULL)
+                b->MiniportOids--;
+            *Found = TRUE;
+            return b;
+        }
+    *Found = FALSE;
+    return NULL;
+}
+
+/* Direct requests are not queued (that is their point): each goes to the
+ * driver at once, tracked so its completion finds its protocol. */
+NDIS_STATUS NkNdisMiniportDirectOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
+{
+    NK_MINIPORT *m = b->Adapter->Miniport;
+    NDIS_STATUS status;
+    BOOLEAN found;
+    ULONG slot = 0;
+
+    if (m->Driver->Chars.DirectOidRequestHandler == NULL)
+        return NDIS_STATUS_NOT_SUPPORTED;
+    if (NkHostShouldFail(NkFaultNdisOid))
+        return NDIS_STATUS_RESOURCES;
+    pthread_mutex_lock(&NkNdisLock);
+    while (slot < NK_MINIPORT_OID_QUEUE && m->Direct[slot].Request != NULL)
+        slot++;
+    if (slot == NK_MINIPORT_OID_QUEUE) {
+        pthread_mutex_unlock(&NkNdisLock);
+        return NDIS_STATUS_RESOURCES;
+    }
+    m->Direct[slot].Request = r;
+    m->Direct[slot].Binding = b;
+    b->MiniportOids++;
+    pthread_mutex_unlock(&NkNdisLock);
+    NkSchedPoint();
+    status = m->Driver->Chars.DirectOidRequestHandler(m->Context, r);
+    if (status == NDIS_STATUS_PENDING)
+        return status;
+    pthread_mutex_lock(&NkNdisLock);
+    (void)TakeDirectLocked(m, r, &found);
+    pthread_mutex_unlock(&NkNdisLock);
+    if (!found) {
+        NkHostViolation("ndis.miniport.oid-completed-twice", "MiniportDirectOidRequest returned %#x for request %p "
+                        "after completing it with NdisMDirectOidRequestComplete", (unsigned)status, (void *)r);
+        return NDIS_STATUS_PENDING; /* its protocol was told already */
+    }
+    return status;
+}
+
+VOID NdisMDirectOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest,
+                                   NDIS_STATUS Status)
+{
+    NK_MINIPORT *m;
+    NK_BINDING *b;
+    BOOLEAN found;
+
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisMDirectOidRequestComplete") ||
+        (m = MiniportOf(MiniportAdapterHandle, "NdisMDirectOidRequestComplete")) == NULL)
+        return;
+    pthread_mutex_lock(&NkNdisLock);
+    b = TakeDirectLocked(m, OidRequest, &found);
+    pthread_mutex_unlock(&NkNdisLock);
+    if (!found) {
+        NkHostViolation("ndis.miniport.oid-completed-twice", "NdisMDirectOidRequestComplete(%p, %p): not a direct "
+                        "request the miniport has pending (completed twice?)", MiniportAdapterHandle,
+                        (void *)OidRequest);
+        return;
+    }
+    if (b == NULL)
+        return; /* its binding went away meanwhile */
+    if (b->Protocol->Chars.DirectOidRequestCompleteHandler == NULL) {
+        /* A 6.0 protocol (revision 1 characteristics) cannot be told. */
+        NkHostViolation("ndis.bad-characteristics", "a direct OID request pended for a protocol without "
+                        "ProtocolDirectOidRequestComplete");
+        return;
+    }
+    NkSchedPoint();
+    b->Protocol->Chars.DirectOidRequestCompleteHandler(b->ProtocolBindingContext, OidRequest, Status);
+}
+
+VOID NkNdisMiniportCancelDirectOid(NK_BINDING *b, PVOID RequestId)
+{
+    NK_MINIPORT *m = b->Adapter->Miniport;
+    BOOLEAN pending = FALSE;
+    pthread_mutex_lock(&NkNdisLock);
+    for (ULONG i = 0; i < NK_MINIPORT_OID_QUEUE && !pending; i++)
+        pending = m->Direct[i].Request != NULL && m->Direct[i].Binding == b &&
+                  m->Direct[i].Request->RequestId == RequestId;
+    pthread_mutex_unlock(&NkNdisLock);
+    if (pending && m->Driver->Chars.CancelDirectOidRequestHandler != NULL) {
+        NkSchedPoint();
+        m->Driver->Chars.CancelDirectOidRequestHandler(m->Context, RequestId);
     }
 }
 

@@ -173,6 +173,11 @@ struct _NK_MINIPORT {
         NK_BINDING *Binding;
     } OidQueue[NK_MINIPORT_OID_QUEUE];
     ULONG OidQueued;
+    /* Direct OID requests with the driver (not serialised), and whose. */
+    struct {
+        PNDIS_OID_REQUEST Request;
+        NK_BINDING *Binding;
+    } Direct[NK_MINIPORT_OID_QUEUE];
     KEVENT PauseDone, RestartDone;  /* NdisMPauseComplete, NdisMRestartComplete */
     BOOLEAN PauseCompleted, RestartCompleted;
     NDIS_STATUS RestartStatus;
@@ -201,6 +206,11 @@ NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST Request);
 VOID NkNdisMiniportForgetBinding(NK_BINDING *b);
 /* NdisCancelOidRequest for a request queued or active at b's miniport. */
 VOID NkNdisMiniportCancelOid(NK_BINDING *b, PVOID RequestId);
+/* NdisDirectOidRequest / NdisCancelDirectOidRequest on a miniport adapter:
+ * MiniportDirectOidRequest, not serialised (NDIS_STATUS_NOT_SUPPORTED if
+ * the driver has none). */
+NDIS_STATUS NkNdisMiniportDirectOid(NK_BINDING *b, PNDIS_OID_REQUEST Request);
+VOID NkNdisMiniportCancelDirectOid(NK_BINDING *b, PVOID RequestId);
 /* Pause (bindings first) and restart (bindings last) of a miniport adapter. */
 NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m);
 NTSTATUS NkNdisMiniportRestart(NK_MINIPORT *m);

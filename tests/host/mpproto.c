@@ -126,6 +126,31 @@ static VOID OidComplete(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request, NDIS_STA
     OidDone(o);
 }
 
+static VOID DirectOidComplete(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request, NDIS_STATUS Status)
+{
+    MP_OPEN *o = Context;
+    (void)Request;
+    o->LastDirectStatus = Status;
+    InterlockedIncrement(&o->DirectCompleted);
+}
+
+NDIS_STATUS MpDirectOid(MP_PROTO *p, PNDIS_OID_REQUEST r, NDIS_OID Oid, PVOID Buffer, ULONG Length)
+{
+    MP_OPEN *o = p->Open;
+    if (o == NULL)
+        return NDIS_STATUS_ADAPTER_NOT_READY;
+    memset(r, 0, sizeof(*r));
+    r->Header.Type = NDIS_OBJECT_TYPE_OID_REQUEST;
+    r->Header.Revision = NDIS_OID_REQUEST_REVISION_1;
+    r->Header.Size = NDIS_SIZEOF_OID_REQUEST_REVISION_1;
+    r->RequestType = NdisRequestQueryInformation;
+    r->RequestId = r;
+    r->DATA.QUERY_INFORMATION.Oid = Oid;
+    r->DATA.QUERY_INFORMATION.InformationBuffer = Buffer;
+    r->DATA.QUERY_INFORMATION.InformationBufferLength = Length;
+    return NdisDirectOidRequest(o->Binding, r);
+}
+
 static VOID StatusEx(NDIS_HANDLE Context, PNDIS_STATUS_INDICATION Indication)
 {
     MP_OPEN *o = Context;
@@ -238,6 +263,7 @@ NDIS_STATUS MpRegister(MP_PROTO *p, PCWSTR Name, ULONG Filter)
     c.StatusHandlerEx = StatusEx;
     c.ReceiveNetBufferListsHandler = Receive;
     c.SendNetBufferListsCompleteHandler = SendComplete;
+    c.DirectOidRequestCompleteHandler = DirectOidComplete;
     status = NdisRegisterProtocolDriver(p, &c, &p->Handle);
     if (status == NDIS_STATUS_SUCCESS)
         NkHostWaitBinds();

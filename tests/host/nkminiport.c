@@ -16,6 +16,7 @@ LONG NkmHalts;
 NDIS_HALT_ACTION NkmLastHaltAction;
 BOOLEAN NkmPendOids, NkmPendSends, NkmLoopback, NkmBrokenPause, NkmPendRestart;
 BOOLEAN NkmIndicateWhilePaused;
+BOOLEAN NkmPendDirect;
 NDIS_STATUS NkmInitStatus = NDIS_STATUS_SUCCESS;
 NDIS_STATUS NkmRestartStatus = NDIS_STATUS_SUCCESS;
 ULONG NkmSkipAttributes;
@@ -264,6 +265,38 @@ BOOLEAN NkmCompleteOid(NKM_ADAPTER *a)
     return TRUE;
 }
 
+/* The direct path: any number at once, answered the same way. */
+static NDIS_STATUS DirectOid(NDIS_HANDLE Context, PNDIS_OID_REQUEST r)
+{
+    NKM_ADAPTER *a = Context;
+    InterlockedIncrement(&a->DirectSeen);
+    if (NkmPendDirect) {
+        a->PendingDirect = r;
+        return NDIS_STATUS_PENDING;
+    }
+    return Answer(a, r);
+}
+
+BOOLEAN NkmCompleteDirect(NKM_ADAPTER *a)
+{
+    PNDIS_OID_REQUEST r = a->PendingDirect;
+    if (r == NULL)
+        return FALSE;
+    a->PendingDirect = NULL;
+    NdisMDirectOidRequestComplete(a->Handle, r, Answer(a, r));
+    return TRUE;
+}
+
+static VOID CancelDirectOid(NDIS_HANDLE Context, PVOID RequestId)
+{
+    NKM_ADAPTER *a = Context;
+    PNDIS_OID_REQUEST r = a->PendingDirect;
+    if (r != NULL && r->RequestId == RequestId) {
+        a->PendingDirect = NULL;
+        NdisMDirectOidRequestComplete(a->Handle, r, NDIS_STATUS_REQUEST_ABORTED);
+    }
+}
+
 static VOID CancelOid(NDIS_HANDLE Context, PVOID RequestId)
 {
     NKM_ADAPTER *a = Context;
@@ -480,6 +513,10 @@ NDIS_STATUS NkmRegister(PCWSTR Service, UCHAR Revision, BOOLEAN Intermediate)
     c.CancelOidRequestHandler = CancelOid;
     c.ShutdownHandlerEx = Shutdown;
     c.DevicePnPEventNotifyHandler = DevicePnp;
+    if (Revision >= NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2) {
+        c.DirectOidRequestHandler = DirectOid;
+        c.CancelDirectOidRequestHandler = CancelDirectOid;
+    }
     return NdisMRegisterMiniportDriver(NULL, &registryPath, NULL, &c, &NkmDriver);
 }
 

@@ -28,6 +28,8 @@ typedef struct _NKM_ADAPTER {
     LONG SendsHeld;
     LONG SendsSeen;
     PNDIS_OID_REQUEST PendingOid;   /* NkmPendOids */
+    PNDIS_OID_REQUEST PendingDirect; /* NkmPendDirect */
+    LONG DirectSeen;
     LONG OidsSeen, OidsInDriver, MaxOidsInDriver;
     NDIS_OID LastOid;
     BOOLEAN PausePending;
@@ -47,6 +49,7 @@ extern BOOLEAN NkmPendOids, NkmPendSends, NkmLoopback, NkmBrokenPause, NkmPendRe
 /* A miniport that indicates whatever its state (the verifier's case);
  * otherwise NkmIndicate does nothing (FALSE) while the adapter is paused. */
 extern BOOLEAN NkmIndicateWhilePaused;
+extern BOOLEAN NkmPendDirect;       /* MiniportDirectOidRequest pends (NkmCompleteDirect) */
 extern NDIS_STATUS NkmInitStatus;   /* MiniportInitializeEx fails with this (after attributes) */
 extern NDIS_STATUS NkmRestartStatus; /* MiniportRestart returns this (a failure leaves it paused) */
 extern ULONG NkmSkipAttributes;     /* 1: no general attributes, 2: none at all */
@@ -67,5 +70,6 @@ BOOLEAN NkmIndicate(NKM_ADAPTER *a, const VOID *Frame, ULONG Length, ULONG Count
 ULONG NkmCompleteSends(NKM_ADAPTER *a, NDIS_STATUS Status);
 /* Completes the pended OID (answering it first); FALSE if none. */
 BOOLEAN NkmCompleteOid(NKM_ADAPTER *a);
+BOOLEAN NkmCompleteDirect(NKM_ADAPTER *a);
 
 #endif

@@ -33,6 +33,7 @@ static int Setup(void **state)
     NkmHalts = 0;
     NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
     NkmIndicateWhilePaused = FALSE;
+    NkmPendDirect = FALSE;
     NkmInitStatus = NDIS_STATUS_SUCCESS;
     NkmRestartStatus = NDIS_STATUS_SUCCESS;
     NkmSkipAttributes = 0;

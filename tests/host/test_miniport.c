@@ -36,6 +36,7 @@ static int Setup(void **state)
     NkmHalts = 0;
     NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
     NkmIndicateWhilePaused = FALSE;
+    NkmPendDirect = FALSE;
     NkmInitStatus = NDIS_STATUS_SUCCESS;
     NkmRestartStatus = NDIS_STATUS_SUCCESS;
     NkmSkipAttributes = 0;
@@ -324,6 +325,41 @@ static void test_oids_one_at_a_time(void **state)
     NkmPendOids = FALSE;
     assert_int_equal(MpOid(&P1, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac1, 6),
                      NDIS_STATUS_SUCCESS);
+    Stop(a, TRUE);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* Direct OIDs skip the queue: one reaches the driver while a normal one
+ * is pending there; a pended one completes through
+ * ProtocolDirectOidRequestComplete, a cancelled one aborted; completing
+ * one twice is a finding. */
+static void test_direct_oids(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    NDIS_OID_REQUEST r, d, d2;
+    UCHAR mac[6], dmac[6];
+    (void)state;
+    a = Start(TRUE);
+    NkmPendOids = TRUE;
+    assert_int_equal(MpOidAsync(&P1, &r, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, 6),
+                     NDIS_STATUS_PENDING);
+    assert_int_equal(MpDirectOid(&P2, &d, OID_802_3_CURRENT_ADDRESS, dmac, 6), NDIS_STATUS_SUCCESS);
+    assert_memory_equal(dmac, NkmLast->Mac, 6);
+    NkmPendDirect = TRUE;
+    assert_int_equal(MpDirectOid(&P2, &d, OID_802_3_CURRENT_ADDRESS, dmac, 6), NDIS_STATUS_PENDING);
+    assert_true(NkmCompleteDirect(NkmLast));
+    assert_int_equal(P2.Open->DirectCompleted, 1);
+    assert_int_equal(P2.Open->LastDirectStatus, NDIS_STATUS_SUCCESS);
+    assert_int_equal(P2.Open->OidsCompleted, 0); /* not through the other path */
+    assert_int_equal(MpDirectOid(&P1, &d2, OID_802_3_CURRENT_ADDRESS, dmac, 6), NDIS_STATUS_PENDING);
+    NdisCancelDirectOidRequest(P1.Open->Binding, d2.RequestId);
+    assert_int_equal(P1.Open->LastDirectStatus, NDIS_STATUS_REQUEST_ABORTED);
+    assert_true(NkmCompleteOid(NkmLast));
+    assert_int_equal(P1.Open->OidsCompleted, 1);
+    NkHostExpectViolations();
+    NdisMDirectOidRequestComplete(NkmLast->Handle, &d, NDIS_STATUS_SUCCESS);
+    assert_int_equal(NkHostViolationCountOf("ndis.miniport.oid-completed-twice"), 1);
+    NkmPendDirect = NkmPendOids = FALSE;
     Stop(a, TRUE);
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
@@ -901,6 +937,7 @@ int main(void)
         cmocka_unit_test_setup(test_receives_returned_when_every_open_has, Setup),
         cmocka_unit_test_setup(test_receive_with_resources, Setup),
         cmocka_unit_test_setup(test_oids_one_at_a_time, Setup),
+        cmocka_unit_test_setup(test_direct_oids, Setup),
         cmocka_unit_test_setup(test_status_indication, Setup),
         cmocka_unit_test_setup(test_pause_waits_for_returns_and_sends, Setup),
         cmocka_unit_test_setup(test_sends_to_a_paused_miniport, Setup),

@@ -618,7 +618,7 @@ static void test_unimplemented_edges_fail_cleanly(void **state)
     assert_int_equal(NdisRegisterDeviceEx(NULL, NULL, &dev, &h), NDIS_STATUS_NOT_SUPPORTED);
     assert_null(dev);
     assert_null(h);
-    NdisMDirectOidRequestComplete(NULL, NULL, NDIS_STATUS_SUCCESS);
+    NdisFDirectOidRequestComplete(NULL, NULL, NDIS_STATUS_SUCCESS);
     NdisFSendNetBufferListsComplete(NULL, NULL, 0);
     assert_int_equal(NkHostViolationCountOf("ndis.unimplemented"), 5);
     assert_string_equal(NkHostLastViolation(), "ndis.unimplemented");
