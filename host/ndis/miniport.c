@@ -1303,6 +1303,45 @@ VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDIC
         NkNdisIndicateStatus(a, &si);
 }
 
+/* ---- network PnP events raised by the miniport ------------------------------------------------- */
+
+static const NK_NDIS_REVISION PnpRevisions[] = {
+    {NET_PNP_EVENT_NOTIFICATION_REVISION_1, NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1},
+    {NET_PNP_EVENT_NOTIFICATION_REVISION_2, NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_2},
+};
+
+/* An event the miniport raises (an IM passing one up, a port coming or
+ * going) to every bound protocol above, which may pend it; the worst
+ * status comes back.  The stack's own events - pause, restart, binds
+ * complete, bind list - are NDIS's to raise, not a miniport's. */
+NDIS_STATUS NdisMNetPnPEvent(NDIS_HANDLE MiniportAdapterHandle, PNET_PNP_EVENT_NOTIFICATION NetPnPEventNotification)
+{
+    NK_MINIPORT *m;
+    NK_ADAPTER *a;
+    NET_PNP_EVENT_CODE code;
+
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisMNetPnPEvent") ||
+        (m = MiniportOf(MiniportAdapterHandle, "NdisMNetPnPEvent")) == NULL)
+        return NDIS_STATUS_FAILURE;
+    if (!NkNdisCheckObject(NetPnPEventNotification ? &NetPnPEventNotification->Header : NULL,
+                           NDIS_OBJECT_TYPE_DEFAULT, PnpRevisions, RTL_NUMBER_OF(PnpRevisions), NULL,
+                           "NdisMNetPnPEvent"))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    code = NetPnPEventNotification->NetPnPEvent.NetEvent;
+    if (code == NetEventPause || code == NetEventRestart || code == NetEventBindsComplete ||
+        code == NetEventBindList)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    pthread_mutex_lock(&NkNdisLock);
+    a = m->Adapter;
+    pthread_mutex_unlock(&NkNdisLock);
+    if (a == NULL)
+        return NDIS_STATUS_SUCCESS; /* nobody above yet */
+    NkSchedPoint();
+    return (NDIS_STATUS)NkHostIndicatePnpEvent((NK_HOST_ADAPTER *)a, (ULONG)code,
+                                               NetPnPEventNotification->NetPnPEvent.Buffer,
+                                               NetPnPEventNotification->NetPnPEvent.BufferLength);
+}
+
 /* ---- the host's side ------------------------------------------------------------------------------------ */
 
 NTSTATUS NkHostStartMiniport(PCWSTR DriverName, PCWSTR InstanceName, NK_HOST_ADAPTER **Adapter)

@@ -166,6 +166,7 @@ static NDIS_STATUS Pnp(NDIS_HANDLE Context, PNET_PNP_EVENT_NOTIFICATION Event)
     if (o == NULL)
         return NDIS_STATUS_SUCCESS;
     KeAcquireSpinLock(&o->Lock, &irql);
+    o->LastPnpEvent = Event->NetPnPEvent.NetEvent;
     if (Event->NetPnPEvent.NetEvent == NetEventPause) {
         o->Paused = TRUE;
         if (o->SendsInFlight != 0) {

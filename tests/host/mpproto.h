@@ -27,6 +27,7 @@ typedef struct _MP_OPEN {
     KEVENT OidsIdle;                /* set while OidsInFlight == 0 */
     volatile LONG Received, SendsCompleted, OidsCompleted, Statuses, DirectCompleted;
     NDIS_STATUS LastDirectStatus;
+    NET_PNP_EVENT_CODE LastPnpEvent;
     NDIS_STATUS LastSendStatus, LastOidStatus, LastStatusCode;
     ULONG LastLength;
     UCHAR LastFrame[1514];

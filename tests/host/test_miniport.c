@@ -388,6 +388,29 @@ static void test_status_indication(void **state)
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
 
+/* NdisMNetPnPEvent: an event the miniport raises reaches every protocol
+ * above; the stack's own events are refused. */
+static void test_miniport_pnp_event(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    NET_PNP_EVENT_NOTIFICATION n;
+    (void)state;
+    a = Start(TRUE);
+    memset(&n, 0, sizeof(n));
+    n.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    n.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.NetPnPEvent.NetEvent = NetEventPortActivation;
+    assert_int_equal(NdisMNetPnPEvent(NkmLast->Handle, &n), NDIS_STATUS_SUCCESS);
+    assert_int_equal(P1.Open->LastPnpEvent, NetEventPortActivation);
+    assert_int_equal(P2.Open->LastPnpEvent, NetEventPortActivation);
+    n.NetPnPEvent.NetEvent = NetEventPause;
+    assert_int_equal(NdisMNetPnPEvent(NkmLast->Handle, &n), NDIS_STATUS_INVALID_PARAMETER);
+    assert_false(P1.Open->Paused);
+    Stop(a, TRUE);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
 /* ---- pause and restart -------------------------------------------------------------------------------- */
 
 static NK_HOST_ADAPTER *PausedAdapter;
@@ -939,6 +962,7 @@ int main(void)
         cmocka_unit_test_setup(test_oids_one_at_a_time, Setup),
         cmocka_unit_test_setup(test_direct_oids, Setup),
         cmocka_unit_test_setup(test_status_indication, Setup),
+        cmocka_unit_test_setup(test_miniport_pnp_event, Setup),
         cmocka_unit_test_setup(test_pause_waits_for_returns_and_sends, Setup),
         cmocka_unit_test_setup(test_sends_to_a_paused_miniport, Setup),
         cmocka_unit_test_setup(test_driver_leak_reported, Setup),
