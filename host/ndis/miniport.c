@@ -98,11 +98,30 @@ static const NK_NDIS_REVISION MiniportCharsRevisions[] = {
     {NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3, NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3},
 };
 
+/* The DRIVER_OBJECT unload of a miniport driver: NDIS owns it and calls
+ * the driver's MiniportDriverUnload (which deregisters - the driver's
+ * record is not touched after the call). */
+static VOID NTAPI MiniportDriverUnloadThunk(PDRIVER_OBJECT DriverObject)
+{
+    MINIPORT_DRIVER_UNLOAD unload = NULL;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = NkMiniportDrivers.Flink; e != &NkMiniportDrivers && unload == NULL; e = e->Flink) {
+        NK_MINIPORT_DRIVER *d = CONTAINING_RECORD(e, NK_MINIPORT_DRIVER, Link);
+        if (d->DriverObject == DriverObject)
+            unload = d->Chars.UnloadHandler;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    if (unload != NULL)
+        unload(DriverObject);
+}
+
 /* Reads the characteristics by their revision, requires the handlers NDIS
  * calls on every instance, and records the service name (the last
  * component of RegistryPath: what NkHostStartMiniport names the driver
  * by).  An intermediate driver (NDIS_INTERMEDIATE_DRIVER) gets its
- * instances from NdisIMInitializeDeviceInstanceEx. */
+ * instances from NdisIMInitializeDeviceInstanceEx.  As on Windows, NDIS
+ * takes the DRIVER_OBJECT's DriverUnload: unloading the driver calls its
+ * MiniportDriverUnload. */
 NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
                                         NDIS_HANDLE MiniportDriverContext,
                                         PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
@@ -111,7 +130,6 @@ NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_ST
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
     NK_MINIPORT_DRIVER *d;
     USHORT n, start = 0;
-    (void)DriverObject;
 
     if (NdisMiniportDriverHandle == NULL)
         return NDIS_STATUS_INVALID_PARAMETER;
@@ -151,9 +169,12 @@ NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_ST
     d->Context = MiniportDriverContext;
     d->Intermediate = (c.Flags & NDIS_INTERMEDIATE_DRIVER) != 0;
     memcpy(d->ServiceName, RegistryPath->Buffer + start, (n - start) * sizeof(WCHAR));
+    d->DriverObject = DriverObject;
     pthread_mutex_lock(&NkNdisLock);
     InsertTailList(&NkMiniportDrivers, &d->Link);
     pthread_mutex_unlock(&NkNdisLock);
+    if (DriverObject != NULL && c.UnloadHandler != NULL)
+        DriverObject->DriverUnload = MiniportDriverUnloadThunk;
     *NdisMiniportDriverHandle = (NDIS_HANDLE)d;
     return NDIS_STATUS_SUCCESS;
 }

@@ -119,6 +119,7 @@ typedef struct _NK_MINIPORT_DRIVER {
     WCHAR ServiceName[64];          /* last component of the RegistryPath */
     BOOLEAN Intermediate;           /* NDIS_INTERMEDIATE_DRIVER */
     NK_PROTOCOL *Protocol;          /* NdisIMAssociateMiniport */
+    PDRIVER_OBJECT DriverObject;    /* whose DriverUnload NDIS took over */
     LIST_ENTRY Link;                /* NkMiniportDrivers */
 } NK_MINIPORT_DRIVER;
 

@@ -11,6 +11,8 @@
 #define TAG ((ULONG)'T' | ((ULONG)'m' << 8) | ((ULONG)'p' << 16) | ((ULONG)'t' << 24))
 
 NDIS_HANDLE NkmDriver;
+PDRIVER_OBJECT NkmDriverObject;
+LONG NkmUnloads;
 NKM_ADAPTER *NkmLast;
 LONG NkmHalts;
 NDIS_HALT_ACTION NkmLastHaltAction;
@@ -479,6 +481,14 @@ static VOID DevicePnp(NDIS_HANDLE Context, PNET_DEVICE_PNP_EVENT Event)
     (void)Event;
 }
 
+static VOID Unload(PDRIVER_OBJECT DriverObject)
+{
+    (void)DriverObject;
+    InterlockedIncrement(&NkmUnloads);
+    NdisMDeregisterMiniportDriver(NkmDriver);
+    NkmDriver = NULL;
+}
+
 NDIS_STATUS NkmRegister(PCWSTR Service, UCHAR Revision, BOOLEAN Intermediate)
 {
     static WCHAR path[200];
@@ -513,11 +523,12 @@ NDIS_STATUS NkmRegister(PCWSTR Service, UCHAR Revision, BOOLEAN Intermediate)
     c.CancelOidRequestHandler = CancelOid;
     c.ShutdownHandlerEx = Shutdown;
     c.DevicePnPEventNotifyHandler = DevicePnp;
+    c.UnloadHandler = Unload;
     if (Revision >= NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2) {
         c.DirectOidRequestHandler = DirectOid;
         c.CancelDirectOidRequestHandler = CancelDirectOid;
     }
-    return NdisMRegisterMiniportDriver(NULL, &registryPath, NULL, &c, &NkmDriver);
+    return NdisMRegisterMiniportDriver(NkmDriverObject, &registryPath, NULL, &c, &NkmDriver);
 }
 
 VOID NkmDeregister(VOID)

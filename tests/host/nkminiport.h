@@ -41,6 +41,8 @@ typedef struct _NKM_ADAPTER {
 } NKM_ADAPTER;
 
 extern NDIS_HANDLE NkmDriver;
+extern PDRIVER_OBJECT NkmDriverObject; /* what NkmRegister passes (NULL by default) */
+extern LONG NkmUnloads;             /* MiniportDriverUnload calls (it deregisters) */
 extern NKM_ADAPTER *NkmLast;        /* the instance initialized last */
 extern LONG NkmHalts;
 extern NDIS_HALT_ACTION NkmLastHaltAction;

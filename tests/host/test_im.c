@@ -34,6 +34,8 @@ static int Setup(void **state)
     NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
     NkmIndicateWhilePaused = FALSE;
     NkmPendDirect = FALSE;
+    NkmDriverObject = NULL;
+    NkmUnloads = 0;
     NkmInitStatus = NDIS_STATUS_SUCCESS;
     NkmRestartStatus = NDIS_STATUS_SUCCESS;
     NkmSkipAttributes = 0;

@@ -37,6 +37,8 @@ static int Setup(void **state)
     NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
     NkmIndicateWhilePaused = FALSE;
     NkmPendDirect = FALSE;
+    NkmDriverObject = NULL;
+    NkmUnloads = 0;
     NkmInitStatus = NDIS_STATUS_SUCCESS;
     NkmRestartStatus = NDIS_STATUS_SUCCESS;
     NkmSkipAttributes = 0;
@@ -136,6 +138,27 @@ static void test_start_and_halt(void **state)
     /* Deregistration halts what is left (after the protocol unbinds). */
     NkmDeregister();
     assert_int_equal(NkmHalts, 2);
+    assert_null(P1.Open);
+    assert_null(NkHostFindAdapter(INSTANCE));
+    MpDeregister(&P1);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* NDIS takes the DRIVER_OBJECT's unload: unloading the driver runs its
+ * MiniportDriverUnload, whose deregistration halts what still runs. */
+static void test_driver_unload_through_ndis(void **state)
+{
+    DRIVER_OBJECT drv;
+    NK_HOST_ADAPTER *a;
+    (void)state;
+    memset(&drv, 0, sizeof(drv));
+    NkmDriverObject = &drv;
+    a = Start(FALSE);
+    (void)a;
+    assert_non_null(drv.DriverUnload);
+    drv.DriverUnload(&drv);
+    assert_int_equal(NkmUnloads, 1);
+    assert_int_equal(NkmHalts, 1);
     assert_null(P1.Open);
     assert_null(NkHostFindAdapter(INSTANCE));
     MpDeregister(&P1);
@@ -955,6 +978,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_register_by_revision, Setup),
         cmocka_unit_test_setup(test_start_and_halt, Setup),
+        cmocka_unit_test_setup(test_driver_unload_through_ndis, Setup),
         cmocka_unit_test_setup(test_initialize_failures_and_attributes, Setup),
         cmocka_unit_test_setup(test_send_completions_routed_by_protocol, Setup),
         cmocka_unit_test_setup(test_receives_returned_when_every_open_has, Setup),
