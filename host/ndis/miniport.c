@@ -350,7 +350,8 @@ static VOID ReportEarlyPause(NK_MINIPORT *m, LONG Sent, LONG Held)
                     "returned", (void *)m, (long)Sent, (long)Held);
 }
 
-NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
+/* MiniportPause with Reason (NDIS_PAUSE_*), then waits for it to complete. */
+static NTSTATUS PauseInstance(NK_MINIPORT *m, ULONG Reason)
 {
     NDIS_MINIPORT_PAUSE_PARAMETERS pp;
     NDIS_STATUS status;
@@ -374,7 +375,7 @@ NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
     pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     pp.Header.Revision = NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
     pp.Header.Size = NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
-    pp.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
+    pp.PauseReason = Reason;
     NkSchedPoint();
     status = m->Driver->Chars.PauseHandler(m->Context, &pp);
     if (status == NDIS_STATUS_PENDING) {
@@ -399,6 +400,11 @@ NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
     m->State = NkMiniportPaused;
     pthread_mutex_unlock(&NkNdisLock);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
+{
+    return PauseInstance(m, NDIS_PAUSE_NDIS_INTERNAL);
 }
 
 VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
@@ -566,7 +572,7 @@ NDIS_STATUS NkNdisStartInstance(NK_MINIPORT_DRIVER *Driver, PCWSTR Name, NDIS_HA
     (void)NkNdisMiniportRestart(m);
     status = NkNdisCreateAdapterEx(m->Name, m->Mac, m->Mtu, -1, m, &a);
     if (!NT_SUCCESS(status)) {
-        (void)NkNdisMiniportPause(m);
+        (void)PauseInstance(m, NDIS_PAUSE_MINIPORT_DEVICE_REMOVE);
         (void)Halt(m, NdisHaltDeviceInitializationFailed);
         status = NDIS_STATUS_RESOURCES;
         goto fail;
@@ -575,6 +581,9 @@ NDIS_STATUS NkNdisStartInstance(NK_MINIPORT_DRIVER *Driver, PCWSTR Name, NDIS_HA
     m->Adapter = a;
     pthread_mutex_unlock(&NkNdisLock);
     NkNdisBindAll(a);
+    pthread_mutex_lock(&NkNdisLock);
+    m->Started = TRUE; /* a removal waiting for the start may go on */
+    pthread_mutex_unlock(&NkNdisLock);
     *Instance = m;
     return NDIS_STATUS_SUCCESS;
 fail:
@@ -584,9 +593,32 @@ fail:
 
 NDIS_STATUS NkNdisMiniportRemove(NK_MINIPORT *m, NDIS_HALT_ACTION Action)
 {
-    NK_ADAPTER *a = m->Adapter;
+    NK_ADAPTER *a;
     NK_MINIPORT_STATE state;
+    BOOLEAN ownStart = pthread_equal(m->InitThread, pthread_self());
 
+    /* NDIS serialises a device's PnP: a removal from another thread waits
+     * for the start in progress (and fails if the start failed); from the
+     * start's own thread (the driver's initialization, a bind the start
+     * delivers) it cannot wait for itself. */
+    for (;;) {
+        BOOLEAN exists, started;
+        pthread_mutex_lock(&NkNdisLock);
+        exists = NkNdisMiniportLocked((NDIS_HANDLE)m) != NULL;
+        started = exists && m->Started;
+        pthread_mutex_unlock(&NkNdisLock);
+        if (!exists)
+            return NDIS_STATUS_FAILURE;
+        if (started)
+            break;
+        if (ownStart) {
+            NkHostViolation("ndis.miniport.halt-not-paused", "instance %p torn down from its own start (inside "
+                            "MiniportInitializeEx or a bind it delivers)", (void *)m);
+            return NDIS_STATUS_FAILURE;
+        }
+        NkSchedPoll();
+    }
+    a = m->Adapter;
     pthread_mutex_lock(&NkNdisLock);
     state = m->State;
     pthread_mutex_unlock(&NkNdisLock);
@@ -602,7 +634,7 @@ NDIS_STATUS NkNdisMiniportRemove(NK_MINIPORT *m, NDIS_HALT_ACTION Action)
     NkNdisCancelAdapterBinds(a);
     while (!IsListEmpty(&a->Bindings))
         NkNdisUnbind(CONTAINING_RECORD(a->Bindings.Flink, NK_BINDING, Link));
-    (void)NkNdisMiniportPause(m);
+    (void)PauseInstance(m, NDIS_PAUSE_MINIPORT_DEVICE_REMOVE);
     (void)Halt(m, Action);
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&a->Link);

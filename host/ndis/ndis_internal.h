@@ -148,6 +148,7 @@ struct _NK_MINIPORT {
     NK_MINIPORT_STATE State;        /* NkNdisLock */
     pthread_t InitThread;           /* the thread running MiniportInitializeEx */
     BOOLEAN InInitialize;
+    BOOLEAN Started;                /* its start (init, restart, binds) is over (NkNdisLock) */
     BOOLEAN HaveRegistration, HaveGeneral;
     UCHAR Mac[6];
     ULONG Mtu;

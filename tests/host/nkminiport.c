@@ -25,6 +25,8 @@ ULONG NkmSkipAttributes;
 BOOLEAN NkmReadNetworkAddress;
 BOOLEAN NkmInitCallsSetAttributesTwice;
 BOOLEAN NkmDeinitInInit;
+PKEVENT NkmInitGate;
+NDIS_HANDLE volatile NkmInitHandle;
 NDIS_STATUS NkmDeinitStatus;
 
 static const UCHAR DefaultMac[6] = {0x02, 0x4e, 0x4b, 0x4d, 0x50, 0x01};
@@ -49,6 +51,10 @@ static NDIS_STATUS Initialize(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PND
     (void)DriverContext;
     (void)Params;
 
+    if (NkmInitGate != NULL) {
+        InterlockedExchangePointer((PVOID volatile *)&NkmInitHandle, Handle);
+        KeWaitForSingleObject(NkmInitGate, Executive, KernelMode, FALSE, NULL);
+    }
     a = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*a), TAG);
     if (a == NULL)
         return NDIS_STATUS_RESOURCES;

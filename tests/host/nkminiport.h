@@ -60,6 +60,10 @@ extern BOOLEAN NkmInitCallsSetAttributesTwice; /* nothing wrong: both in init */
 /* An IM whose MiniportInitializeEx tears its own instance down (wrong):
  * what NdisIMDeInitializeDeviceInstance returned there. */
 extern BOOLEAN NkmDeinitInInit;
+/* Non-NULL: MiniportInitializeEx publishes its handle in NkmInitHandle,
+ * then waits for this event before going on (a slow device start). */
+extern PKEVENT NkmInitGate;
+extern NDIS_HANDLE volatile NkmInitHandle;
 extern NDIS_STATUS NkmDeinitStatus;
 
 /* Registers as service Service (RegistryPath ...\Services\<Service>), with

@@ -12,6 +12,8 @@
 #include "mpproto.h"
 #include <nkhost.h>
 
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,6 +44,8 @@ static int Setup(void **state)
     NkmReadNetworkAddress = FALSE;
     NkmInitCallsSetAttributesTwice = FALSE;
     NkmDeinitInInit = FALSE;
+    NkmInitGate = NULL;
+    NkmInitHandle = NULL;
     memset(&P1, 0, sizeof(P1));
     return 0;
 }
@@ -158,6 +162,45 @@ static void test_rules(void **state)
     assert_non_null(NkHostFindAdapter(VELAN)); /* nothing was torn down */
     NkmDeinitInInit = FALSE;
     assert_int_equal(NdisIMDeInitializeDeviceInstance(NkmLast->Handle), NDIS_STATUS_SUCCESS);
+    MpDeregister(&P1);
+    NkmDeregister();
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* NdisIMDeInitializeDeviceInstance from another thread while the
+ * instance is still in its MiniportInitializeEx (on NDIS's thread) waits
+ * for the start to finish, then tears the instance down: no finding. */
+static KEVENT Gate;
+static NDIS_STATUS DeinitStatus;
+
+static void *DeinitThread(void *Arg)
+{
+    DeinitStatus = NdisIMDeInitializeDeviceInstance((NDIS_HANDLE)Arg);
+    return NULL;
+}
+
+static void test_deinit_waits_for_a_start_in_progress(void **state)
+{
+    pthread_t t;
+    NDIS_HANDLE h;
+    (void)state;
+    assert_int_equal(NkmRegister(L"NKIM", NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2, TRUE),
+                     NDIS_STATUS_SUCCESS);
+    assert_int_equal(MpRegister(&P1, L"MPA", NDIS_PACKET_TYPE_BROADCAST), NDIS_STATUS_SUCCESS);
+    KeInitializeEvent(&Gate, NotificationEvent, FALSE);
+    NkmInitGate = &Gate;
+    assert_int_equal(NdisIMInitializeDeviceInstanceEx(NkmDriver, &Velan, &ImContext), NDIS_STATUS_SUCCESS);
+    while ((h = InterlockedCompareExchangePointer((PVOID volatile *)&NkmInitHandle, NULL, NULL)) == NULL)
+        sched_yield(); /* the start has reached MiniportInitializeEx */
+    DeinitStatus = NDIS_STATUS_PENDING;
+    assert_int_equal(pthread_create(&t, NULL, DeinitThread, h), 0);
+    KeSetEvent(&Gate, IO_NO_INCREMENT, FALSE);
+    pthread_join(t, NULL);
+    assert_int_equal(DeinitStatus, NDIS_STATUS_SUCCESS);
+    NkHostWaitBinds();
+    assert_int_equal(NkmHalts, 1);
+    assert_null(NkHostFindAdapter(VELAN));
+    assert_null(P1.Open);
     MpDeregister(&P1);
     NkmDeregister();
     assert_int_equal(NkHostCheckLeaks(), 0);
@@ -720,6 +763,7 @@ int main(void)
         cmocka_unit_test_setup(test_instance_lifecycle, Setup),
         cmocka_unit_test_setup(test_cancel_before_start, Setup),
         cmocka_unit_test_setup(test_rules, Setup),
+        cmocka_unit_test_setup(test_deinit_waits_for_a_start_in_progress, Setup),
         cmocka_unit_test_setup(test_pass_through_im, Setup),
         cmocka_unit_test_setup(test_explore_through_the_im, Setup),
         cmocka_unit_test_setup(test_explore_start_racing_registration_and_cancel, Setup),
