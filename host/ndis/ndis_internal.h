@@ -104,6 +104,9 @@ struct _NK_ADAPTER {
      * adapter, what its socket's full queue dropped (folded in from
      * PACKET_STATISTICS on each query).  Atomic. */
     ULONG64 ReceiveDiscards;
+    /* Being removed (NkNdisLock): no bind to it is queued or started any
+     * more, so none can outlive it. */
+    BOOLEAN Removing;
     /* Non-NULL: a miniport instance (miniport.c) - sends, OIDs and
      * returns go to its driver instead of the capture ring. */
     NK_MINIPORT *Miniport;
@@ -252,8 +255,9 @@ NDIS_STATUS NkNdisOidAnswer(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest);
 /* A status indication to every open binding of Adapter. */
 VOID NkNdisIndicateStatus(NK_ADAPTER *Adapter, const NDIS_STATUS_INDICATION *Indication);
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
-/* protocol.c: drops binds queued for Adapter and waits for one being
- * delivered to it (before the adapter's bindings are unbound). */
+/* protocol.c: marks Adapter as being removed (no new binds to it), drops
+ * binds queued for it and waits for one being delivered to it - before
+ * the adapter's bindings are unbound. */
 VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter);
 /* Waits until no receive indication is being delivered to b (Users == 0). */
 VOID NkNdisDrainUsers(NK_BINDING *b);

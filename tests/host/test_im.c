@@ -297,13 +297,22 @@ static NDIS_STATUS ImBind(NDIS_HANDLE DriverContext, NDIS_HANDLE BindContext, PN
 static NDIS_STATUS ImUnbind(NDIS_HANDLE UnbindContext, NDIS_HANDLE Context)
 {
     IM_ADAPTER *im = Context;
+    KSPIN_LOCK yield;
     (void)UnbindContext;
     /* The virtual miniport goes first (its protocols unbound, it halted),
-     * or, not started yet, never starts. */
+     * or, not started yet, never starts; one being started is waited for
+     * (its MiniportInitializeEx is using im). */
+    KeInitializeSpinLock(&yield);
+    if (InterlockedCompareExchangePointer((PVOID volatile *)&im->Miniport, NULL, NULL) == NULL &&
+        NdisIMCancelInitializeDeviceInstance(ImDriver, &ImUpperName) != NDIS_STATUS_SUCCESS) {
+        while (InterlockedCompareExchangePointer((PVOID volatile *)&im->Miniport, NULL, NULL) == NULL) {
+            KIRQL irql;
+            KeAcquireSpinLock(&yield, &irql); /* hands the turn over under the explorer */
+            KeReleaseSpinLock(&yield, irql);
+        }
+    }
     if (im->Miniport != NULL)
         assert_int_equal(NdisIMDeInitializeDeviceInstance(im->Miniport), NDIS_STATUS_SUCCESS);
-    else
-        (void)NdisIMCancelInitializeDeviceInstance(ImDriver, &ImUpperName);
     (void)NdisCloseAdapterEx(im->Lower);
     if (ImLast == im)
         ImLast = NULL;
@@ -402,7 +411,7 @@ static NDIS_STATUS VelanInitialize(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
     memcpy(gen.PermanentMacAddress, im->Mac, 6);
     status = NdisMSetMiniportAttributes(Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&gen);
     if (status == NDIS_STATUS_SUCCESS)
-        im->Miniport = Handle;
+        InterlockedExchangePointer((PVOID volatile *)&im->Miniport, Handle);
     return status;
 }
 
@@ -411,7 +420,7 @@ static VOID VelanHalt(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
     IM_ADAPTER *im = Context;
     assert_int_equal(Action, NdisHaltDeviceInstanceDeInitialized);
     assert_int_equal(im->Outstanding, 0);
-    im->Miniport = NULL;
+    (void)im; /* im->Miniport stays: the unbind that asked for this halt still reads it */
 }
 
 static NDIS_STATUS VelanPause(NDIS_HANDLE Context, PNDIS_MINIPORT_PAUSE_PARAMETERS Params)
@@ -657,6 +666,49 @@ static void test_explore_through_the_im(void **state)
     }
 }
 
+/* The IM's lifecycle racing: the adapter below arrives and leaves at once
+ * (the IM's bind queues its virtual miniport, its unbind cancels it or,
+ * started, tears it down), a protocol above registers, and another
+ * action delivers NDIS's queued work.  Whatever the order, nothing is left
+ * and nothing is found. */
+static VOID NTAPI RegisterProtocol(PVOID Context);
+
+static VOID NTAPI LowerComesAndGoes(PVOID Context)
+{
+    static const UCHAR lowerMac[6] = {0x02, 0x10, 0x20, 0x30, 0x40, 0x52};
+    NK_HOST_ADAPTER *lower;
+    (void)Context;
+    assert_int_equal(NkHostAddAdapter(L"\\Device\\{NK-LOWER}", lowerMac, 1500, &lower), STATUS_SUCCESS);
+    NkHostRemoveAdapter(lower);
+}
+
+static VOID NTAPI DeliverQueued(PVOID Context)
+{
+    (void)Context;
+    NkHostWaitBinds();
+}
+
+static void test_explore_im_lifecycle(void **state)
+{
+    NK_HOST_ACTION *const actions[] = {LowerComesAndGoes, RegisterProtocol, DeliverQueued};
+    (void)state;
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 200);) {
+        Setup(NULL);
+        RegisterIm();
+        P1.Only = IM_UPPER;
+        NkHostRunInterleaved(seed, actions, NULL, 3, NULL);
+        NkHostWaitBinds();
+        assert_null(NkHostFindAdapter(IM_UPPER));
+        assert_null(NkHostFindAdapter(L"\\Device\\{NK-LOWER}"));
+        assert_null(P1.Open);
+        assert_null(ImLast);
+        MpDeregister(&P1);
+        DeregisterIm();
+        assert_int_equal(NkHostCheckLeaks(), 0);
+        assert_int_equal(NkHostViolationCount(), 0);
+    }
+}
+
 /* ---- the explorer: registration, instance start and cancel racing ---------------------------- */
 
 static NDIS_STATUS CancelStatus;
@@ -766,6 +818,7 @@ int main(void)
         cmocka_unit_test_setup(test_deinit_waits_for_a_start_in_progress, Setup),
         cmocka_unit_test_setup(test_pass_through_im, Setup),
         cmocka_unit_test_setup(test_explore_through_the_im, Setup),
+        cmocka_unit_test_setup(test_explore_im_lifecycle, Setup),
         cmocka_unit_test_setup(test_explore_start_racing_registration_and_cancel, Setup),
         cmocka_unit_test_setup(test_start_allocation_failure_sweep, Setup),
     };
