@@ -24,13 +24,20 @@
  * Sent and Held), looked up before an NBL the driver hands back is
  * touched, so a double completion is a finding and never a use after free.
  *
+ * A binding that goes away with work still here (reported at its close)
+ * is forgotten (NkNdisMiniportForgetBinding), so nothing reaches freed
+ * memory and the driver still gets its NBLs back.  NdisMNetPnPEvent passes
+ * an event up to the bound protocols; NDIS takes the driver's
+ * DRIVER_OBJECT unload to call MiniportDriverUnload.
+ *
  * Verifier rules (ndis.miniport.*): indicate-while-paused,
  * nbl-indicated-twice, nbl-returned-twice (datapath.c), send-completed-twice,
  * send-never-completed, oid-completed-twice, pause-complete-early,
  * pause-complete-unexpected, restart-complete-unexpected,
- * attributes-outside-initialize, attributes-order, no-attributes,
- * halt-not-paused; and ndis.bad-characteristics / ndis.bad-object-header
- * for what the driver passes.
+ * reset-complete-unexpected, attributes-outside-initialize,
+ * attributes-order, no-attributes, halt-not-paused; ndis.miniport-driver-leak
+ * and ndis.invalid-miniport-handle / -driver; and ndis.bad-characteristics
+ * / ndis.bad-object-header for what the driver passes.
  */
 #include "ndis_internal.h"
 

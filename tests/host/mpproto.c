@@ -279,27 +279,45 @@ VOID MpDeregister(MP_PROTO *p)
 
 BOOLEAN MpSend(MP_PROTO *p, const VOID *Frame, ULONG Length)
 {
-    MP_OPEN *o = p->Open;
-    PUCHAR buf;
-    PMDL mdl;
-    PNET_BUFFER_LIST nbl;
-    KIRQL irql;
+    MP_OPEN *o;
+    PUCHAR buf = NULL;
+    PMDL mdl = NULL;
+    PNET_BUFFER_LIST nbl = NULL;
+    KIRQL irql, irql2;
+    /* The open is looked up, checked and counted under the protocol's lock
+     * the unbind takes: once counted, its pause waits for this send. */
+    KeAcquireSpinLock(&p->Lock, &irql);
+    o = p->Open;
+    if (o != NULL) {
+        BOOLEAN paused;
+        KeAcquireSpinLock(&o->Lock, &irql2);
+        paused = o->Paused;
+        if (!paused)
+            o->SendsInFlight++;
+        KeReleaseSpinLock(&o->Lock, irql2);
+        if (paused)
+            o = NULL;
+    }
+    KeReleaseSpinLock(&p->Lock, irql);
     if (o == NULL)
         return FALSE;
     buf = ExAllocatePoolWithTag(NonPagedPoolNx, Length, TAG);
     mdl = buf ? NdisAllocateMdl(o->Binding, buf, Length) : NULL;
     nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(o->Pool, 0, 0, mdl, 0, Length) : NULL;
-    if (nbl == NULL)
-        goto fail;
-    memcpy(buf, Frame, Length);
-    KeAcquireSpinLock(&o->Lock, &irql);
-    if (o->Paused) {
+    if (nbl == NULL) {
+        /* Not sent after all: uncounted (a pause waiting for it goes on). */
+        PNET_PNP_EVENT_NOTIFICATION pause = NULL;
+        KeAcquireSpinLock(&o->Lock, &irql);
+        if (--o->SendsInFlight == 0 && o->PendingPause != NULL) {
+            pause = o->PendingPause;
+            o->PendingPause = NULL;
+        }
         KeReleaseSpinLock(&o->Lock, irql);
-        NdisFreeNetBufferList(nbl);
+        if (pause != NULL)
+            NdisCompleteNetPnPEvent(o->Binding, pause, NDIS_STATUS_SUCCESS);
         goto fail;
     }
-    o->SendsInFlight++;
-    KeReleaseSpinLock(&o->Lock, irql);
+    memcpy(buf, Frame, Length);
     NdisSendNetBufferLists(o->Binding, nbl, NDIS_DEFAULT_PORT_NUMBER, 0);
     return TRUE;
 fail:
