@@ -171,7 +171,12 @@ def several(ndiskit, nkecho, protosample, safesample, hello, tmp):
     copy = os.path.join(tmp, "NKECHO.x.so")
     shutil.copy(nkecho, copy)
     err = refused(ndiskit, [nkecho, copy], tmp, f"{nkecho} and {copy} are both service 'NKECHO'", rc_wanted=2)
-    print("ok: several drivers: missing imports, a failing entry point, one driver per service")
+    # --miniport for a driver that registered no miniport: said, and the drivers unloaded.
+    err = refused(ndiskit, nkecho, tmp, "miniport nkecho:{X}: NTSTATUS 0xC0000034 (no driver of that service "
+                  "registered a miniport)", f"unloading {nkecho}", extra=("--miniport", "nkecho:{X}"))
+    err = refused(ndiskit, nkecho, tmp, "(no driver given registered a miniport)", extra=("--miniport", "{X}"))
+    print("ok: several drivers: missing imports, a failing entry point, one driver per service, "
+          "--miniport without a miniport driver")
 
 
 def configs(ndiskit, nkecho, tmp):
