@@ -1,0 +1,138 @@
+/*
+ * control.c - \Device\Mux, a KMDF control device, and its one IOCTL.
+ *
+ * Microsoft's sample creates \Device\Mux (\DosDevices\Mux) for its notify
+ * object's private events; here it reports the VELANs
+ * (IOCTL_MUX_QUERY_VELANS, muxioctl.h) so tests and administrators can see
+ * what each UpperBindings became.  The device admits SYSTEM and
+ * Administrators only.
+ *
+ * A KMDF control device in an NDIS miniport driver: the driver is created
+ * with WdfDriverInitNoDispatchOverride (NDIS owns the driver's dispatch
+ * table, as KMDF requires of a miniport), and the host kernel serves this
+ * device's requests through the framework.  On Windows, NDIS's dispatch
+ * routines receive this device's IRPs; routing them to the framework needs
+ * NdisRegisterDeviceEx's dispatch table or a WDM shim, which is not done
+ * yet (README: mux status).
+ */
+#include "control.h"
+#include "velan.h"
+
+#include <wdmsec.h>
+
+static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL EvtIoDeviceControl;
+
+/* Fills Buffer (Length bytes) with the list; returns the status and the
+ * bytes written. */
+static NTSTATUS QueryVelans(PUCHAR Buffer, SIZE_T Length, PULONG_PTR Written)
+{
+    PMUX_VELAN_LIST list = (PMUX_VELAN_LIST)Buffer;
+    PMUX_VELAN_INFO out = (PMUX_VELAN_INFO)(Buffer + sizeof(MUX_VELAN_LIST));
+    SIZE_T room;
+    ULONG total = 0, returned = 0;
+    KIRQL irql;
+
+    *Written = 0;
+    if (Length < sizeof(MUX_VELAN_LIST))
+        return STATUS_BUFFER_TOO_SMALL;
+    room = (Length - sizeof(MUX_VELAN_LIST)) / sizeof(MUX_VELAN_INFO);
+
+    KeAcquireSpinLock(&MuxGlobals.Lock, &irql);
+    for (PLIST_ENTRY a = MuxGlobals.Adapters.Flink; a != &MuxGlobals.Adapters; a = a->Flink) {
+        PMUX_ADAPTER adapter = CONTAINING_RECORD(a, MUX_ADAPTER, Link);
+        KeAcquireSpinLockAtDpcLevel(&adapter->Lock);
+        for (PLIST_ENTRY e = adapter->Velans.Flink; e != &adapter->Velans; e = e->Flink) {
+            if (returned < room)
+                MuxVelanFillInfo(CONTAINING_RECORD(e, MUX_VELAN, Link), &out[returned++]);
+            total++;
+        }
+        KeReleaseSpinLockFromDpcLevel(&adapter->Lock);
+    }
+    KeReleaseSpinLock(&MuxGlobals.Lock, irql);
+
+    list->Version = MUX_VELAN_LIST_VERSION;
+    list->Total = total;
+    list->Returned = returned;
+    list->Reserved = 0;
+    *Written = sizeof(MUX_VELAN_LIST) + (SIZE_T)returned * sizeof(MUX_VELAN_INFO);
+    return returned < total ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+}
+
+static VOID EvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputLength, size_t InputLength,
+                               ULONG IoControlCode)
+{
+    ULONG_PTR written = 0;
+    PVOID buffer = NULL;
+    size_t length = 0;
+    NTSTATUS status;
+    UNREFERENCED_PARAMETER(Queue);
+    UNREFERENCED_PARAMETER(InputLength);
+
+    if (!NkRundownAcquire(&MuxGlobals.Users)) {
+        WdfRequestComplete(Request, STATUS_DELETE_PENDING);
+        return;
+    }
+    switch (IoControlCode) {
+    case IOCTL_MUX_QUERY_VELANS:
+        if (OutputLength < sizeof(MUX_VELAN_LIST)) {
+            status = STATUS_BUFFER_TOO_SMALL;
+            break;
+        }
+        status = WdfRequestRetrieveOutputBuffer(Request, sizeof(MUX_VELAN_LIST), &buffer, &length);
+        if (NT_SUCCESS(status))
+            status = QueryVelans((PUCHAR)buffer, length, &written);
+        break;
+    default:
+        status = STATUS_INVALID_DEVICE_REQUEST;
+        break;
+    }
+    (void)NkRundownRelease(&MuxGlobals.Users);
+    WdfRequestCompleteWithInformation(Request, status, written);
+}
+
+_Use_decl_annotations_
+NTSTATUS MuxControlCreate(WDFDRIVER Driver)
+{
+    DECLARE_CONST_UNICODE_STRING(name, MUX_DEVICE_NAME_W);
+    DECLARE_CONST_UNICODE_STRING(link, MUX_LINK_NAME_W);
+    WDF_IO_QUEUE_CONFIG queueConfig;
+    PWDFDEVICE_INIT init;
+    WDFDEVICE device = NULL;
+    NTSTATUS status;
+
+    init = WdfControlDeviceInitAllocate(Driver, &SDDL_DEVOBJ_SYS_ALL_ADM_ALL);
+    if (init == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    status = WdfDeviceInitAssignName(init, &name);
+    if (!NT_SUCCESS(status))
+        goto out;
+    status = WdfDeviceCreate(&init, WDF_NO_OBJECT_ATTRIBUTES, &device);
+    if (!NT_SUCCESS(status))
+        goto out;
+    WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchParallel);
+    queueConfig.EvtIoDeviceControl = EvtIoDeviceControl;
+    status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
+    if (!NT_SUCCESS(status))
+        goto out;
+    status = WdfDeviceCreateSymbolicLink(device, &link);
+    if (!NT_SUCCESS(status))
+        goto out;
+    MuxGlobals.ControlDevice = device;
+    WdfControlFinishInitializing(device);
+    device = NULL;
+out:
+    if (init != NULL)
+        WdfDeviceInitFree(init);
+    if (device != NULL)
+        WdfObjectDelete(device);    /* NoDispatchOverride: no driver-object teardown deletes it for us */
+    return status;
+}
+
+_Use_decl_annotations_
+VOID MuxControlDelete(VOID)
+{
+    if (MuxGlobals.ControlDevice != NULL) {
+        WdfObjectDelete(MuxGlobals.ControlDevice);
+        MuxGlobals.ControlDevice = NULL;
+    }
+}

@@ -1,0 +1,16 @@
+/*
+ * control.h - \Device\Mux (control.c).
+ */
+#ifndef MUX_CONTROL_H
+#define MUX_CONTROL_H
+
+#include "mux.h"
+
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS MuxControlCreate(_In_ WDFDRIVER Driver);
+
+/* Deletes the device; requests in progress have left (MuxGlobals.Users). */
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID MuxControlDelete(VOID);
+
+#endif
