@@ -111,7 +111,15 @@ static NDIS_STATUS MuxInitialize(NDIS_HANDLE Miniport, NDIS_HANDLE DriverContext
 
     if (velan == NULL)
         return NDIS_STATUS_FAILURE; /* not a device instance this driver asked for */
+    /* NDIS may start a VELAN again after halting it (disable, enable):
+     * each start begins from a clean state. */
+    NkEventReset(&velan->HaltDone);
     velan->MiniportHandle = Miniport;
+    velan->Outstanding = 0;
+    velan->PausePending = FALSE;
+    velan->PacketFilter = 0;
+    velan->Multicast.Count = 0;
+    velan->Lookahead = 0;
     status = MuxVelanReadConfig(velan, Miniport);
     if (status != NDIS_STATUS_SUCCESS)
         goto out;
