@@ -101,6 +101,24 @@ static VOID Rescan(PMUX_ADAPTER Adapter)
     ExFreePoolWithTag(list, MUX_TAG);
 }
 
+/* Whether Name is one of mux's own VELANs (on any adapter). */
+static BOOLEAN IsOwnVelan(PCWSTR Name)
+{
+    BOOLEAN own = FALSE;
+    KIRQL irql;
+
+    KeAcquireSpinLock(&MuxGlobals.Lock, &irql);
+    for (PLIST_ENTRY a = MuxGlobals.Adapters.Flink; a != &MuxGlobals.Adapters && !own; a = a->Flink) {
+        PMUX_ADAPTER adapter = CONTAINING_RECORD(a, MUX_ADAPTER, Link);
+        KeAcquireSpinLockAtDpcLevel(&adapter->Lock);
+        for (PLIST_ENTRY e = adapter->Velans.Flink; e != &adapter->Velans && !own; e = e->Flink)
+            own = MuxNameEqual(CONTAINING_RECORD(e, MUX_VELAN, Link)->InstanceName, Name);
+        KeReleaseSpinLockFromDpcLevel(&adapter->Lock);
+    }
+    KeReleaseSpinLock(&MuxGlobals.Lock, irql);
+    return own;
+}
+
 static NTSTATUS Bound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
 {
     PMUX_ADAPTER adapter = (PMUX_ADAPTER)NkBindingContext(Binding);
@@ -120,6 +138,12 @@ static NTSTATUS Bound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
             chars = MUX_INSTANCE_NAME_CHARS - 1;
         RtlCopyMemory(adapter->Name, Parameters->AdapterName->Buffer, chars * sizeof(WCHAR));
     }
+    /* Never below one of our own VELANs: VLANs of a VLAN would loop
+     * frames through mux (Windows' binding rules and the notify object
+     * prevent it there; a host that binds everything to everything does
+     * not). */
+    if (IsOwnVelan(adapter->Name))
+        return STATUS_NOT_SUPPORTED;
     RtlCopyMemory(adapter->Mac, Binding->Mac, MUX_ETH_ADDRESS);
     adapter->Mtu = Binding->Mtu != 0 ? Binding->Mtu : Parameters->MtuSize;
     adapter->LowerMaxMulticast = Parameters->MaxMulticastListSize;
