@@ -108,7 +108,10 @@ function(ndiskit_add_driver name)
                 /ENTRY:${D_ENTRY} /NODEFAULTLIB /RELEASE /DYNAMICBASE /NXCOMPAT
                 /INCREMENTAL:NO /OPT:REF /OPT:ICF
                 /OUT:${image} ${objs} ${libs}
-        DEPENDS ${name}_obj ${deps} ${libs}
+        # The objects themselves, not only their target: a target name
+        # orders the build but an OBJECT library's is no file dependency,
+        # so an edited source would not relink the image.
+        DEPENDS ${name}_obj ${objs} ${deps} ${libs}
         COMMENT "Linking kernel image ${name}.sys"
         COMMAND_EXPAND_LISTS
         VERBATIM)
