@@ -9,11 +9,15 @@
  *
  * A KMDF control device in an NDIS miniport driver: the driver is created
  * with WdfDriverInitNoDispatchOverride (NDIS owns the driver's dispatch
- * table, as KMDF requires of a miniport), and the host kernel serves this
- * device's requests through the framework.  On Windows, NDIS's dispatch
- * routines receive this device's IRPs; routing them to the framework needs
- * NdisRegisterDeviceEx's dispatch table or a WDM shim, which is not done
- * yet (README: mux status).
+ * table, as KMDF requires of a miniport), so on Windows the framework
+ * never sees this device's IRPs - they reach the driver object's
+ * MajorFunction entries, which NdisMRegisterMiniportDriver filled with
+ * NDIS's routines.  MuxControlHookDispatch puts a small WDM dispatch in
+ * front of NDIS's for create, close, cleanup and device control: IRPs for
+ * \Device\Mux are answered here (the same QueryVelans), every other one
+ * goes on to NDIS.  The host kernel serves the device through the
+ * framework (EvtIoDeviceControl), which is what the host tests exercise;
+ * the WDM path is built for both targets but run only on Windows.
  */
 #include "control.h"
 #include "velan.h"
@@ -90,6 +94,70 @@ static VOID EvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Output
     WdfRequestCompleteWithInformation(Request, status, written);
 }
 
+/* ---- WDM dispatch in front of NDIS's (see the header) ---------------------- */
+
+static PDRIVER_DISPATCH NdisDispatch[IRP_MJ_MAXIMUM_FUNCTION + 1];
+static PDEVICE_OBJECT ControlDeviceObject;
+
+static const UCHAR HookedMajors[] = {IRP_MJ_CREATE, IRP_MJ_CLOSE, IRP_MJ_CLEANUP, IRP_MJ_DEVICE_CONTROL};
+
+static DRIVER_DISPATCH MuxDispatch;
+
+static NTSTATUS MuxDispatch(PDEVICE_OBJECT Device, PIRP Irp)
+{
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(Irp);
+    ULONG_PTR written = 0;
+    NTSTATUS status;
+
+    if (Device != ControlDeviceObject || Device == NULL) {
+        if (NdisDispatch[sp->MajorFunction] != NULL)
+            return NdisDispatch[sp->MajorFunction](Device, Irp);
+        status = STATUS_INVALID_DEVICE_REQUEST;
+        goto out;
+    }
+    switch (sp->MajorFunction) {
+    case IRP_MJ_CREATE:
+    case IRP_MJ_CLOSE:
+    case IRP_MJ_CLEANUP:
+        status = STATUS_SUCCESS;
+        break;
+    case IRP_MJ_DEVICE_CONTROL:
+        if (sp->Parameters.DeviceIoControl.IoControlCode != IOCTL_MUX_QUERY_VELANS) {
+            status = STATUS_INVALID_DEVICE_REQUEST;
+            break;
+        }
+        if (!NkRundownAcquire(&MuxGlobals.Users)) {
+            status = STATUS_DELETE_PENDING;
+            break;
+        }
+        /* METHOD_BUFFERED: the I/O manager's system buffer, output length. */
+        status = QueryVelans((PUCHAR)Irp->AssociatedIrp.SystemBuffer,
+                             sp->Parameters.DeviceIoControl.OutputBufferLength, &written);
+        (void)NkRundownRelease(&MuxGlobals.Users);
+        break;
+    default:
+        status = STATUS_INVALID_DEVICE_REQUEST;
+        break;
+    }
+out:
+    Irp->IoStatus.Status = status;
+    Irp->IoStatus.Information = written;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
+}
+
+_Use_decl_annotations_
+VOID MuxControlHookDispatch(PDRIVER_OBJECT DriverObject)
+{
+    for (ULONG i = 0; i < RTL_NUMBER_OF(HookedMajors); i++) {
+        UCHAR major = HookedMajors[i];
+        if (DriverObject->MajorFunction[major] == MuxDispatch)
+            continue;
+        NdisDispatch[major] = DriverObject->MajorFunction[major];
+        DriverObject->MajorFunction[major] = MuxDispatch;
+    }
+}
+
 _Use_decl_annotations_
 NTSTATUS MuxControlCreate(WDFDRIVER Driver)
 {
@@ -118,6 +186,7 @@ NTSTATUS MuxControlCreate(WDFDRIVER Driver)
     if (!NT_SUCCESS(status))
         goto out;
     MuxGlobals.ControlDevice = device;
+    ControlDeviceObject = WdfDeviceWdmGetDeviceObject(device);
     WdfControlFinishInitializing(device);
     device = NULL;
 out:
@@ -132,6 +201,7 @@ _Use_decl_annotations_
 VOID MuxControlDelete(VOID)
 {
     if (MuxGlobals.ControlDevice != NULL) {
+        ControlDeviceObject = NULL;
         WdfObjectDelete(MuxGlobals.ControlDevice);
         MuxGlobals.ControlDevice = NULL;
     }

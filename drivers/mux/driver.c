@@ -10,7 +10,8 @@
  *      (our MiniportDriverUnload calls WdfDriverMiniportUnload last);
  *   2. NdisMRegisterMiniportDriver (NDIS_INTERMEDIATE_DRIVER);
  *   3. the protocol (binding layer), then NdisIMAssociateMiniport;
- *   4. \Device\Mux.
+ *   4. \Device\Mux, its IRPs taken from in front of NDIS's dispatch
+ *      routines (control.c).
  *
  * Unload is the reverse: control-device requests leave, the device goes,
  * the protocol deregisters (every binding unbinds, halting its VELANs and
@@ -79,6 +80,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
         status = ndisStatus;
         goto fail;
     }
+    MuxControlHookDispatch(DriverObject);
     ndisStatus = NkProtocolRegister(&MuxGlobals.Protocol, L"mux", MUX_MAJOR_NDIS, MUX_MINOR_NDIS,
                                     &MuxProtocolCallbacks, NULL);
     if (ndisStatus != NDIS_STATUS_SUCCESS) {
