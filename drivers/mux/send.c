@@ -126,8 +126,12 @@ VOID MuxSendNbls(PMUX_VELAN Velan, PNET_BUFFER_LIST Nbls, ULONG SendFlags)
         *ORIG_PENDING(nbl) = 1;             /* ours until every copy is out */
         *ORIG_STATUS(nbl) = (LONG)NDIS_STATUS_SUCCESS;
 
+        /* Checked and counted in one lock hold: a pause that starts now
+         * waits for this NBL (the count is held until every copy is out). */
         KeAcquireSpinLock(&Velan->Lock, &irql);
         running = Velan->State == MUX_VELAN_STATE_RUNNING;
+        if (running)
+            Velan->Outstanding++;
         KeReleaseSpinLock(&Velan->Lock, irql);
         if (!running) {
             InterlockedIncrement64(&Velan->Stats.XmitDiscards);
@@ -171,6 +175,7 @@ VOID MuxSendNbls(PMUX_VELAN Velan, PNET_BUFFER_LIST Nbls, ULONG SendFlags)
             }
         }
         OriginalDone(Velan, nbl, NDIS_STATUS_SUCCESS, atDispatch);  /* drops the "ours" count */
+        MuxVelanOutstandingDone(Velan);                             /* and the pause guard */
     }
 }
 
