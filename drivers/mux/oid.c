@@ -121,28 +121,25 @@ static VOID FilterDone(PNK_BINDING Binding, PNK_OID Oid, NDIS_STATUS Status, ULO
 
 static VOID IssueFilter(PMUX_ADAPTER Adapter)
 {
-    MUX_MULTICAST_TABLE *unused;
+    MUX_MULTICAST_TABLE unused;     /* 196 bytes: the union's list, not needed here */
     NDIS_STATUS status;
     ULONG filter;
     KIRQL irql;
 
-    unused = (MUX_MULTICAST_TABLE *)ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*unused), MUX_TAG);
-    if (unused == NULL)
-        return; /* the next change of any VELAN's filter tries again */
     KeAcquireSpinLock(&Adapter->Lock, &irql);
     if (Adapter->Unbinding) {
         KeReleaseSpinLock(&Adapter->Lock, irql);
-        goto out;
+        return;
     }
     if (Adapter->FilterBusy) {
         Adapter->FilterAgain = TRUE;
         KeReleaseSpinLock(&Adapter->Lock, irql);
-        goto out;
+        return;
     }
-    filter = ComputeReceive(Adapter, unused);
+    filter = ComputeReceive(Adapter, &unused);
     if (filter == Adapter->FilterSent) {
         KeReleaseSpinLock(&Adapter->Lock, irql);
-        goto out;
+        return;
     }
     Adapter->FilterBusy = TRUE;
     Adapter->FilterValue = filter;
@@ -157,8 +154,6 @@ static VOID IssueFilter(PMUX_ADAPTER Adapter)
         Adapter->FilterAgain = FALSE;
         KeReleaseSpinLock(&Adapter->Lock, irql);
     }
-out:
-    ExFreePoolWithTag(unused, MUX_TAG);
 }
 
 static VOID ListDone(PNK_BINDING Binding, PNK_OID Oid, NDIS_STATUS Status, ULONG Bytes, ULONG Needed)
@@ -185,29 +180,26 @@ static VOID ListDone(PNK_BINDING Binding, PNK_OID Oid, NDIS_STATUS Status, ULONG
 
 static VOID IssueList(PMUX_ADAPTER Adapter)
 {
-    MUX_MULTICAST_TABLE *list;
+    MUX_MULTICAST_TABLE table, *list = &table;
     NDIS_STATUS status;
     KIRQL irql;
 
     if (Adapter->LowerMaxMulticast == 0)
         return; /* the lower adapter has no list: ALL_MULTICAST stands in (ComputeReceive) */
-    list = (MUX_MULTICAST_TABLE *)ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*list), MUX_TAG);
-    if (list == NULL)
-        return;
     KeAcquireSpinLock(&Adapter->Lock, &irql);
     if (Adapter->Unbinding) {
         KeReleaseSpinLock(&Adapter->Lock, irql);
-        goto out;
+        return;
     }
     if (Adapter->ListBusy) {
         Adapter->ListAgain = TRUE;
         KeReleaseSpinLock(&Adapter->Lock, irql);
-        goto out;
+        return;
     }
     (void)ComputeReceive(Adapter, list);
     if (TablesEqual(list, &Adapter->ListSent)) {
         KeReleaseSpinLock(&Adapter->Lock, irql);
-        goto out;
+        return;
     }
     Adapter->ListBusy = TRUE;
     Adapter->ListCount = list->Count;
@@ -223,8 +215,6 @@ static VOID IssueList(PMUX_ADAPTER Adapter)
         Adapter->ListAgain = FALSE;
         KeReleaseSpinLock(&Adapter->Lock, irql);
     }
-out:
-    ExFreePoolWithTag(list, MUX_TAG);
 }
 
 _Use_decl_annotations_
