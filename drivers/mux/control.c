@@ -17,11 +17,12 @@
  * \Device\Mux are answered here (the same QueryVelans), every other one
  * goes on to NDIS.  The host kernel serves the device through the
  * framework (EvtIoDeviceControl), which is what the host tests exercise;
- * the WDM path is built for both targets but run only on Windows.
+ * the WDM path is built for Windows only.
  */
 #include "control.h"
 #include "velan.h"
 
+#include <ndiskit/target.h>
 #include <wdmsec.h>
 
 static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL EvtIoDeviceControl;
@@ -94,7 +95,10 @@ static VOID EvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Output
     WdfRequestCompleteWithInformation(Request, status, written);
 }
 
-/* ---- WDM dispatch in front of NDIS's (see the header) ---------------------- */
+/* ---- WDM dispatch in front of NDIS's (see the header) ----------------------
+ * Windows only: the host kernel serves KMDF devices through the framework
+ * and implements no IRP completion (IofCompleteRequest) for drivers. */
+#if NK_TARGET_WINDOWS
 
 static PDRIVER_DISPATCH NdisDispatch[IRP_MJ_MAXIMUM_FUNCTION + 1];
 static PDEVICE_OBJECT ControlDeviceObject;
@@ -146,9 +150,12 @@ out:
     return status;
 }
 
+#endif
+
 _Use_decl_annotations_
 VOID MuxControlHookDispatch(PDRIVER_OBJECT DriverObject)
 {
+#if NK_TARGET_WINDOWS
     for (ULONG i = 0; i < RTL_NUMBER_OF(HookedMajors); i++) {
         UCHAR major = HookedMajors[i];
         if (DriverObject->MajorFunction[major] == MuxDispatch)
@@ -156,6 +163,9 @@ VOID MuxControlHookDispatch(PDRIVER_OBJECT DriverObject)
         NdisDispatch[major] = DriverObject->MajorFunction[major];
         DriverObject->MajorFunction[major] = MuxDispatch;
     }
+#else
+    UNREFERENCED_PARAMETER(DriverObject);
+#endif
 }
 
 _Use_decl_annotations_
@@ -186,7 +196,9 @@ NTSTATUS MuxControlCreate(WDFDRIVER Driver)
     if (!NT_SUCCESS(status))
         goto out;
     MuxGlobals.ControlDevice = device;
+#if NK_TARGET_WINDOWS
     ControlDeviceObject = WdfDeviceWdmGetDeviceObject(device);
+#endif
     WdfControlFinishInitializing(device);
     device = NULL;
 out:
@@ -201,7 +213,9 @@ _Use_decl_annotations_
 VOID MuxControlDelete(VOID)
 {
     if (MuxGlobals.ControlDevice != NULL) {
+#if NK_TARGET_WINDOWS
         ControlDeviceObject = NULL;
+#endif
         WdfObjectDelete(MuxGlobals.ControlDevice);
         MuxGlobals.ControlDevice = NULL;
     }

@@ -23,7 +23,6 @@
 #include "protocol.h"
 
 DRIVER_INITIALIZE DriverEntry;
-static MINIPORT_UNLOAD MuxUnload;
 
 MUX_GLOBALS MuxGlobals;
 
@@ -41,7 +40,7 @@ static VOID Teardown(VOID)
     }
 }
 
-static VOID MuxUnload(PDRIVER_OBJECT DriverObject)
+VOID MuxDriverUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
     Teardown();
@@ -72,7 +71,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
         return status;
     }
 
-    MuxMiniportCharacteristics(&chars, MuxUnload);
+    MuxMiniportCharacteristics(&chars, MuxDriverUnload);
     ndisStatus = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &chars, &MuxGlobals.MiniportDriver);
     if (ndisStatus != NDIS_STATUS_SUCCESS) {
         NkLogError("NdisMRegisterMiniportDriver: 0x%08x", (unsigned)ndisStatus);

@@ -179,6 +179,8 @@ NDIS_STATUS MuxVelanReadConfig(PMUX_VELAN Velan, NDIS_HANDLE MiniportHandle)
     NDIS_STATUS status;
     ULONG vid = 0;
     BOOLEAN present;
+    PVOID address = NULL;
+    UINT addressLength = 0;
     UCHAR mac[MUX_ETH_ADDRESS];
 
     /* Without a NetworkAddress: an address of the VELAN's own, derived from
@@ -207,21 +209,31 @@ NDIS_STATUS MuxVelanReadConfig(PMUX_VELAN Velan, NDIS_HANDLE MiniportHandle)
     }
     Velan->VlanId = vid;
 
-    /* NetworkAddress is read as NdisReadNetworkAddress reads it (a string
-     * of 12 hex digits), with our own parser, so a malformed value fails
-     * this VELAN with a reason rather than being silently ignored. */
-    RtlInitUnicodeString(&name, L"NetworkAddress");
-    NdisReadConfiguration(&status, &param, config, &name, NdisParameterString);
-    if (status == NDIS_STATUS_SUCCESS && param != NULL) {
-        if (param->ParameterType != NdisParameterString ||
-            !NT_SUCCESS(MuxParseMacString(param->ParameterData.StringData.Buffer,
-                                          param->ParameterData.StringData.Length / sizeof(WCHAR), mac))) {
-            NkLogError("%ws: NetworkAddress is not a unicast MAC address (12 hex digits): the VELAN does not start",
-                       Velan->InstanceName);
+    /* NetworkAddress: NdisReadNetworkAddress parses it.  It fails alike
+     * for "absent" and "malformed"; the raw value tells them apart, so a
+     * bad address fails this VELAN with a reason instead of silently
+     * giving it the derived one.  The bytes are checked too: a VELAN
+     * cannot own a group or all-zero address. */
+    NdisReadNetworkAddress(&status, &address, &addressLength, config);
+    if (status == NDIS_STATUS_SUCCESS && address != NULL && addressLength == MUX_ETH_ADDRESS) {
+        RtlCopyMemory(mac, address, MUX_ETH_ADDRESS);
+        if (MuxMacIsMulticast(mac) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0) {
+            NkLogError("%ws: NetworkAddress %02x-%02x-%02x-%02x-%02x-%02x is not a unicast address: the VELAN "
+                       "does not start", Velan->InstanceName, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
             status = NDIS_STATUS_INVALID_DATA;
             goto out;
         }
         RtlCopyMemory(Velan->Mac, mac, MUX_ETH_ADDRESS);
+    } else {
+        RtlInitUnicodeString(&name, L"NetworkAddress");
+        NdisReadConfiguration(&status, &param, config, &name, NdisParameterString);
+        if (status == NDIS_STATUS_SUCCESS && param != NULL &&
+            !(param->ParameterType == NdisParameterString && param->ParameterData.StringData.Length == 0)) {
+            NkLogError("%ws: NetworkAddress is not a MAC address (12 hex digits): the VELAN does not start",
+                       Velan->InstanceName);
+            status = NDIS_STATUS_INVALID_DATA;
+            goto out;
+        }
     }
     status = NDIS_STATUS_SUCCESS;
 out:

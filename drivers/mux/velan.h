@@ -29,8 +29,9 @@ PMUX_VELAN MuxVelanFind(_In_ PMUX_ADAPTER Adapter, _In_z_ PCWSTR Name);
 _IRQL_requires_max_(DISPATCH_LEVEL)
 ULONG MuxVelanFreeSlot(_In_ PMUX_ADAPTER Adapter);
 
-/* Reads VlanID and NetworkAddress from the VELAN's configuration.  Invalid
- * values fail with NDIS_STATUS_INVALID_DATA after logging why.  PASSIVE. */
+/* Reads VlanID and NetworkAddress (NdisReadNetworkAddress) from the VELAN's
+ * configuration.  Invalid values fail with NDIS_STATUS_INVALID_DATA after
+ * logging why; an empty NetworkAddress counts as none.  PASSIVE. */
 _IRQL_requires_(PASSIVE_LEVEL)
 NDIS_STATUS MuxVelanReadConfig(_Inout_ PMUX_VELAN Velan, _In_ NDIS_HANDLE MiniportHandle);
 

@@ -1,7 +1,7 @@
 /*
  * vlan.h - mux's pure helpers: 802.1Q tags on frames in MDL chains, the
  * per-VELAN receive filter and multicast table, VELAN MAC addresses, and
- * the parsing of hostile registry values (UpperBindings, NetworkAddress).
+ * the parsing of a hostile registry value (UpperBindings).
  *
  * Nothing here allocates, takes a lock or calls NDIS: each routine works on
  * what it is given, so tests/unit/test_mux_vlan.c runs them on chains split
@@ -64,52 +64,6 @@ FORCEINLINE VOID MuxDeriveMac(_In_reads_(6) const UCHAR *Lower, _In_ ULONG Index
         Out[i] = Lower[i];
     Out[0] = (UCHAR)((Out[0] | 0x02) & ~0x01);
     Out[1] = (UCHAR)(Out[1] ^ (UCHAR)((Index % MUX_MAX_VELANS) + 1));
-}
-
-FORCEINLINE LONG MuxHexDigit(_In_ WCHAR C)
-{
-    if (C >= L'0' && C <= L'9')
-        return C - L'0';
-    if (C >= L'a' && C <= L'f')
-        return C - L'a' + 10;
-    if (C >= L'A' && C <= L'F')
-        return C - L'A' + 10;
-    return -1;
-}
-
-/*
- * A NetworkAddress value, as NdisReadNetworkAddress reads it: 12 hex
- * digits, here optionally with '-' or ':' between the byte pairs
- * ("02-00-5E-10-00-01").  Chars bounds the read; a NUL ends the string
- * earlier.  STATUS_INVALID_PARAMETER for anything else - a wrong digit
- * count, another character, a separator inside a byte - and for
- * addresses a VELAN cannot own: multicast or broadcast, or all zero.
- */
-FORCEINLINE NTSTATUS MuxParseMacString(_In_reads_(Chars) PCWCH String, _In_ SIZE_T Chars,
-                                       _Out_writes_(6) UCHAR *Out)
-{
-    UCHAR mac[MUX_ETH_ADDRESS] = {0};
-    ULONG digits = 0;
-    SIZE_T i;
-    LONG v;
-
-    for (i = 0; i < Chars && String[i] != 0; i++) {
-        if ((String[i] == L'-' || String[i] == L':') && digits != 0 && digits % 2 == 0 && digits < 12 &&
-            i + 1 < Chars && MuxHexDigit(String[i + 1]) >= 0)
-            continue;
-        v = MuxHexDigit(String[i]);
-        if (v < 0 || digits >= 12)
-            return STATUS_INVALID_PARAMETER;
-        mac[digits / 2] = (UCHAR)((mac[digits / 2] << 4) | (UCHAR)v);
-        digits++;
-    }
-    if (digits != 12 || MuxMacIsMulticast(mac))
-        return STATUS_INVALID_PARAMETER;
-    if ((mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0)
-        return STATUS_INVALID_PARAMETER;
-    for (i = 0; i < MUX_ETH_ADDRESS; i++)
-        Out[i] = mac[i];
-    return STATUS_SUCCESS;
 }
 
 /* ------------------------------------------------------------------------

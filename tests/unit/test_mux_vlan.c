@@ -7,8 +7,8 @@
  * ASan report), with the NET_BUFFER starting a few bytes into its first
  * MDL, and must give the bytes a flat model gives.  Then the header parser
  * on runts and truncated tags, the receive filter bit by bit, the
- * multicast table, MAC derivation and parsing, and UpperBindings parsing
- * with hostile multi-strings.
+ * multicast table, MAC derivation, and UpperBindings parsing with hostile
+ * multi-strings.
  */
 #define NDIS630 1
 #include <ndis.h>
@@ -314,56 +314,6 @@ static void test_derive_mac(void **state)
     }
 }
 
-static void test_parse_mac(void **state)
-{
-    static const struct {
-        const WCHAR *Text;
-        BOOLEAN Ok;
-        UCHAR Mac[6];
-    } cases[] = {
-        {L"02005E100001", TRUE, {0x02, 0x00, 0x5E, 0x10, 0x00, 0x01}},
-        {L"02-00-5e-10-00-01", TRUE, {0x02, 0x00, 0x5E, 0x10, 0x00, 0x01}},
-        {L"02:00:5E:10:00:0a", TRUE, {0x02, 0x00, 0x5E, 0x10, 0x00, 0x0A}},
-        {L"", FALSE, {0}},
-        {L"02005E10000", FALSE, {0}},           /* 11 digits */
-        {L"02005E1000011", FALSE, {0}},         /* 13 digits */
-        {L"02005E10000G", FALSE, {0}},
-        {L"0-2005E100001", FALSE, {0}},         /* separator inside a byte */
-        {L"02--005E100001", FALSE, {0}},
-        {L"02005E100001-", FALSE, {0}},
-        {L"01005E100001", FALSE, {0}},          /* multicast */
-        {L"FFFFFFFFFFFF", FALSE, {0}},          /* broadcast */
-        {L"000000000000", FALSE, {0}},
-        {L" 02005E100001", FALSE, {0}},
-    };
-    (void)state;
-
-    for (ULONG c = 0; c < RTL_NUMBER_OF(cases); c++) {
-        UCHAR mac[6] = {0xAB, 0xAB, 0xAB, 0xAB, 0xAB, 0xAB};
-        SIZE_T n = 0;
-        while (cases[c].Text[n] != 0)
-            n++;
-        NTSTATUS st = MuxParseMacString(cases[c].Text, n, mac);
-        if (cases[c].Ok) {
-            assert_int_equal(st, STATUS_SUCCESS);
-            assert_memory_equal(mac, cases[c].Mac, 6);
-        } else {
-            assert_int_equal(st, STATUS_INVALID_PARAMETER);
-            assert_int_equal(mac[0], 0xAB);     /* untouched */
-        }
-    }
-    /* Chars bounds the read: a string without a NUL in an exact buffer. */
-    {
-        WCHAR *exact = malloc(12 * sizeof(WCHAR));
-        UCHAR mac[6];
-        assert_non_null(exact);
-        memcpy(exact, L"02005E100001", 12 * sizeof(WCHAR));
-        assert_int_equal(MuxParseMacString(exact, 12, mac), STATUS_SUCCESS);
-        assert_int_equal(MuxParseMacString(exact, 11, mac), STATUS_INVALID_PARAMETER);
-        free(exact);
-    }
-}
-
 /* ---- UpperBindings ---------------------------------------------------------- */
 
 /* A heap copy of exactly Chars characters, so reading past is an ASan report. */
@@ -484,7 +434,6 @@ int main(void)
         cmocka_unit_test(test_filter_bits),
         cmocka_unit_test(test_multicast_table),
         cmocka_unit_test(test_derive_mac),
-        cmocka_unit_test(test_parse_mac),
         cmocka_unit_test(test_upper_bindings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
