@@ -21,6 +21,7 @@
 #include "control.h"
 #include "miniport.h"
 #include "protocol.h"
+#include "velan.h"
 
 DRIVER_INITIALIZE DriverEntry;
 
@@ -38,6 +39,7 @@ static VOID Teardown(VOID)
         NdisMDeregisterMiniportDriver(MuxGlobals.MiniportDriver);
         MuxGlobals.MiniportDriver = NULL;
     }
+    MuxVelanFreeAbandoned();    /* no MiniportInitializeEx can come any more */
 }
 
 VOID MuxDriverUnload(PDRIVER_OBJECT DriverObject)
@@ -61,6 +63,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     RtlZeroMemory(&MuxGlobals, sizeof(MuxGlobals));
     KeInitializeSpinLock(&MuxGlobals.Lock);
     InitializeListHead(&MuxGlobals.Adapters);
+    InitializeListHead(&MuxGlobals.Abandoned);
     NkRundownInit(&MuxGlobals.Users);
 
     WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);

@@ -111,6 +111,14 @@ static NDIS_STATUS MuxInitialize(NDIS_HANDLE Miniport, NDIS_HANDLE DriverContext
 
     if (velan == NULL)
         return NDIS_STATUS_FAILURE; /* not a device instance this driver asked for */
+    KeAcquireSpinLock(&velan->Lock, &irql);
+    if (velan->Abandoned) {
+        /* Its name left UpperBindings before NDIS got to start it. */
+        KeReleaseSpinLock(&velan->Lock, irql);
+        return NDIS_STATUS_FAILURE;
+    }
+    velan->InitEntered = TRUE;
+    KeReleaseSpinLock(&velan->Lock, irql);
     /* NDIS may start a VELAN again after halting it (disable, enable):
      * each start begins from a clean state. */
     NkEventReset(&velan->HaltDone);

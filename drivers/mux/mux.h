@@ -94,6 +94,8 @@ typedef struct _MUX_VELAN {
     KSPIN_LOCK Lock;
     LONG State;                         /* MUX_VELAN_STATE_* */
     BOOLEAN Initialized;                /* between MiniportInitializeEx's success and MiniportHaltEx */
+    BOOLEAN InitEntered;                /* MiniportInitializeEx has begun (at least once) */
+    BOOLEAN Abandoned;                  /* destroyed before its start began: a late start fails */
     BOOLEAN PausePending;               /* MiniportPause returned PENDING */
     LONG Outstanding;                   /* send copies below + NBLs indicated above, not back yet */
     LONG Busy;                          /* status indications in progress (halt waits) */
@@ -149,8 +151,13 @@ typedef struct _MUX_GLOBALS {
     WDFDRIVER Driver;
     WDFDEVICE ControlDevice;
     NK_RUNDOWN Users;                   /* control device requests */
-    KSPIN_LOCK Lock;                    /* Adapters */
+    KSPIN_LOCK Lock;                    /* Adapters, Abandoned */
     LIST_ENTRY Adapters;
+    /* VELANs destroyed while NDIS might still start them (the cancel came
+     * too late, the start had not reached MiniportInitializeEx): kept,
+     * so a late MiniportInitializeEx finds them and fails, until
+     * NdisMDeregisterMiniportDriver rules that out at unload. */
+    LIST_ENTRY Abandoned;
 } MUX_GLOBALS;
 
 extern MUX_GLOBALS MuxGlobals;

@@ -122,10 +122,25 @@ VOID MuxVelanDestroy(PMUX_VELAN Velan)
     adapter->VelanCount--;
     KeReleaseSpinLock(&adapter->Lock, irql);
 
-    /* A start NDIS has not begun yet is simply withdrawn; one that has is
-     * waited for, so that it cannot finish on freed memory. */
+    /* A start NDIS has not begun yet is simply withdrawn.  If the cancel
+     * fails, the start is under way (or NDIS gave up on it before calling
+     * us, which nothing reports): one that reached MiniportInitializeEx is
+     * waited for; one that has not is abandoned - the VELAN is kept for a
+     * late MiniportInitializeEx to find and fail, and freed at unload. */
     status = NdisIMCancelInitializeDeviceInstance(MuxGlobals.MiniportDriver, &Velan->InstanceString);
     if (status != NDIS_STATUS_SUCCESS) {
+        BOOLEAN entered;
+        KeAcquireSpinLock(&Velan->Lock, &irql);
+        entered = Velan->InitEntered;
+        if (!entered)
+            Velan->Abandoned = TRUE;
+        KeReleaseSpinLock(&Velan->Lock, irql);
+        if (!entered) {
+            KeAcquireSpinLock(&MuxGlobals.Lock, &irql);
+            InsertTailList(&MuxGlobals.Abandoned, &Velan->Link);
+            KeReleaseSpinLock(&MuxGlobals.Lock, irql);
+            return;
+        }
         (void)NkEventWait(&Velan->InitDone, NK_WAIT_FOREVER);
         KeAcquireSpinLock(&Velan->Lock, &irql);
         if (Velan->Initialized)
@@ -143,12 +158,30 @@ VOID MuxVelanDestroy(PMUX_VELAN Velan)
     }
     MuxVelanWaitIdle(Velan);
     if (Velan->Initialized) {
-        /* The halt never came (the DeInitialize failed): the miniport may
-         * still call in, so the memory must stay.  Logged above; leaked
-         * rather than freed under NDIS. */
+        /* The halt never came (the DeInitialize failed, logged above): the
+         * miniport may still be called, so the memory stays until unload. */
+        KeAcquireSpinLock(&MuxGlobals.Lock, &irql);
+        InsertTailList(&MuxGlobals.Abandoned, &Velan->Link);
+        KeReleaseSpinLock(&MuxGlobals.Lock, irql);
         return;
     }
     ExFreePoolWithTag(Velan, MUX_TAG);
+}
+
+_Use_decl_annotations_
+VOID MuxVelanFreeAbandoned(VOID)
+{
+    PLIST_ENTRY e;
+    KIRQL irql;
+
+    for (;;) {
+        KeAcquireSpinLock(&MuxGlobals.Lock, &irql);
+        e = IsListEmpty(&MuxGlobals.Abandoned) ? NULL : RemoveHeadList(&MuxGlobals.Abandoned);
+        KeReleaseSpinLock(&MuxGlobals.Lock, irql);
+        if (e == NULL)
+            return;
+        ExFreePoolWithTag(CONTAINING_RECORD(e, MUX_VELAN, Link), MUX_TAG);
+    }
 }
 
 /* Reads one integer; *Present says whether the value exists. */

@@ -20,6 +20,11 @@ NDIS_STATUS MuxVelanCreate(_In_ PMUX_ADAPTER Adapter, _In_z_ PCWSTR Name, _In_ U
 _IRQL_requires_(PASSIVE_LEVEL)
 VOID MuxVelanDestroy(_In_ PMUX_VELAN Velan);
 
+/* Frees the VELANs MuxVelanDestroy had to keep (see MUX_GLOBALS).  Only
+ * once NdisMDeregisterMiniportDriver has returned.  PASSIVE_LEVEL. */
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID MuxVelanFreeAbandoned(VOID);
+
 /* The VELAN named Name on Adapter, or NULL.  The pointer stays valid while
  * the caller holds Adapter->ConfigLock.  <= DISPATCH_LEVEL. */
 _IRQL_requires_max_(DISPATCH_LEVEL)

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -33,6 +34,7 @@ static const UCHAR LowerMac[6] = {0x00, 0x15, 0x5D, 0x6E, 0x6B, 0x01};
 static const UCHAR Peer[6] = {0x00, 0x15, 0x5D, 0x6E, 0x6B, 0x02};
 static const UCHAR Broadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define TAG ((ULONG)'U' | ((ULONG)'p' << 8) | ((ULONG)'r' << 16) | ((ULONG)'t' << 24))
 
 /* ---- UP: the protocol above the VELANs ----------------------------------- */
@@ -292,12 +294,12 @@ static VOID UpSendComplete(NDIS_HANDLE c, PNET_BUFFER_LIST Nbls, ULONG Flags)
     }
     KeAcquireSpinLock(&u->Lock, &irql);
     u->SendsInFlight -= n;
-    u->SendsCompleted += n;
     if (u->SendsInFlight == 0 && u->PendingPause != NULL) {
         pause = u->PendingPause;
         u->PendingPause = NULL;
     }
     KeReleaseSpinLock(&u->Lock, irql);
+    InterlockedAdd(&u->SendsCompleted, n);  /* after LastSendStatus: WaitCount's readers see it */
     if (pause != NULL)
         NdisCompleteNetPnPEvent(u->Binding, pause, NDIS_STATUS_SUCCESS);
 }
@@ -461,7 +463,7 @@ static BOOLEAN WaitAdapter(PCWSTR Name, BOOLEAN Present)
 static BOOLEAN WaitCount(volatile LONG *Counter, LONG Value)
 {
     for (int i = 0; i < 500; i++) {
-        if (*Counter >= Value)
+        if (__atomic_load_n(Counter, __ATOMIC_ACQUIRE) >= Value)
             return TRUE;
         usleep(10000);
     }
@@ -506,6 +508,47 @@ static void Unload(void)
     if (F.Lower != NULL)
         NkHostRemoveAdapter(F.Lower);
     F.Lower = NULL;
+}
+
+/* \\.\Mux's report without asserting (the allocation sweep): the state of
+ * the VELAN named Name, or 0 if the report could not be had. */
+static ULONG VelanStateTry(PCWSTR Name)
+{
+    static UCHAR buffer[sizeof(MUX_VELAN_LIST) + 4 * sizeof(MUX_VELAN_INFO)];
+    PMUX_VELAN_LIST list = (PMUX_VELAN_LIST)buffer;
+    PMUX_VELAN_INFO infos = (PMUX_VELAN_INFO)(buffer + sizeof(MUX_VELAN_LIST));
+    ULONG bytes, state = 0;
+    HANDLE h;
+
+    if (!NT_SUCCESS(NkHostCreateFile(L"\\\\.\\Mux", &h)))
+        return 0;
+    if (NT_SUCCESS(NkHostDeviceIoControl(h, IOCTL_MUX_QUERY_VELANS, NULL, 0, buffer, sizeof(buffer), &bytes)))
+        for (ULONG i = 0; i < list->Returned && i < 4; i++)
+            if (MuxNameEqual(infos[i].InstanceName, Name))
+                state = infos[i].State;
+    (void)NkHostCloseHandle(h);
+    return state;
+}
+
+/* Waits until NDIS is done starting the VELAN named Name: its adapter
+ * exists, or its start failed (in MiniportInitializeEx, or in the host
+ * after it: halted), or it never reached MiniportInitializeEx (still
+ * "starting" after 200 ms: the host gave up before calling it).  Unloading
+ * in between would tear the instance down while NDIS is still setting it
+ * up.  TRUE if the adapter is there. */
+static BOOLEAN WaitStartSettled(PCWSTR Name)
+{
+    for (int i = 0; i < 500; i++) {
+        ULONG state;
+        if (NkHostFindAdapter(Name) != NULL)
+            return TRUE;
+        state = VelanStateTry(Name);
+        if (state == MUX_VELAN_STATE_FAILED || state == MUX_VELAN_STATE_HALTED ||
+            ((state == MUX_VELAN_STATE_STARTING || state == 0) && i >= 20))
+            return FALSE;
+        usleep(10000);
+    }
+    return FALSE;
 }
 
 /* \\.\Mux's report. */
@@ -702,9 +745,9 @@ static void test_receive_by_vlan(void **state)
     }
     assert_int_equal(NkHostAdapterInject(F.Lower, frame, 16, FALSE), STATUS_SUCCESS);
     usleep(50000);
-    assert_int_equal(v0->Received, 1);
-    assert_int_equal(v10->Received, 1);
-    assert_int_equal(v20->Received, 1);
+    assert_int_equal(LOAD(v0->Received), 1);
+    assert_int_equal(LOAD(v10->Received), 1);
+    assert_int_equal(LOAD(v20->Received), 1);
     assert_int_equal(QueryVelans(infos, 4), 3);
     assert_int_equal(infos[0].LowerUnknownVlanDrops, 1);
     assert_int_equal(InfoOf(infos, 3, VELAN(L"2"))->FramesRcvOk, 1);
@@ -734,7 +777,7 @@ static void test_filter_multicast_promiscuous(void **state)
     Frame(frame, Broadcast, Peer, TRUE, 10, 0, 64, 7);
     assert_int_equal(NkHostAdapterInject(F.Lower, frame, 64, FALSE), STATUS_SUCCESS);
     usleep(20000);
-    assert_int_equal(v10->Received, 0);
+    assert_int_equal(LOAD(v10->Received), 0);
 
     /* MULTICAST with one group: that group only. */
     filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST;
@@ -748,7 +791,7 @@ static void test_filter_multicast_promiscuous(void **state)
     Frame(frame, other, Peer, TRUE, 10, 0, 64, 9);
     assert_int_equal(NkHostAdapterInject(F.Lower, frame, 64, FALSE), STATUS_SUCCESS);
     usleep(20000);
-    assert_int_equal(v10->Received, 1);
+    assert_int_equal(LOAD(v10->Received), 1);
     /* 33 groups do not fit. */
     {
         UCHAR many[33 * 6];
@@ -766,11 +809,11 @@ static void test_filter_multicast_promiscuous(void **state)
     assert_true(WaitCount(&v10->Received, 2));
 
     /* PROMISCUOUS: a unicast to a stranger. */
-    seen = v10->Received;
+    seen = LOAD(v10->Received);
     Frame(frame, stranger, Peer, TRUE, 10, 0, 64, 10);
     assert_int_equal(NkHostAdapterInject(F.Lower, frame, 64, FALSE), STATUS_SUCCESS);
     usleep(20000);
-    assert_int_equal(v10->Received, seen);
+    assert_int_equal(LOAD(v10->Received), seen);
     filter = NDIS_PACKET_TYPE_PROMISCUOUS;
     assert_int_equal(UpOid(v10, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, 4, NULL),
                      NDIS_STATUS_SUCCESS);
@@ -979,7 +1022,7 @@ static void *SendLoop(void *Arg)
     TRAFFIC *t = Arg;
     UCHAR frame[100];
     Frame(frame, Peer, Velan10Mac, FALSE, 0, 0, 60, 14);
-    while (!t->Stop)
+    while (!__atomic_load_n(&t->Stop, __ATOMIC_ACQUIRE))
         (void)UpSend(t->Velan, frame, 60, 1);
     return NULL;
 }
@@ -989,7 +1032,7 @@ static void *InjectLoop(void *Arg)
     TRAFFIC *t = Arg;
     UCHAR frame[100];
     Frame(frame, Broadcast, Peer, TRUE, 10, 2, 64, 15);
-    while (!t->Stop)
+    while (!__atomic_load_n(&t->Stop, __ATOMIC_ACQUIRE))
         (void)NkHostAdapterInject(F.Lower, frame, 64, FALSE);
     return NULL;
 }
@@ -1020,7 +1063,7 @@ static void test_unload_under_traffic(void **state)
     /* The lower adapter paused and restarted under traffic. */
     assert_int_equal(NkHostPauseAdapter(F.Lower), STATUS_SUCCESS);
     assert_int_equal(NkHostRestartAdapter(F.Lower), STATUS_SUCCESS);
-    t.Stop = 1;
+    __atomic_store_n(&t.Stop, 1, __ATOMIC_RELEASE);
     pthread_join(s, NULL);
     /* A send held by a busy lower adapter: UP's unbind (the VELAN's pause
      * before it) waits until the adapter completes it, 100 ms later. */
@@ -1034,7 +1077,7 @@ static void test_unload_under_traffic(void **state)
     /* mux unloads with frames still arriving below. */
     MuxDriverUnload(&F.Driver);
     F.Loaded = FALSE;
-    in.Stop = 1;
+    __atomic_store_n(&in.Stop, 1, __ATOMIC_RELEASE);
     pthread_join(r, NULL);
     Unload();
 }
@@ -1058,8 +1101,11 @@ static void test_allocation_failure_sweep(void **state)
         status = FxDriverEntry(&F.Driver, &path);
         if (NT_SUCCESS(status)) {
             F.Loaded = TRUE;
+            /* The bind queues the VELAN's start on NDIS's thread; the
+             * second wait delivers it (started, or failed for good). */
             NkHostWaitBinds();
-            if (WaitAdapter(VELAN(L"2"), TRUE) && UpRegisterEx(TRUE) == NDIS_STATUS_SUCCESS) {
+            NkHostWaitBinds();
+            if (WaitStartSettled(VELAN(L"2")) && UpRegisterEx(TRUE) == NDIS_STATUS_SUCCESS) {
                 UPB *u = UpFind(VELAN(L"2"));
                 if (u != NULL) {
                     Frame(frame, Peer, Velan10Mac, FALSE, 0, 0, 60, 17);
@@ -1122,5 +1168,8 @@ int main(void)
         cmocka_unit_test_teardown(test_unload_under_traffic, TeardownChecks),
         cmocka_unit_test(test_allocation_failure_sweep),
     };
+    /* MUX_TEST=pattern runs only the matching tests (cmocka's filter). */
+    if (getenv("MUX_TEST") != NULL)
+        cmocka_set_test_filter(getenv("MUX_TEST"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
