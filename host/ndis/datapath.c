@@ -901,17 +901,19 @@ NDIS_STATUS NdisDirectOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUES
                            RTL_NUMBER_OF(OidRevisions), NULL, "NdisDirectOidRequest"))
         return NDIS_STATUS_INVALID_PARAMETER;
     if (b->Adapter->Miniport != NULL)
-        return NDIS_STATUS_NOT_SUPPORTED; /* the miniport edge has no direct OID path yet */
+        return NkNdisMiniportDirectOid(b, OidRequest); /* the driver's direct path */
     return OidNow(b, OidRequest);
 }
 
-/* Direct requests never pend here: there is nothing to cancel. */
+/* Direct requests to the host's own adapters never pend: there is nothing
+ * to cancel; a miniport's driver may have one pending. */
 VOID NdisCancelDirectOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
 {
-    (void)RequestId;
-    if (NkNdisBindingOf(NdisBindingHandle, "NdisCancelDirectOidRequest") == NULL)
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelDirectOidRequest");
+    if (b == NULL || !NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisCancelDirectOidRequest"))
         return;
-    (void)NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisCancelDirectOidRequest");
+    if (b->Adapter->Miniport != NULL)
+        NkNdisMiniportCancelDirectOid(b, RequestId);
 }
 
 /* Takes the pended OID at index i off b (NkNdisLock held). */

@@ -1,7 +1,6 @@
 /*
  * edge.c - the NDIS routines of edges the host kernel does not have yet:
- * filter drivers (NdisF*), the miniport routines miniport.c leaves out
- * (direct OID completion, NdisMNetPnPEvent) and WDM device objects
+ * filter drivers (NdisF*) and WDM device objects
  * registered through NDIS (NdisRegisterDeviceEx and friends: the host's
  * user-mode I/O reaches KMDF devices only).
  *
@@ -175,22 +174,6 @@ NDIS_STATUS NdisFSetAttributes(NDIS_HANDLE NdisFilterHandle, NDIS_HANDLE FilterM
     (void)NdisFilterHandle;
     (void)FilterModuleContext;
     (void)FilterAttributes;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-VOID NdisMDirectOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status)
-{
-    NkNdisUnimplemented("NdisMDirectOidRequestComplete");
-    (void)MiniportAdapterHandle;
-    (void)OidRequest;
-    (void)Status;
-}
-
-NDIS_STATUS NdisMNetPnPEvent(NDIS_HANDLE MiniportAdapterHandle, PNET_PNP_EVENT_NOTIFICATION NetPnPEventNotification)
-{
-    NkNdisUnimplemented("NdisMNetPnPEvent");
-    (void)MiniportAdapterHandle;
-    (void)NetPnPEventNotification;
     return NDIS_STATUS_NOT_SUPPORTED;
 }
 

@@ -85,7 +85,8 @@ NDIS_STATUS NdisIMCancelInitializeDeviceInstance(NDIS_HANDLE DriverHandle, PNDIS
 
 /* Unbinds the protocols above the virtual miniport, pauses it if it is
  * running, halts it (NdisHaltDeviceInstanceDeInitialized) and removes its
- * adapter, all before returning. */
+ * adapter, all before returning; an instance still starting on NDIS's
+ * thread is waited for first. */
 NDIS_STATUS NdisIMDeInitializeDeviceInstance(NDIS_HANDLE NdisMiniportHandle)
 {
     NK_MINIPORT *m;
@@ -104,12 +105,9 @@ NDIS_STATUS NdisIMDeInitializeDeviceInstance(NDIS_HANDLE NdisMiniportHandle)
                         "physical miniport");
         return NDIS_STATUS_FAILURE;
     }
-    if (m->Adapter == NULL) {
-        /* Still inside its MiniportInitializeEx: nothing to tear down yet. */
-        NkHostViolation("ndis.miniport.halt-not-paused", "NdisIMDeInitializeDeviceInstance(%p) during the "
-                        "instance's MiniportInitializeEx", NdisMiniportHandle);
-        return NDIS_STATUS_FAILURE;
-    }
+    /* From another thread while the instance is still starting, this waits
+     * for the start (NDIS serialises a device's PnP); from inside its own
+     * start it is a finding (miniport.c). */
     NkSchedPoint();
     return NkNdisMiniportRemove(m, NdisHaltDeviceInstanceDeInitialized);
 }

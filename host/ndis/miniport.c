@@ -10,7 +10,8 @@
  * MiniportOidRequest one at a time per instance (a queue behind the one
  * the driver has), returns of the driver's NBLs back to
  * MiniportReturnNetBufferLists once every open that was indicated them
- * has returned them.
+ * has returned them.  Direct OID requests go to MiniportDirectOidRequest
+ * at once, not queued.
  *
  * State, as NDIS keeps it: Initializing -> Paused -> Restarting ->
  * Running -> Pausing -> Paused ... -> Halted (from Paused only).  Sends
@@ -23,13 +24,20 @@
  * Sent and Held), looked up before an NBL the driver hands back is
  * touched, so a double completion is a finding and never a use after free.
  *
+ * A binding that goes away with work still here (reported at its close)
+ * is forgotten (NkNdisMiniportForgetBinding), so nothing reaches freed
+ * memory and the driver still gets its NBLs back.  NdisMNetPnPEvent passes
+ * an event up to the bound protocols; NDIS takes the driver's
+ * DRIVER_OBJECT unload to call MiniportDriverUnload.
+ *
  * Verifier rules (ndis.miniport.*): indicate-while-paused,
  * nbl-indicated-twice, nbl-returned-twice (datapath.c), send-completed-twice,
  * send-never-completed, oid-completed-twice, pause-complete-early,
  * pause-complete-unexpected, restart-complete-unexpected,
- * attributes-outside-initialize, attributes-order, no-attributes,
- * halt-not-paused; and ndis.bad-characteristics / ndis.bad-object-header
- * for what the driver passes.
+ * reset-complete-unexpected, attributes-outside-initialize,
+ * attributes-order, no-attributes, halt-not-paused; ndis.miniport-driver-leak
+ * and ndis.invalid-miniport-handle / -driver; and ndis.bad-characteristics
+ * / ndis.bad-object-header for what the driver passes.
  */
 #include "ndis_internal.h"
 
@@ -97,11 +105,30 @@ static const NK_NDIS_REVISION MiniportCharsRevisions[] = {
     {NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3, NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3},
 };
 
+/* The DRIVER_OBJECT unload of a miniport driver: NDIS owns it and calls
+ * the driver's MiniportDriverUnload (which deregisters - the driver's
+ * record is not touched after the call). */
+static VOID NTAPI MiniportDriverUnloadThunk(PDRIVER_OBJECT DriverObject)
+{
+    MINIPORT_DRIVER_UNLOAD unload = NULL;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = NkMiniportDrivers.Flink; e != &NkMiniportDrivers && unload == NULL; e = e->Flink) {
+        NK_MINIPORT_DRIVER *d = CONTAINING_RECORD(e, NK_MINIPORT_DRIVER, Link);
+        if (d->DriverObject == DriverObject)
+            unload = d->Chars.UnloadHandler;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    if (unload != NULL)
+        unload(DriverObject);
+}
+
 /* Reads the characteristics by their revision, requires the handlers NDIS
  * calls on every instance, and records the service name (the last
  * component of RegistryPath: what NkHostStartMiniport names the driver
  * by).  An intermediate driver (NDIS_INTERMEDIATE_DRIVER) gets its
- * instances from NdisIMInitializeDeviceInstanceEx. */
+ * instances from NdisIMInitializeDeviceInstanceEx.  As on Windows, NDIS
+ * takes the DRIVER_OBJECT's DriverUnload: unloading the driver calls its
+ * MiniportDriverUnload. */
 NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
                                         NDIS_HANDLE MiniportDriverContext,
                                         PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
@@ -110,7 +137,6 @@ NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_ST
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
     NK_MINIPORT_DRIVER *d;
     USHORT n, start = 0;
-    (void)DriverObject;
 
     if (NdisMiniportDriverHandle == NULL)
         return NDIS_STATUS_INVALID_PARAMETER;
@@ -150,9 +176,12 @@ NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_ST
     d->Context = MiniportDriverContext;
     d->Intermediate = (c.Flags & NDIS_INTERMEDIATE_DRIVER) != 0;
     memcpy(d->ServiceName, RegistryPath->Buffer + start, (n - start) * sizeof(WCHAR));
+    d->DriverObject = DriverObject;
     pthread_mutex_lock(&NkNdisLock);
     InsertTailList(&NkMiniportDrivers, &d->Link);
     pthread_mutex_unlock(&NkNdisLock);
+    if (DriverObject != NULL && c.UnloadHandler != NULL)
+        DriverObject->DriverUnload = MiniportDriverUnloadThunk;
     *NdisMiniportDriverHandle = (NDIS_HANDLE)d;
     return NDIS_STATUS_SUCCESS;
 }
@@ -208,7 +237,8 @@ static const NK_NDIS_REVISION OffloadRevisions[] = {
 /* Only from the instance's MiniportInitializeEx, registration attributes
  * first (they give NDIS the MiniportAdapterContext every later call
  * carries), then the general ones (medium, MTU, addresses).  Offload
- * attributes are accepted and not used: the host does no offload. */
+ * attributes are accepted and not used: the host does no offload.  A type
+ * that is no miniport attributes structure is a finding. */
 NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
                                        PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes)
 {
@@ -261,6 +291,11 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
                               RTL_NUMBER_OF(OffloadRevisions), &off, sizeof(off), "NdisMSetMiniportAttributes"))
             return NDIS_STATUS_INVALID_PARAMETER;
         return NDIS_STATUS_SUCCESS;
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES:
+        /* Attributes that exist, for media and PnP paths the host lacks
+         * (no 802.11 medium, no MiniportAddDevice): declined, no finding. */
+        return NDIS_STATUS_NOT_SUPPORTED;
     default:
         NkHostViolation("ndis.bad-object-header", "NdisMSetMiniportAttributes: attributes of type %#x",
                         (unsigned)MiniportAttributes->RegistrationAttributes.Header.Type);
@@ -322,7 +357,8 @@ static VOID ReportEarlyPause(NK_MINIPORT *m, LONG Sent, LONG Held)
                     "returned", (void *)m, (long)Sent, (long)Held);
 }
 
-NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
+/* MiniportPause with Reason (NDIS_PAUSE_*), then waits for it to complete. */
+static NTSTATUS PauseInstance(NK_MINIPORT *m, ULONG Reason)
 {
     NDIS_MINIPORT_PAUSE_PARAMETERS pp;
     NDIS_STATUS status;
@@ -346,7 +382,7 @@ NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
     pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     pp.Header.Revision = NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
     pp.Header.Size = NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
-    pp.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
+    pp.PauseReason = Reason;
     NkSchedPoint();
     status = m->Driver->Chars.PauseHandler(m->Context, &pp);
     if (status == NDIS_STATUS_PENDING) {
@@ -371,6 +407,11 @@ NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
     m->State = NkMiniportPaused;
     pthread_mutex_unlock(&NkNdisLock);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m)
+{
+    return PauseInstance(m, NDIS_PAUSE_NDIS_INTERNAL);
 }
 
 VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
@@ -538,7 +579,7 @@ NDIS_STATUS NkNdisStartInstance(NK_MINIPORT_DRIVER *Driver, PCWSTR Name, NDIS_HA
     (void)NkNdisMiniportRestart(m);
     status = NkNdisCreateAdapterEx(m->Name, m->Mac, m->Mtu, -1, m, &a);
     if (!NT_SUCCESS(status)) {
-        (void)NkNdisMiniportPause(m);
+        (void)PauseInstance(m, NDIS_PAUSE_MINIPORT_DEVICE_REMOVE);
         (void)Halt(m, NdisHaltDeviceInitializationFailed);
         status = NDIS_STATUS_RESOURCES;
         goto fail;
@@ -547,6 +588,9 @@ NDIS_STATUS NkNdisStartInstance(NK_MINIPORT_DRIVER *Driver, PCWSTR Name, NDIS_HA
     m->Adapter = a;
     pthread_mutex_unlock(&NkNdisLock);
     NkNdisBindAll(a);
+    pthread_mutex_lock(&NkNdisLock);
+    m->Started = TRUE; /* a removal waiting for the start may go on */
+    pthread_mutex_unlock(&NkNdisLock);
     *Instance = m;
     return NDIS_STATUS_SUCCESS;
 fail:
@@ -556,9 +600,32 @@ fail:
 
 NDIS_STATUS NkNdisMiniportRemove(NK_MINIPORT *m, NDIS_HALT_ACTION Action)
 {
-    NK_ADAPTER *a = m->Adapter;
+    NK_ADAPTER *a;
     NK_MINIPORT_STATE state;
+    BOOLEAN ownStart = pthread_equal(m->InitThread, pthread_self());
 
+    /* NDIS serialises a device's PnP: a removal from another thread waits
+     * for the start in progress (and fails if the start failed); from the
+     * start's own thread (the driver's initialization, a bind the start
+     * delivers) it cannot wait for itself. */
+    for (;;) {
+        BOOLEAN exists, started;
+        pthread_mutex_lock(&NkNdisLock);
+        exists = NkNdisMiniportLocked((NDIS_HANDLE)m) != NULL;
+        started = exists && m->Started;
+        pthread_mutex_unlock(&NkNdisLock);
+        if (!exists)
+            return NDIS_STATUS_FAILURE;
+        if (started)
+            break;
+        if (ownStart) {
+            NkHostViolation("ndis.miniport.halt-not-paused", "instance %p torn down from its own start (inside "
+                            "MiniportInitializeEx or a bind it delivers)", (void *)m);
+            return NDIS_STATUS_FAILURE;
+        }
+        NkSchedPoll();
+    }
+    a = m->Adapter;
     pthread_mutex_lock(&NkNdisLock);
     state = m->State;
     pthread_mutex_unlock(&NkNdisLock);
@@ -574,7 +641,7 @@ NDIS_STATUS NkNdisMiniportRemove(NK_MINIPORT *m, NDIS_HALT_ACTION Action)
     NkNdisCancelAdapterBinds(a);
     while (!IsListEmpty(&a->Bindings))
         NkNdisUnbind(CONTAINING_RECORD(a->Bindings.Flink, NK_BINDING, Link));
-    (void)NkNdisMiniportPause(m);
+    (void)PauseInstance(m, NDIS_PAUSE_MINIPORT_DEVICE_REMOVE);
     (void)Halt(m, Action);
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&a->Link);
@@ -664,6 +731,7 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
                         KeGetCurrentIrql());
     for (nbl = NetBufferLists; nbl != NULL; nbl = next) {
         NK_BINDING *b = NULL;
+        BOOLEAN found = FALSE;
         ULONG g;
         pthread_mutex_lock(&NkNdisLock);
         for (ULONG i = 0; i < NK_MINIPORT_TRACK; i++)
@@ -672,10 +740,16 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
                 m->Sent[i].Nbl = NULL;
                 m->Sent[i].Binding = NULL;
                 m->SentCount--;
+                found = TRUE;
                 break;
             }
         pthread_mutex_unlock(&NkNdisLock);
-        if (b == NULL) {
+        if (found && b == NULL) {
+            /* Its binding was closed with it outstanding (reported then):
+             * nobody to give it to, and its memory is not ours to touch. */
+            break;
+        }
+        if (!found) {
             /* Not outstanding: completed already (or never sent here).  Its
              * Next cannot be trusted; what was gathered is still delivered. */
             NkHostViolation("ndis.miniport.send-completed-twice",
@@ -750,6 +824,46 @@ BOOLEAN NkNdisMiniportReturn(NK_BINDING *b, PNET_BUFFER_LIST Nbl)
         ReturnToDriver(m, Nbl);
     }
     return TRUE;
+}
+
+VOID NkNdisMiniportForgetBinding(NK_BINDING *b)
+{
+    NK_MINIPORT *m = b->Adapter->Miniport;
+    PNET_BUFFER_LIST back = NULL, *tail = &back;
+
+    pthread_mutex_lock(&NkNdisLock);
+    for (ULONG i = 0; i < NK_MINIPORT_TRACK; i++)
+        if (m->Sent[i].Nbl != NULL && m->Sent[i].Binding == b)
+            m->Sent[i].Binding = NULL; /* kept: a completion is still recognised */
+    for (ULONG i = 0; i < m->OidQueued;)
+        if (m->OidQueue[i].Binding == b) {
+            memmove(&m->OidQueue[i], &m->OidQueue[i + 1], (m->OidQueued - i - 1) * sizeof(m->OidQueue[0]));
+            m->OidQueued--;
+        } else {
+            i++;
+        }
+    if (m->OidActiveBinding == b)
+        m->OidActiveBinding = NULL; /* its completion reaches nobody */
+    for (ULONG i = 0; i < NK_MINIPORT_OID_QUEUE; i++)
+        if (m->Direct[i].Binding == b)
+            m->Direct[i].Binding = NULL;
+    b->MiniportOids = 0;
+    for (ULONG i = 0; i < RTL_NUMBER_OF(b->Indicated); i++) {
+        PNET_BUFFER_LIST nbl = b->Indicated[i];
+        LONG slot;
+        if (nbl == NULL || (slot = HeldSlotLocked(m, nbl)) < 0)
+            continue;
+        b->Indicated[i] = NULL;
+        if (--m->Held[slot].Opens == 0) {
+            m->Held[slot].Nbl = NULL;
+            m->HeldCount--;
+            *tail = nbl;
+            tail = &NET_BUFFER_LIST_NEXT_NBL(nbl);
+        }
+    }
+    *tail = NULL;
+    pthread_mutex_unlock(&NkNdisLock);
+    ReturnToDriver(m, back); /* as if the protocol had returned them */
 }
 
 /* The most NBLs one indication may carry (the host's arrays). */
@@ -932,11 +1046,59 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
 
 /* ---- OID requests -------------------------------------------------------------------------------- */
 
-/* A request the driver finished: the open's own receive filter and
- * multicast list follow what succeeded (the host filters per open). */
-static VOID FinishOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_STATUS Status)
+/* NDIS programs a miniport with the union of its opens' packet filters:
+ * a filter one protocol sets reaches the driver or'ed with the other
+ * opens', through a buffer of the host's (the active request is the only
+ * one: requests are serialised).  The protocol's buffer goes back into its
+ * request when the request is finished. */
+static VOID UnionFilterIn(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r)
 {
-    if (Status == NDIS_STATUS_SUCCESS && r->RequestType == NdisRequestSetInformation &&
+    ULONG mine, others = 0;
+    m->FilterSwapped = FALSE;
+    if (b == NULL || r->RequestType != NdisRequestSetInformation ||
+        r->DATA.SET_INFORMATION.Oid != OID_GEN_CURRENT_PACKET_FILTER ||
+        r->DATA.SET_INFORMATION.InformationBufferLength < sizeof(ULONG) ||
+        r->DATA.SET_INFORMATION.InformationBuffer == NULL)
+        return;
+    memcpy(&mine, r->DATA.SET_INFORMATION.InformationBuffer, sizeof(ULONG));
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = b->Adapter->Bindings.Flink; e != &b->Adapter->Bindings; e = e->Flink) {
+        NK_BINDING *x = CONTAINING_RECORD(e, NK_BINDING, Link);
+        if (x != b)
+            others |= x->PacketFilter;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    m->FilterUnion = mine | others;
+    m->FilterSavedBuffer = r->DATA.SET_INFORMATION.InformationBuffer;
+    m->FilterSavedLength = r->DATA.SET_INFORMATION.InformationBufferLength;
+    r->DATA.SET_INFORMATION.InformationBuffer = &m->FilterUnion;
+    r->DATA.SET_INFORMATION.InformationBufferLength = sizeof(ULONG);
+    m->FilterSwapped = TRUE;
+}
+
+/* The protocol's buffer back into r (only while its binding lives: a
+ * forgotten binding's request is not the host's to write). */
+static VOID UnionFilterOut(NK_MINIPORT *m, PNDIS_OID_REQUEST r, BOOLEAN Write)
+{
+    if (m->FilterSwapped && Write) {
+        r->DATA.SET_INFORMATION.InformationBuffer = m->FilterSavedBuffer;
+        r->DATA.SET_INFORMATION.InformationBufferLength = m->FilterSavedLength;
+    }
+    m->FilterSwapped = FALSE;
+}
+
+/* A request the driver finished: the open's own receive filter and
+ * multicast list follow what succeeded (the host filters per open).
+ * Returns the binding whose protocol is to be told, NULL if that binding
+ * went away meanwhile (NkNdisMiniportForgetBinding): then nobody is. */
+static NK_BINDING *FinishOid(NK_MINIPORT *m, PNDIS_OID_REQUEST r, NDIS_STATUS Status)
+{
+    NK_BINDING *b;
+    pthread_mutex_lock(&NkNdisLock);
+    b = m->OidActiveBinding;
+    pthread_mutex_unlock(&NkNdisLock);
+    UnionFilterOut(m, r, b != NULL);
+    if (b != NULL && Status == NDIS_STATUS_SUCCESS && r->RequestType == NdisRequestSetInformation &&
         (r->DATA.SET_INFORMATION.Oid == OID_GEN_CURRENT_PACKET_FILTER ||
          r->DATA.SET_INFORMATION.Oid == OID_802_3_MULTICAST_LIST)) {
         ULONG read = r->DATA.SET_INFORMATION.BytesRead;
@@ -944,21 +1106,35 @@ static VOID FinishOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_S
         r->DATA.SET_INFORMATION.BytesRead = read; /* the driver's answer stands */
     }
     pthread_mutex_lock(&NkNdisLock);
+    b = m->OidActiveBinding;
     if (m->OidActive == r)
         m->OidActive = NULL;
     m->OidActiveBinding = NULL;
-    b->MiniportOids--;
+    if (b != NULL)
+        b->MiniportOids--;
     pthread_mutex_unlock(&NkNdisLock);
+    return b;
 }
 
-/* Hands the active request r (of b) to the driver.  TRUE with *Status if
- * it was finished synchronously; FALSE if it pended (then
+/* Tells b's protocol its request r is done (b from FinishOid). */
+static VOID CompleteOidToProtocol(NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_STATUS Status)
+{
+    if (b == NULL)
+        return;
+    NkSchedPoint();
+    b->Protocol->Chars.OidRequestCompleteHandler(b->ProtocolBindingContext, r, Status);
+}
+
+/* Hands the active request r to the driver.  TRUE with *Status and *Binding
+ * (FinishOid's) if it was finished synchronously; FALSE if it pended (then
  * NdisMOidRequestComplete finishes it). */
-static BOOLEAN IssueOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_STATUS *Status)
+static BOOLEAN IssueOid(NK_MINIPORT *m, NK_BINDING *Issuer, PNDIS_OID_REQUEST r, NDIS_STATUS *Status,
+                        NK_BINDING **Binding)
 {
     NDIS_STATUS s;
     BOOLEAN mine;
 
+    UnionFilterIn(m, Issuer, r);
     NkSchedPoint();
     s = m->Driver->Chars.OidRequestHandler(m->Context, r);
     if (s == NDIS_STATUS_PENDING)
@@ -973,7 +1149,7 @@ static BOOLEAN IssueOid(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS
                         "completing it with NdisMOidRequestComplete", (unsigned)s, (void *)r);
         return FALSE;
     }
-    FinishOid(m, b, r, s);
+    *Binding = FinishOid(m, r, s);
     *Status = s;
     return TRUE;
 }
@@ -987,8 +1163,6 @@ static VOID RunOidQueue(NK_MINIPORT *m)
         PNDIS_OID_REQUEST r;
         NK_BINDING *b;
         NDIS_STATUS status;
-        OID_REQUEST_COMPLETE_HANDLER handler;
-        NDIS_HANDLE context;
 
         pthread_mutex_lock(&NkNdisLock);
         if (m->OidActive != NULL || m->OidQueued == 0) {
@@ -1003,18 +1177,16 @@ static VOID RunOidQueue(NK_MINIPORT *m)
         m->OidActiveBinding = b;
         m->OidActiveCompleted = FALSE;
         pthread_mutex_unlock(&NkNdisLock);
-        handler = b->Protocol->Chars.OidRequestCompleteHandler;
-        context = b->ProtocolBindingContext;
-        if (!IssueOid(m, b, r, &status))
+        if (!IssueOid(m, b, r, &status, &b))
             return;
-        NkSchedPoint();
-        handler(context, r, status);
+        CompleteOidToProtocol(b, r, status);
     }
 }
 
 NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
 {
     NK_MINIPORT *m = b->Adapter->Miniport;
+    NK_BINDING *finished;
     NDIS_STATUS status;
 
     if (NkHostShouldFail(NkFaultNdisOid))
@@ -1038,7 +1210,7 @@ NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
     m->OidActiveCompleted = FALSE;
     b->MiniportOids++;
     pthread_mutex_unlock(&NkNdisLock);
-    if (!IssueOid(m, b, r, &status))
+    if (!IssueOid(m, b, r, &status, &finished))
         return NDIS_STATUS_PENDING;
     RunOidQueue(m);
     return status;
@@ -1047,9 +1219,8 @@ NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
 VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status)
 {
     NK_MINIPORT *m;
-    NK_BINDING *b = NULL;
-    OID_REQUEST_COMPLETE_HANDLER handler;
-    NDIS_HANDLE context;
+    NK_BINDING *b;
+    BOOLEAN expected = FALSE;
 
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisMOidRequestComplete") ||
         (m = MiniportOf(MiniportAdapterHandle, "NdisMOidRequestComplete")) == NULL)
@@ -1057,10 +1228,10 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
     pthread_mutex_lock(&NkNdisLock);
     if (OidRequest != NULL && m->OidActive == OidRequest && !m->OidActiveCompleted) {
         m->OidActiveCompleted = TRUE;
-        b = m->OidActiveBinding;
+        expected = TRUE;
     }
     pthread_mutex_unlock(&NkNdisLock);
-    if (b == NULL) {
+    if (!expected) {
         NkHostViolation("ndis.miniport.oid-completed-twice", "NdisMOidRequestComplete(%p, %p): not the request the "
                         "miniport has pending (completed twice?)", MiniportAdapterHandle, (void *)OidRequest);
         return;
@@ -1069,11 +1240,8 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
         NkHostViolation("ndis.miniport.oid-completed-twice", "NdisMOidRequestComplete with NDIS_STATUS_PENDING");
         Status = NDIS_STATUS_FAILURE;
     }
-    handler = b->Protocol->Chars.OidRequestCompleteHandler;
-    context = b->ProtocolBindingContext;
-    FinishOid(m, b, OidRequest, Status);
-    NkSchedPoint();
-    handler(context, OidRequest, Status); /* b may be gone once this has run */
+    b = FinishOid(m, OidRequest, Status);
+    CompleteOidToProtocol(b, OidRequest, Status); /* b may be gone once this has run */
     RunOidQueue(m);
 }
 
@@ -1106,6 +1274,111 @@ VOID NkNdisMiniportCancelOid(NK_BINDING *b, PVOID RequestId)
     }
 }
 
+/* ---- direct OID requests ---------------------------------------------------------------------------- */
+
+/* With NkNdisLock: takes r off the direct table; its binding, or NULL if
+ * it was not there (*Found FALSE) or its binding went away. */
+static NK_BINDING *TakeDirectLocked(NK_MINIPORT *m, PNDIS_OID_REQUEST r, BOOLEAN *Found)
+{
+    for (ULONG i = 0; i < NK_MINIPORT_OID_QUEUE; i++)
+        if (m->Direct[i].Request == r) {
+            NK_BINDING *b = m->Direct[i].Binding;
+            m->Direct[i].Request = NULL;
+            m->Direct[i].Binding = NULL;
+            if (b != NULL)
+                b->MiniportOids--;
+            *Found = TRUE;
+            return b;
+        }
+    *Found = FALSE;
+    return NULL;
+}
+
+/* Direct requests are not queued (that is their point): each goes to the
+ * driver at once, tracked so its completion finds its protocol. */
+NDIS_STATUS NkNdisMiniportDirectOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
+{
+    NK_MINIPORT *m = b->Adapter->Miniport;
+    NDIS_STATUS status;
+    BOOLEAN found;
+    ULONG slot = 0;
+
+    if (m->Driver->Chars.DirectOidRequestHandler == NULL)
+        return NDIS_STATUS_NOT_SUPPORTED;
+    if (NkHostShouldFail(NkFaultNdisOid))
+        return NDIS_STATUS_RESOURCES;
+    pthread_mutex_lock(&NkNdisLock);
+    while (slot < NK_MINIPORT_OID_QUEUE && m->Direct[slot].Request != NULL)
+        slot++;
+    if (slot == NK_MINIPORT_OID_QUEUE) {
+        pthread_mutex_unlock(&NkNdisLock);
+        return NDIS_STATUS_RESOURCES;
+    }
+    m->Direct[slot].Request = r;
+    m->Direct[slot].Binding = b;
+    b->MiniportOids++;
+    pthread_mutex_unlock(&NkNdisLock);
+    NkSchedPoint();
+    status = m->Driver->Chars.DirectOidRequestHandler(m->Context, r);
+    if (status == NDIS_STATUS_PENDING)
+        return status;
+    pthread_mutex_lock(&NkNdisLock);
+    (void)TakeDirectLocked(m, r, &found);
+    pthread_mutex_unlock(&NkNdisLock);
+    if (!found) {
+        NkHostViolation("ndis.miniport.oid-completed-twice", "MiniportDirectOidRequest returned %#x for request %p "
+                        "after completing it with NdisMDirectOidRequestComplete", (unsigned)status, (void *)r);
+        return NDIS_STATUS_PENDING; /* its protocol was told already */
+    }
+    return status;
+}
+
+VOID NdisMDirectOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest,
+                                   NDIS_STATUS Status)
+{
+    NK_MINIPORT *m;
+    NK_BINDING *b;
+    BOOLEAN found;
+
+    if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisMDirectOidRequestComplete") ||
+        (m = MiniportOf(MiniportAdapterHandle, "NdisMDirectOidRequestComplete")) == NULL)
+        return;
+    pthread_mutex_lock(&NkNdisLock);
+    b = TakeDirectLocked(m, OidRequest, &found);
+    pthread_mutex_unlock(&NkNdisLock);
+    if (!found) {
+        NkHostViolation("ndis.miniport.oid-completed-twice", "NdisMDirectOidRequestComplete(%p, %p): not a direct "
+                        "request the miniport has pending (completed twice?)", MiniportAdapterHandle,
+                        (void *)OidRequest);
+        return;
+    }
+    if (b == NULL)
+        return; /* its binding went away meanwhile */
+    if (b->Protocol->Chars.DirectOidRequestCompleteHandler == NULL) {
+        /* A 6.0 protocol (revision 1 characteristics) cannot be told. */
+        NkHostViolation("ndis.bad-characteristics", "a direct OID request pended for a protocol without "
+                        "ProtocolDirectOidRequestComplete");
+        return;
+    }
+    NkSchedPoint();
+    b->Protocol->Chars.DirectOidRequestCompleteHandler(b->ProtocolBindingContext, OidRequest, Status);
+}
+
+VOID NkNdisMiniportCancelDirectOid(NK_BINDING *b, PVOID RequestId)
+{
+    NK_MINIPORT *m = b->Adapter->Miniport;
+    BOOLEAN pending = FALSE;
+    pthread_mutex_lock(&NkNdisLock);
+    for (ULONG i = 0; i < NK_MINIPORT_OID_QUEUE && !pending; i++)
+        pending = m->Direct[i].Request != NULL && m->Direct[i].Binding == b &&
+                  m->Direct[i].Request->RequestId == RequestId;
+    pthread_mutex_unlock(&NkNdisLock);
+    if (pending && m->Driver->Chars.CancelDirectOidRequestHandler != NULL) {
+        NkSchedPoint();
+        m->Driver->Chars.CancelDirectOidRequestHandler(m->Context, RequestId);
+    }
+}
+
 /* ---- status ---------------------------------------------------------------------------------------- */
 
 static const NK_NDIS_REVISION StatusRevisions[] = {
@@ -1132,6 +1405,45 @@ VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDIC
     pthread_mutex_unlock(&NkNdisLock);
     if (a != NULL)
         NkNdisIndicateStatus(a, &si);
+}
+
+/* ---- network PnP events raised by the miniport ------------------------------------------------- */
+
+static const NK_NDIS_REVISION PnpRevisions[] = {
+    {NET_PNP_EVENT_NOTIFICATION_REVISION_1, NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1},
+    {NET_PNP_EVENT_NOTIFICATION_REVISION_2, NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_2},
+};
+
+/* An event the miniport raises (an IM passing one up, a port coming or
+ * going) to every bound protocol above, which may pend it; the worst
+ * status comes back.  The stack's own events - pause, restart, binds
+ * complete, bind list - are NDIS's to raise, not a miniport's. */
+NDIS_STATUS NdisMNetPnPEvent(NDIS_HANDLE MiniportAdapterHandle, PNET_PNP_EVENT_NOTIFICATION NetPnPEventNotification)
+{
+    NK_MINIPORT *m;
+    NK_ADAPTER *a;
+    NET_PNP_EVENT_CODE code;
+
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisMNetPnPEvent") ||
+        (m = MiniportOf(MiniportAdapterHandle, "NdisMNetPnPEvent")) == NULL)
+        return NDIS_STATUS_FAILURE;
+    if (!NkNdisCheckObject(NetPnPEventNotification ? &NetPnPEventNotification->Header : NULL,
+                           NDIS_OBJECT_TYPE_DEFAULT, PnpRevisions, RTL_NUMBER_OF(PnpRevisions), NULL,
+                           "NdisMNetPnPEvent"))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    code = NetPnPEventNotification->NetPnPEvent.NetEvent;
+    if (code == NetEventPause || code == NetEventRestart || code == NetEventBindsComplete ||
+        code == NetEventBindList)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    pthread_mutex_lock(&NkNdisLock);
+    a = m->Adapter;
+    pthread_mutex_unlock(&NkNdisLock);
+    if (a == NULL)
+        return NDIS_STATUS_SUCCESS; /* nobody above yet */
+    NkSchedPoint();
+    return (NDIS_STATUS)NkHostIndicatePnpEvent((NK_HOST_ADAPTER *)a, (ULONG)code,
+                                               NetPnPEventNotification->NetPnPEvent.Buffer,
+                                               NetPnPEventNotification->NetPnPEvent.BufferLength);
 }
 
 /* ---- the host's side ------------------------------------------------------------------------------------ */

@@ -104,6 +104,9 @@ struct _NK_ADAPTER {
      * adapter, what its socket's full queue dropped (folded in from
      * PACKET_STATISTICS on each query).  Atomic. */
     ULONG64 ReceiveDiscards;
+    /* Being removed (NkNdisLock): no bind to it is queued or started any
+     * more, so none can outlive it. */
+    BOOLEAN Removing;
     /* Non-NULL: a miniport instance (miniport.c) - sends, OIDs and
      * returns go to its driver instead of the capture ring. */
     NK_MINIPORT *Miniport;
@@ -119,6 +122,7 @@ typedef struct _NK_MINIPORT_DRIVER {
     WCHAR ServiceName[64];          /* last component of the RegistryPath */
     BOOLEAN Intermediate;           /* NDIS_INTERMEDIATE_DRIVER */
     NK_PROTOCOL *Protocol;          /* NdisIMAssociateMiniport */
+    PDRIVER_OBJECT DriverObject;    /* whose DriverUnload NDIS took over */
     LIST_ENTRY Link;                /* NkMiniportDrivers */
 } NK_MINIPORT_DRIVER;
 
@@ -147,6 +151,7 @@ struct _NK_MINIPORT {
     NK_MINIPORT_STATE State;        /* NkNdisLock */
     pthread_t InitThread;           /* the thread running MiniportInitializeEx */
     BOOLEAN InInitialize;
+    BOOLEAN Started;                /* its start (init, restart, binds) is over (NkNdisLock) */
     BOOLEAN HaveRegistration, HaveGeneral;
     UCHAR Mac[6];
     ULONG Mtu;
@@ -173,6 +178,18 @@ struct _NK_MINIPORT {
         NK_BINDING *Binding;
     } OidQueue[NK_MINIPORT_OID_QUEUE];
     ULONG OidQueued;
+    /* A packet filter set by one open reaches the driver as the union of
+     * every open's, through FilterUnion; the protocol's buffer is put back
+     * in its request when it completes. */
+    ULONG FilterUnion;
+    PVOID FilterSavedBuffer;
+    ULONG FilterSavedLength;
+    BOOLEAN FilterSwapped;
+    /* Direct OID requests with the driver (not serialised), and whose. */
+    struct {
+        PNDIS_OID_REQUEST Request;
+        NK_BINDING *Binding;
+    } Direct[NK_MINIPORT_OID_QUEUE];
     KEVENT PauseDone, RestartDone;  /* NdisMPauseComplete, NdisMRestartComplete */
     BOOLEAN PauseCompleted, RestartCompleted;
     NDIS_STATUS RestartStatus;
@@ -194,8 +211,18 @@ VOID NkNdisMiniportSend(NK_BINDING *b, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER P
  * FALSE if it is not the driver's (a frame the host injected). */
 BOOLEAN NkNdisMiniportReturn(NK_BINDING *b, PNET_BUFFER_LIST Nbl);
 NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST Request);
+/* A binding of a miniport adapter is being freed with work still at the
+ * miniport (reported at its close): its sends' completions are dropped,
+ * its OIDs forgotten, and the driver's NBLs it held count as returned -
+ * nothing reaches the freed binding, nothing is lost for the driver. */
+VOID NkNdisMiniportForgetBinding(NK_BINDING *b);
 /* NdisCancelOidRequest for a request queued or active at b's miniport. */
 VOID NkNdisMiniportCancelOid(NK_BINDING *b, PVOID RequestId);
+/* NdisDirectOidRequest / NdisCancelDirectOidRequest on a miniport adapter:
+ * MiniportDirectOidRequest, not serialised (NDIS_STATUS_NOT_SUPPORTED if
+ * the driver has none). */
+NDIS_STATUS NkNdisMiniportDirectOid(NK_BINDING *b, PNDIS_OID_REQUEST Request);
+VOID NkNdisMiniportCancelDirectOid(NK_BINDING *b, PVOID RequestId);
 /* Pause (bindings first) and restart (bindings last) of a miniport adapter. */
 NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m);
 NTSTATUS NkNdisMiniportRestart(NK_MINIPORT *m);
@@ -235,8 +262,9 @@ NDIS_STATUS NkNdisOidAnswer(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest);
 /* A status indication to every open binding of Adapter. */
 VOID NkNdisIndicateStatus(NK_ADAPTER *Adapter, const NDIS_STATUS_INDICATION *Indication);
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
-/* protocol.c: drops binds queued for Adapter and waits for one being
- * delivered to it (before the adapter's bindings are unbound). */
+/* protocol.c: marks Adapter as being removed (no new binds to it), drops
+ * binds queued for it and waits for one being delivered to it - before
+ * the adapter's bindings are unbound. */
 VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter);
 /* Waits until no receive indication is being delivered to b (Users == 0). */
 VOID NkNdisDrainUsers(NK_BINDING *b);

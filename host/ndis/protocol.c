@@ -209,6 +209,11 @@ static VOID CancelJobs(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
 
 VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter)
 {
+    /* First no new ones (a registration racing the removal would queue a
+     * bind to an adapter about to be freed), then none queued or running. */
+    pthread_mutex_lock(&NkNdisLock);
+    Adapter->Removing = TRUE;
+    pthread_mutex_unlock(&NkNdisLock);
     CancelJobs(NULL, Adapter);
 }
 
@@ -268,6 +273,8 @@ static BOOLEAN QueueInitialBinds(NK_PROTOCOL *p, BOOLEAN BindsComplete)
         NK_BIND_JOB *j;
         if (a == &NkAdapters && !BindsComplete)
             break;
+        if (a != &NkAdapters && CONTAINING_RECORD(a, NK_ADAPTER, Link)->Removing)
+            continue; /* going away: no bind to it */
         j = calloc(1, sizeof(*j));
         if (j == NULL) {
             ok = FALSE;
@@ -555,6 +562,7 @@ VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
     pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = Adapter->Bindings.Flink; e != &Adapter->Bindings; e = e->Flink)
         bound |= CONTAINING_RECORD(e, NK_BINDING, Link)->Protocol == Protocol;
+    bound |= Adapter->Removing; /* going away: not bound now */
     if (!bound)
         InsertTailList(&Adapter->Bindings, &b->Link);
     pthread_mutex_unlock(&NkNdisLock);
@@ -756,6 +764,8 @@ VOID NkNdisUnbind(NK_BINDING *b)
         DrainCount(&b->StatusUsers);
     }
     DrainAsync(b);
+    if (b->Adapter->Miniport != NULL)
+        NkNdisMiniportForgetBinding(b);
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&b->Link);
     pthread_mutex_unlock(&NkNdisLock);

@@ -21,6 +21,13 @@ static NDIS_STATUS Bind(NDIS_HANDLE DriverContext, NDIS_HANDLE BindContext, PNDI
     NDIS_STATUS status;
     MP_OPEN *o;
 
+    if (p->Only != NULL) {
+        /* Declines every other adapter (a protocol bound above an IM only). */
+        UNICODE_STRING only;
+        RtlInitUnicodeString(&only, p->Only);
+        if (!RtlEqualUnicodeString(&only, Params->AdapterName, TRUE))
+            return NDIS_STATUS_NOT_SUPPORTED;
+    }
     o = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*o), TAG);
     if (o == NULL)
         return NDIS_STATUS_RESOURCES;
@@ -119,6 +126,31 @@ static VOID OidComplete(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request, NDIS_STA
     OidDone(o);
 }
 
+static VOID DirectOidComplete(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request, NDIS_STATUS Status)
+{
+    MP_OPEN *o = Context;
+    (void)Request;
+    o->LastDirectStatus = Status;
+    InterlockedIncrement(&o->DirectCompleted);
+}
+
+NDIS_STATUS MpDirectOid(MP_PROTO *p, PNDIS_OID_REQUEST r, NDIS_OID Oid, PVOID Buffer, ULONG Length)
+{
+    MP_OPEN *o = p->Open;
+    if (o == NULL)
+        return NDIS_STATUS_ADAPTER_NOT_READY;
+    memset(r, 0, sizeof(*r));
+    r->Header.Type = NDIS_OBJECT_TYPE_OID_REQUEST;
+    r->Header.Revision = NDIS_OID_REQUEST_REVISION_1;
+    r->Header.Size = NDIS_SIZEOF_OID_REQUEST_REVISION_1;
+    r->RequestType = NdisRequestQueryInformation;
+    r->RequestId = r;
+    r->DATA.QUERY_INFORMATION.Oid = Oid;
+    r->DATA.QUERY_INFORMATION.InformationBuffer = Buffer;
+    r->DATA.QUERY_INFORMATION.InformationBufferLength = Length;
+    return NdisDirectOidRequest(o->Binding, r);
+}
+
 static VOID StatusEx(NDIS_HANDLE Context, PNDIS_STATUS_INDICATION Indication)
 {
     MP_OPEN *o = Context;
@@ -134,6 +166,7 @@ static NDIS_STATUS Pnp(NDIS_HANDLE Context, PNET_PNP_EVENT_NOTIFICATION Event)
     if (o == NULL)
         return NDIS_STATUS_SUCCESS;
     KeAcquireSpinLock(&o->Lock, &irql);
+    o->LastPnpEvent = Event->NetPnPEvent.NetEvent;
     if (Event->NetPnPEvent.NetEvent == NetEventPause) {
         o->Paused = TRUE;
         if (o->SendsInFlight != 0) {
@@ -231,6 +264,7 @@ NDIS_STATUS MpRegister(MP_PROTO *p, PCWSTR Name, ULONG Filter)
     c.StatusHandlerEx = StatusEx;
     c.ReceiveNetBufferListsHandler = Receive;
     c.SendNetBufferListsCompleteHandler = SendComplete;
+    c.DirectOidRequestCompleteHandler = DirectOidComplete;
     status = NdisRegisterProtocolDriver(p, &c, &p->Handle);
     if (status == NDIS_STATUS_SUCCESS)
         NkHostWaitBinds();
@@ -245,27 +279,45 @@ VOID MpDeregister(MP_PROTO *p)
 
 BOOLEAN MpSend(MP_PROTO *p, const VOID *Frame, ULONG Length)
 {
-    MP_OPEN *o = p->Open;
-    PUCHAR buf;
-    PMDL mdl;
-    PNET_BUFFER_LIST nbl;
-    KIRQL irql;
+    MP_OPEN *o;
+    PUCHAR buf = NULL;
+    PMDL mdl = NULL;
+    PNET_BUFFER_LIST nbl = NULL;
+    KIRQL irql, irql2;
+    /* The open is looked up, checked and counted under the protocol's lock
+     * the unbind takes: once counted, its pause waits for this send. */
+    KeAcquireSpinLock(&p->Lock, &irql);
+    o = p->Open;
+    if (o != NULL) {
+        BOOLEAN paused;
+        KeAcquireSpinLock(&o->Lock, &irql2);
+        paused = o->Paused;
+        if (!paused)
+            o->SendsInFlight++;
+        KeReleaseSpinLock(&o->Lock, irql2);
+        if (paused)
+            o = NULL;
+    }
+    KeReleaseSpinLock(&p->Lock, irql);
     if (o == NULL)
         return FALSE;
     buf = ExAllocatePoolWithTag(NonPagedPoolNx, Length, TAG);
     mdl = buf ? NdisAllocateMdl(o->Binding, buf, Length) : NULL;
     nbl = mdl ? NdisAllocateNetBufferAndNetBufferList(o->Pool, 0, 0, mdl, 0, Length) : NULL;
-    if (nbl == NULL)
-        goto fail;
-    memcpy(buf, Frame, Length);
-    KeAcquireSpinLock(&o->Lock, &irql);
-    if (o->Paused) {
+    if (nbl == NULL) {
+        /* Not sent after all: uncounted (a pause waiting for it goes on). */
+        PNET_PNP_EVENT_NOTIFICATION pause = NULL;
+        KeAcquireSpinLock(&o->Lock, &irql);
+        if (--o->SendsInFlight == 0 && o->PendingPause != NULL) {
+            pause = o->PendingPause;
+            o->PendingPause = NULL;
+        }
         KeReleaseSpinLock(&o->Lock, irql);
-        NdisFreeNetBufferList(nbl);
+        if (pause != NULL)
+            NdisCompleteNetPnPEvent(o->Binding, pause, NDIS_STATUS_SUCCESS);
         goto fail;
     }
-    o->SendsInFlight++;
-    KeReleaseSpinLock(&o->Lock, irql);
+    memcpy(buf, Frame, Length);
     NdisSendNetBufferLists(o->Binding, nbl, NDIS_DEFAULT_PORT_NUMBER, 0);
     return TRUE;
 fail:

@@ -25,7 +25,9 @@ typedef struct _MP_OPEN {
     PNET_PNP_EVENT_NOTIFICATION PendingPause;
     LONG OidsInFlight;
     KEVENT OidsIdle;                /* set while OidsInFlight == 0 */
-    volatile LONG Received, SendsCompleted, OidsCompleted, Statuses;
+    volatile LONG Received, SendsCompleted, OidsCompleted, Statuses, DirectCompleted;
+    NDIS_STATUS LastDirectStatus;
+    NET_PNP_EVENT_CODE LastPnpEvent;
     NDIS_STATUS LastSendStatus, LastOidStatus, LastStatusCode;
     ULONG LastLength;
     UCHAR LastFrame[1514];
@@ -38,6 +40,7 @@ struct _MP_PROTO {
     WCHAR Name[32];
     ULONG Filter;                   /* what the bind sets */
     BOOLEAN Keep;                   /* keep receives until MpReturnKept or unbind */
+    PCWSTR Only;                    /* non-NULL: bind only to the adapter of this name */
     MP_OPEN *volatile Open;         /* the latest open (Lock) */
     KSPIN_LOCK Lock;                /* Open, and each open's OidsInFlight */
 };
@@ -52,6 +55,9 @@ NDIS_STATUS MpOid(MP_PROTO *p, NDIS_REQUEST_TYPE Type, NDIS_OID Oid, PVOID Buffe
  * *Request must live until it completes. */
 NDIS_STATUS MpOidAsync(MP_PROTO *p, PNDIS_OID_REQUEST Request, NDIS_REQUEST_TYPE Type, NDIS_OID Oid, PVOID Buffer,
                        ULONG Length);
+/* A direct OID on p's open, returning at once (*Request must live until
+ * it completes, through ProtocolDirectOidRequestComplete if pended). */
+NDIS_STATUS MpDirectOid(MP_PROTO *p, PNDIS_OID_REQUEST Request, NDIS_OID Oid, PVOID Buffer, ULONG Length);
 /* Returns what p kept; how many. */
 ULONG MpReturnKept(MP_PROTO *p);
 

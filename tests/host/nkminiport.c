@@ -11,16 +11,22 @@
 #define TAG ((ULONG)'T' | ((ULONG)'m' << 8) | ((ULONG)'p' << 16) | ((ULONG)'t' << 24))
 
 NDIS_HANDLE NkmDriver;
+PDRIVER_OBJECT NkmDriverObject;
+LONG NkmUnloads;
 NKM_ADAPTER *NkmLast;
 LONG NkmHalts;
 NDIS_HALT_ACTION NkmLastHaltAction;
 BOOLEAN NkmPendOids, NkmPendSends, NkmLoopback, NkmBrokenPause, NkmPendRestart;
 BOOLEAN NkmIndicateWhilePaused;
+BOOLEAN NkmPendDirect;
 NDIS_STATUS NkmInitStatus = NDIS_STATUS_SUCCESS;
+NDIS_STATUS NkmRestartStatus = NDIS_STATUS_SUCCESS;
 ULONG NkmSkipAttributes;
 BOOLEAN NkmReadNetworkAddress;
 BOOLEAN NkmInitCallsSetAttributesTwice;
 BOOLEAN NkmDeinitInInit;
+PKEVENT NkmInitGate;
+NDIS_HANDLE volatile NkmInitHandle;
 NDIS_STATUS NkmDeinitStatus;
 
 static const UCHAR DefaultMac[6] = {0x02, 0x4e, 0x4b, 0x4d, 0x50, 0x01};
@@ -45,6 +51,10 @@ static NDIS_STATUS Initialize(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PND
     (void)DriverContext;
     (void)Params;
 
+    if (NkmInitGate != NULL) {
+        InterlockedExchangePointer((PVOID volatile *)&NkmInitHandle, Handle);
+        KeWaitForSingleObject(NkmInitGate, Executive, KernelMode, FALSE, NULL);
+    }
     a = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*a), TAG);
     if (a == NULL)
         return NDIS_STATUS_RESOURCES;
@@ -172,6 +182,8 @@ static NDIS_STATUS Restart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAMETER
     KIRQL irql;
     (void)Params;
     InterlockedIncrement(&a->Restarts);
+    if (NkmRestartStatus != NDIS_STATUS_SUCCESS)
+        return NkmRestartStatus;
     KeAcquireSpinLock(&a->Lock, &irql);
     a->Running = TRUE;
     KeReleaseSpinLock(&a->Lock, irql);
@@ -259,6 +271,38 @@ BOOLEAN NkmCompleteOid(NKM_ADAPTER *a)
     InterlockedDecrement(&a->OidsInDriver);
     NdisMOidRequestComplete(a->Handle, r, status);
     return TRUE;
+}
+
+/* The direct path: any number at once, answered the same way. */
+static NDIS_STATUS DirectOid(NDIS_HANDLE Context, PNDIS_OID_REQUEST r)
+{
+    NKM_ADAPTER *a = Context;
+    InterlockedIncrement(&a->DirectSeen);
+    if (NkmPendDirect) {
+        a->PendingDirect = r;
+        return NDIS_STATUS_PENDING;
+    }
+    return Answer(a, r);
+}
+
+BOOLEAN NkmCompleteDirect(NKM_ADAPTER *a)
+{
+    PNDIS_OID_REQUEST r = a->PendingDirect;
+    if (r == NULL)
+        return FALSE;
+    a->PendingDirect = NULL;
+    NdisMDirectOidRequestComplete(a->Handle, r, Answer(a, r));
+    return TRUE;
+}
+
+static VOID CancelDirectOid(NDIS_HANDLE Context, PVOID RequestId)
+{
+    NKM_ADAPTER *a = Context;
+    PNDIS_OID_REQUEST r = a->PendingDirect;
+    if (r != NULL && r->RequestId == RequestId) {
+        a->PendingDirect = NULL;
+        NdisMDirectOidRequestComplete(a->Handle, r, NDIS_STATUS_REQUEST_ABORTED);
+    }
 }
 
 static VOID CancelOid(NDIS_HANDLE Context, PVOID RequestId)
@@ -443,6 +487,14 @@ static VOID DevicePnp(NDIS_HANDLE Context, PNET_DEVICE_PNP_EVENT Event)
     (void)Event;
 }
 
+static VOID Unload(PDRIVER_OBJECT DriverObject)
+{
+    (void)DriverObject;
+    InterlockedIncrement(&NkmUnloads);
+    NdisMDeregisterMiniportDriver(NkmDriver);
+    NkmDriver = NULL;
+}
+
 NDIS_STATUS NkmRegister(PCWSTR Service, UCHAR Revision, BOOLEAN Intermediate)
 {
     static WCHAR path[200];
@@ -477,7 +529,12 @@ NDIS_STATUS NkmRegister(PCWSTR Service, UCHAR Revision, BOOLEAN Intermediate)
     c.CancelOidRequestHandler = CancelOid;
     c.ShutdownHandlerEx = Shutdown;
     c.DevicePnPEventNotifyHandler = DevicePnp;
-    return NdisMRegisterMiniportDriver(NULL, &registryPath, NULL, &c, &NkmDriver);
+    c.UnloadHandler = Unload;
+    if (Revision >= NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2) {
+        c.DirectOidRequestHandler = DirectOid;
+        c.CancelDirectOidRequestHandler = CancelDirectOid;
+    }
+    return NdisMRegisterMiniportDriver(NkmDriverObject, &registryPath, NULL, &c, &NkmDriver);
 }
 
 VOID NkmDeregister(VOID)

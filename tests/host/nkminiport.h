@@ -28,6 +28,8 @@ typedef struct _NKM_ADAPTER {
     LONG SendsHeld;
     LONG SendsSeen;
     PNDIS_OID_REQUEST PendingOid;   /* NkmPendOids */
+    PNDIS_OID_REQUEST PendingDirect; /* NkmPendDirect */
+    LONG DirectSeen;
     LONG OidsSeen, OidsInDriver, MaxOidsInDriver;
     NDIS_OID LastOid;
     BOOLEAN PausePending;
@@ -39,6 +41,8 @@ typedef struct _NKM_ADAPTER {
 } NKM_ADAPTER;
 
 extern NDIS_HANDLE NkmDriver;
+extern PDRIVER_OBJECT NkmDriverObject; /* what NkmRegister passes (NULL by default) */
+extern LONG NkmUnloads;             /* MiniportDriverUnload calls (it deregisters) */
 extern NKM_ADAPTER *NkmLast;        /* the instance initialized last */
 extern LONG NkmHalts;
 extern NDIS_HALT_ACTION NkmLastHaltAction;
@@ -47,13 +51,19 @@ extern BOOLEAN NkmPendOids, NkmPendSends, NkmLoopback, NkmBrokenPause, NkmPendRe
 /* A miniport that indicates whatever its state (the verifier's case);
  * otherwise NkmIndicate does nothing (FALSE) while the adapter is paused. */
 extern BOOLEAN NkmIndicateWhilePaused;
+extern BOOLEAN NkmPendDirect;       /* MiniportDirectOidRequest pends (NkmCompleteDirect) */
 extern NDIS_STATUS NkmInitStatus;   /* MiniportInitializeEx fails with this (after attributes) */
+extern NDIS_STATUS NkmRestartStatus; /* MiniportRestart returns this (a failure leaves it paused) */
 extern ULONG NkmSkipAttributes;     /* 1: no general attributes, 2: none at all */
 extern BOOLEAN NkmReadNetworkAddress; /* take the MAC from NetworkAddress if present */
 extern BOOLEAN NkmInitCallsSetAttributesTwice; /* nothing wrong: both in init */
 /* An IM whose MiniportInitializeEx tears its own instance down (wrong):
  * what NdisIMDeInitializeDeviceInstance returned there. */
 extern BOOLEAN NkmDeinitInInit;
+/* Non-NULL: MiniportInitializeEx publishes its handle in NkmInitHandle,
+ * then waits for this event before going on (a slow device start). */
+extern PKEVENT NkmInitGate;
+extern NDIS_HANDLE volatile NkmInitHandle;
 extern NDIS_STATUS NkmDeinitStatus;
 
 /* Registers as service Service (RegistryPath ...\Services\<Service>), with
@@ -66,5 +76,6 @@ BOOLEAN NkmIndicate(NKM_ADAPTER *a, const VOID *Frame, ULONG Length, ULONG Count
 ULONG NkmCompleteSends(NKM_ADAPTER *a, NDIS_STATUS Status);
 /* Completes the pended OID (answering it first); FALSE if none. */
 BOOLEAN NkmCompleteOid(NKM_ADAPTER *a);
+BOOLEAN NkmCompleteDirect(NKM_ADAPTER *a);
 
 #endif

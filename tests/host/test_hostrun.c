@@ -463,6 +463,45 @@ static void test_driver_thread_joined_at_stop(void **state)
     assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
 }
 
+/* A miniport driver (tests/drivers/mini_sample.c) with --miniport: an
+ * instance is started after the entry point, as PnP starts a device, and
+ * halted before the driver unloads through NDIS's unload. */
+static void test_miniport_instance_started_and_halted(void **state)
+{
+    char log[] = "/tmp/ndiskit-test-log-XXXXXX", text[4096];
+    char sock[108];
+    int fd, status;
+    ssize_t n;
+    pid_t pid;
+    (void)state;
+
+    fd = mkstemp(log);
+    assert_true(fd >= 0);
+    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-mini-%d.sock", (int)getpid());
+    pid = fork();
+    if (pid == 0) {
+        dup2(fd, 2);
+        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", MINISAMPLE_SO, "--verbose", "--socket", sock, "--miniport",
+              "{NK-MINI-1}", (char *)NULL);
+        _exit(127);
+    }
+    assert_true(WaitFor(log, SERVING, 1, pid)); /* started before serving */
+    kill(pid, SIGTERM);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    n = pread(fd, text, sizeof(text) - 1, 0);
+    close(fd);
+    unlink(log);
+    assert_true(n > 0);
+    text[n] = '\0';
+    assert_non_null(strstr(text, "minisample: initialized"));
+    assert_non_null(strstr(text, "minisample: halted after 0 send(s)"));
+    assert_non_null(strstr(text, "minisample: unloaded"));
+    assert_true(strstr(text, "minisample: halted") < strstr(text, "minisample: unloaded"));
+    assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
+}
+
 static void test_status_mapping(void **state)
 {
     (void)state;
@@ -685,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_client_dies_with_a_read_pending),
         cmocka_unit_test(test_server_stops_under_an_open_handle),
         cmocka_unit_test(test_driver_thread_joined_at_stop),
+        cmocka_unit_test(test_miniport_instance_started_and_halted),
     };
     return cmocka_run_group_tests(tests, Setup, Teardown);
 }

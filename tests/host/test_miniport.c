@@ -36,7 +36,11 @@ static int Setup(void **state)
     NkmHalts = 0;
     NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
     NkmIndicateWhilePaused = FALSE;
+    NkmPendDirect = FALSE;
+    NkmDriverObject = NULL;
+    NkmUnloads = 0;
     NkmInitStatus = NDIS_STATUS_SUCCESS;
+    NkmRestartStatus = NDIS_STATUS_SUCCESS;
     NkmSkipAttributes = 0;
     NkmReadNetworkAddress = FALSE;
     NkmInitCallsSetAttributesTwice = FALSE;
@@ -134,6 +138,27 @@ static void test_start_and_halt(void **state)
     /* Deregistration halts what is left (after the protocol unbinds). */
     NkmDeregister();
     assert_int_equal(NkmHalts, 2);
+    assert_null(P1.Open);
+    assert_null(NkHostFindAdapter(INSTANCE));
+    MpDeregister(&P1);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* NDIS takes the DRIVER_OBJECT's unload: unloading the driver runs its
+ * MiniportDriverUnload, whose deregistration halts what still runs. */
+static void test_driver_unload_through_ndis(void **state)
+{
+    DRIVER_OBJECT drv;
+    NK_HOST_ADAPTER *a;
+    (void)state;
+    memset(&drv, 0, sizeof(drv));
+    NkmDriverObject = &drv;
+    a = Start(FALSE);
+    (void)a;
+    assert_non_null(drv.DriverUnload);
+    drv.DriverUnload(&drv);
+    assert_int_equal(NkmUnloads, 1);
+    assert_int_equal(NkmHalts, 1);
     assert_null(P1.Open);
     assert_null(NkHostFindAdapter(INSTANCE));
     MpDeregister(&P1);
@@ -243,6 +268,8 @@ static void test_receives_returned_when_every_open_has(void **state)
                                sizeof(filter)),
                          NDIS_STATUS_SUCCESS);
         assert_int_equal(NkHostAdapterPacketFilter(a), NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST);
+        /* The driver is programmed with the union, as NDIS does. */
+        assert_int_equal(NkmLast->Filter, NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST);
     }
     assert_true(NkmIndicate(NkmLast, Broadcast, sizeof(Broadcast), 1, FALSE));
     assert_int_equal(P1.Open->Received, 5);
@@ -306,7 +333,13 @@ static void test_oids_one_at_a_time(void **state)
     assert_true(NkmCompleteOid(NkmLast));
     assert_int_equal(P2.Open->OidsCompleted, 2);
     assert_int_equal(NkmLast->MaxOidsInDriver, 1);
-    assert_int_equal(NkmLast->Filter, NDIS_PACKET_TYPE_PROMISCUOUS);
+    /* The driver got the union of both opens' filters; the protocol's own
+     * request and buffer are as it made them. */
+    assert_int_equal(NkmLast->Filter, NDIS_PACKET_TYPE_PROMISCUOUS | NDIS_PACKET_TYPE_DIRECTED |
+                                          NDIS_PACKET_TYPE_BROADCAST);
+    assert_ptr_equal(r3.DATA.SET_INFORMATION.InformationBuffer, &filter);
+    assert_int_equal(r3.DATA.SET_INFORMATION.InformationBufferLength, sizeof(filter));
+    assert_int_equal(filter, NDIS_PACKET_TYPE_PROMISCUOUS);
     /* The host tracks each open's filter from what succeeded. */
     assert_int_equal(NkHostAdapterPacketFilter(a), NDIS_PACKET_TYPE_PROMISCUOUS | NDIS_PACKET_TYPE_DIRECTED |
                                                        NDIS_PACKET_TYPE_BROADCAST);
@@ -323,6 +356,41 @@ static void test_oids_one_at_a_time(void **state)
     NkmPendOids = FALSE;
     assert_int_equal(MpOid(&P1, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac1, 6),
                      NDIS_STATUS_SUCCESS);
+    Stop(a, TRUE);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* Direct OIDs skip the queue: one reaches the driver while a normal one
+ * is pending there; a pended one completes through
+ * ProtocolDirectOidRequestComplete, a cancelled one aborted; completing
+ * one twice is a finding. */
+static void test_direct_oids(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    NDIS_OID_REQUEST r, d, d2;
+    UCHAR mac[6], dmac[6];
+    (void)state;
+    a = Start(TRUE);
+    NkmPendOids = TRUE;
+    assert_int_equal(MpOidAsync(&P1, &r, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, 6),
+                     NDIS_STATUS_PENDING);
+    assert_int_equal(MpDirectOid(&P2, &d, OID_802_3_CURRENT_ADDRESS, dmac, 6), NDIS_STATUS_SUCCESS);
+    assert_memory_equal(dmac, NkmLast->Mac, 6);
+    NkmPendDirect = TRUE;
+    assert_int_equal(MpDirectOid(&P2, &d, OID_802_3_CURRENT_ADDRESS, dmac, 6), NDIS_STATUS_PENDING);
+    assert_true(NkmCompleteDirect(NkmLast));
+    assert_int_equal(P2.Open->DirectCompleted, 1);
+    assert_int_equal(P2.Open->LastDirectStatus, NDIS_STATUS_SUCCESS);
+    assert_int_equal(P2.Open->OidsCompleted, 0); /* not through the other path */
+    assert_int_equal(MpDirectOid(&P1, &d2, OID_802_3_CURRENT_ADDRESS, dmac, 6), NDIS_STATUS_PENDING);
+    NdisCancelDirectOidRequest(P1.Open->Binding, d2.RequestId);
+    assert_int_equal(P1.Open->LastDirectStatus, NDIS_STATUS_REQUEST_ABORTED);
+    assert_true(NkmCompleteOid(NkmLast));
+    assert_int_equal(P1.Open->OidsCompleted, 1);
+    NkHostExpectViolations();
+    NdisMDirectOidRequestComplete(NkmLast->Handle, &d, NDIS_STATUS_SUCCESS);
+    assert_int_equal(NkHostViolationCountOf("ndis.miniport.oid-completed-twice"), 1);
+    NkmPendDirect = NkmPendOids = FALSE;
     Stop(a, TRUE);
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
@@ -347,6 +415,29 @@ static void test_status_indication(void **state)
     assert_int_equal(P1.Open->Statuses, 1);
     assert_int_equal(P2.Open->Statuses, 1);
     assert_int_equal(P2.Open->LastStatusCode, NDIS_STATUS_LINK_STATE);
+    Stop(a, TRUE);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* NdisMNetPnPEvent: an event the miniport raises reaches every protocol
+ * above; the stack's own events are refused. */
+static void test_miniport_pnp_event(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    NET_PNP_EVENT_NOTIFICATION n;
+    (void)state;
+    a = Start(TRUE);
+    memset(&n, 0, sizeof(n));
+    n.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    n.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    n.NetPnPEvent.NetEvent = NetEventPortActivation;
+    assert_int_equal(NdisMNetPnPEvent(NkmLast->Handle, &n), NDIS_STATUS_SUCCESS);
+    assert_int_equal(P1.Open->LastPnpEvent, NetEventPortActivation);
+    assert_int_equal(P2.Open->LastPnpEvent, NetEventPortActivation);
+    n.NetPnPEvent.NetEvent = NetEventPause;
+    assert_int_equal(NdisMNetPnPEvent(NkmLast->Handle, &n), NDIS_STATUS_INVALID_PARAMETER);
+    assert_false(P1.Open->Paused);
     Stop(a, TRUE);
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
@@ -433,6 +524,44 @@ static void test_pause_waits_for_returns_and_sends(void **state)
     assert_int_equal(P1.Open->SendsCompleted, 2);
     Stop(a, FALSE);
     assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* A miniport whose restart failed stays paused, yet the protocols that
+ * bind restart their bindings: their sends are completed by the host with
+ * NDIS_STATUS_PAUSED, never handed to the driver. */
+static void test_sends_to_a_paused_miniport(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    (void)state;
+    NkmRestartStatus = NDIS_STATUS_RESOURCES;
+    a = Start(FALSE);
+    assert_false(P1.Open->Paused);
+    assert_true(MpSend(&P1, Broadcast, sizeof(Broadcast)));
+    assert_int_equal(P1.Open->SendsCompleted, 1);
+    assert_int_equal(P1.Open->LastSendStatus, NDIS_STATUS_PAUSED);
+    assert_int_equal(NkmLast->SendsSeen, 0);
+    /* Nor may it indicate: it is not running (a correct one does not try). */
+    assert_false(NkmIndicate(NkmLast, Broadcast, sizeof(Broadcast), 1, FALSE));
+    /* Restarted for real: the data path opens. */
+    NkmRestartStatus = NDIS_STATUS_SUCCESS;
+    assert_int_equal(NkHostPauseAdapter(a), STATUS_SUCCESS);
+    assert_int_equal(NkHostRestartAdapter(a), STATUS_SUCCESS);
+    assert_true(MpSend(&P1, Broadcast, sizeof(Broadcast)));
+    assert_int_equal(NkmLast->SendsSeen, 1);
+    assert_int_equal(P1.Open->LastSendStatus, NDIS_STATUS_SUCCESS);
+    Stop(a, FALSE);
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* A driver left registered at unload is a leak, like a protocol. */
+static void test_driver_leak_reported(void **state)
+{
+    (void)state;
+    assert_int_equal(NkmRegister(L"NKMP", NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1, FALSE),
+                     NDIS_STATUS_SUCCESS);
+    NkHostExpectViolations();
+    assert_int_equal(NkHostCheckLeaks(), 1);
+    assert_int_equal(NkHostViolationCountOf("ndis.miniport-driver-leak"), 1);
 }
 
 /* ---- verifier rules ------------------------------------------------------------------------------- */
@@ -541,6 +670,47 @@ static void test_send_never_completed(void **state)
     assert_int_equal(NkHostViolationCountOf("ndis.miniport.pause-complete-early"), 1);
     assert_int_equal(NkHostViolationCountOf("ndis.miniport.send-never-completed"), 1);
     MpDeregister(&P1);
+    NkmDeregister();
+    assert_int_equal(NkHostCheckLeaks(), 0);
+}
+
+/* A protocol that closes with a receive kept and an OID still queued at
+ * the miniport (findings at its close): the host forgets its binding - the
+ * driver gets its NBL back, the queued OID never reaches the driver, the
+ * other protocol's OID still completes, and the pause and halt that
+ * follow do not hang on what the gone binding held. */
+static void test_binding_gone_with_work_at_the_miniport(void **state)
+{
+    NK_HOST_ADAPTER *a;
+    NDIS_OID_REQUEST r1, r2;
+    UCHAR mac1[6], mac2[6];
+    (void)state;
+    a = Start(TRUE);
+    NkHostExpectViolations();
+    P1.Keep = TRUE;
+    assert_true(NkmIndicate(NkmLast, Broadcast, sizeof(Broadcast), 1, FALSE));
+    assert_int_equal(P1.Open->KeptCount, 1);
+    NkmPendOids = TRUE;
+    assert_int_equal(MpOidAsync(&P2, &r2, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac2, 6),
+                     NDIS_STATUS_PENDING);
+    assert_int_equal(MpOidAsync(&P1, &r1, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac1, 6),
+                     NDIS_STATUS_PENDING);
+    /* P1 loses track of both (the bugs), then is unbound. */
+    P1.Open->KeptCount = 0;
+    P1.Open->OidsInFlight = 0;
+    KeSetEvent(&P1.Open->OidsIdle, IO_NO_INCREMENT, FALSE);
+    MpDeregister(&P1);
+    assert_int_equal(NkHostViolationCountOf("ndis.close-with-oids"), 1);
+    assert_int_equal(NkHostViolationCountOf("ndis.close-with-io"), 1);
+    /* P2 had returned it at once: with P1's copy forgotten, it is back. */
+    assert_int_equal(NkmLast->RxOutstanding, 0);
+    assert_int_equal(NkmLast->Returned, 1);
+    assert_true(NkmCompleteOid(NkmLast));
+    assert_int_equal(P2.Open->OidsCompleted, 1);
+    assert_null(NkmLast->PendingOid); /* P1's was forgotten, never issued */
+    NkmPendOids = FALSE;
+    NkHostRemoveAdapter(a);
+    MpDeregister(&P2);
     NkmDeregister();
     assert_int_equal(NkHostCheckLeaks(), 0);
 }
@@ -816,15 +986,21 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_register_by_revision, Setup),
         cmocka_unit_test_setup(test_start_and_halt, Setup),
+        cmocka_unit_test_setup(test_driver_unload_through_ndis, Setup),
         cmocka_unit_test_setup(test_initialize_failures_and_attributes, Setup),
         cmocka_unit_test_setup(test_send_completions_routed_by_protocol, Setup),
         cmocka_unit_test_setup(test_receives_returned_when_every_open_has, Setup),
         cmocka_unit_test_setup(test_receive_with_resources, Setup),
         cmocka_unit_test_setup(test_oids_one_at_a_time, Setup),
+        cmocka_unit_test_setup(test_direct_oids, Setup),
         cmocka_unit_test_setup(test_status_indication, Setup),
+        cmocka_unit_test_setup(test_miniport_pnp_event, Setup),
         cmocka_unit_test_setup(test_pause_waits_for_returns_and_sends, Setup),
+        cmocka_unit_test_setup(test_sends_to_a_paused_miniport, Setup),
+        cmocka_unit_test_setup(test_driver_leak_reported, Setup),
         cmocka_unit_test_setup(test_verifier_rules, Setup),
         cmocka_unit_test_setup(test_send_never_completed, Setup),
+        cmocka_unit_test_setup(test_binding_gone_with_work_at_the_miniport, Setup),
         cmocka_unit_test_setup(test_configuration_and_network_address, Setup),
         cmocka_unit_test_setup(test_explore_data_path_racing_pause, Setup),
         cmocka_unit_test_setup(test_explore_oid_racing_unbind, Setup),

@@ -646,7 +646,7 @@ static void *LoadDriver(const char *Driver)
 void host_usage(FILE *out)
 {
     fputs("usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
-          "                        [--socket PATH] [--fatal] [--verbose]\n"
+          "                        [--miniport NAME]... [--socket PATH] [--fatal] [--verbose]\n"
           "  Loads DRIVER.so (built for the host kernel: ndiskit_add_driver in the host\n"
           "  build puts it in build/bin/drivers/), runs its entry point, and serves its\n"
           "  devices to programs linked with the ndiskit client library (CreateFile,\n"
@@ -655,6 +655,10 @@ void host_usage(FILE *out)
           "  --adapter IFNAME   an NDIS adapter backed by Linux interface IFNAME (AF_PACKET;\n"
           "                     needs CAP_NET_RAW)\n"
           "  --loopback NAME    an in-memory adapter whose sends come back as receives\n"
+          "  --miniport NAME    for a miniport driver: after its entry point, start an\n"
+          "                     instance of it named NAME (\\Device\\NAME unless NAME\n"
+          "                     starts with a backslash), as PnP starts a device; it is\n"
+          "                     halted before the driver unloads\n"
           "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV ", else\n"
           "                     $XDG_RUNTIME_DIR/" NK_WIRE_SOCKET_NAME ", else\n"
           "                     /tmp/ndiskit-<uid>/" NK_WIRE_SOCKET_NAME "); clients use the same\n"
@@ -670,14 +674,14 @@ void host_usage(FILE *out)
 
 static const char ShortUsage[] =
     "usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
-    "                        [--socket PATH] [--fatal] [--verbose]\n";
+    "                        [--miniport NAME]... [--socket PATH] [--fatal] [--verbose]\n";
 
 static int Run(int argc, char **argv)
 {
     const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
     char defaultSock[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    ADAPTER_ARG adapters[MAX_ADAPTERS];
-    ULONG nAdapters = 0;
+    ADAPTER_ARG adapters[MAX_ADAPTERS], miniports[MAX_ADAPTERS];
+    ULONG nAdapters = 0, nMiniports = 0;
     BOOLEAN fatal = FALSE;
     DRIVER_OBJECT drv;
     UNICODE_STRING path;
@@ -707,6 +711,14 @@ static int Run(int argc, char **argv)
             adapters[nAdapters].Loopback = strncmp(c.arg, "--loopback", 10) == 0;
             adapters[nAdapters].Name = name;
             adapters[nAdapters++].Adapter = NULL;
+        } else if ((r = cli_value(&c, NULL, "--miniport", &name)) != 0) {
+            if (r < 0)
+                return 2;
+            if (nMiniports == MAX_ADAPTERS)
+                return cli_error(&c, "at most %d miniport instances", MAX_ADAPTERS);
+            miniports[nMiniports].Loopback = FALSE;
+            miniports[nMiniports].Name = name;
+            miniports[nMiniports++].Adapter = NULL;
         } else if ((r = cli_value(&c, NULL, "--socket", &sock)) != 0) {
             if (r < 0)
                 return 2;
@@ -796,6 +808,32 @@ static int Run(int argc, char **argv)
         fprintf(stderr, "ndiskit host: %s: DriverEntry failed with NTSTATUS 0x%08X\n", driver, (unsigned)status);
         rc = 1;
         goto out_adapters;
+    }
+    /* Devices come after the entry point, as PnP starts them: each
+     * miniport instance of the driver named by its service (the registry
+     * path's last component, the .so's base name). */
+    for (ULONG i = 0; i < nMiniports; i++) {
+        WCHAR instance[128];
+        PCWSTR service = pathBuf;
+        size_t n = 0;
+        for (PCWSTR p = pathBuf; *p != 0; p++)
+            if (*p == L'\\')
+                service = p + 1;
+        if (miniports[i].Name[0] != '\\')
+            for (const char *p = "\\Device\\"; *p; p++)
+                instance[n++] = (unsigned char)*p;
+        for (const char *p = miniports[i].Name; *p && n < RTL_NUMBER_OF(instance) - 1; p++)
+            instance[n++] = (unsigned char)*p;
+        instance[n] = 0;
+        status = NkHostStartMiniport(service, instance, &miniports[i].Adapter);
+        if (!NT_SUCCESS(status)) {
+            fprintf(stderr, "ndiskit host: miniport %s: NTSTATUS 0x%08X%s\n", miniports[i].Name, (unsigned)status,
+                    status == STATUS_OBJECT_NAME_NOT_FOUND    ? " (the driver registered no miniport of its name)"
+                    : status == STATUS_OBJECT_NAME_COLLISION ? " (an adapter of that name exists)"
+                                                             : " (MiniportInitializeEx failed)");
+            rc = 1;
+            goto out_unload;
+        }
     }
 
     if (pipe2(WakePipe, O_CLOEXEC) != 0 || (lfd = Listen(sock)) < 0) {
@@ -887,6 +925,10 @@ static int Run(int argc, char **argv)
     pthread_mutex_unlock(&ConnLock);
 
 out_unload:
+    /* PnP removes the devices before the driver unloads. */
+    for (ULONG i = 0; i < nMiniports; i++)
+        if (miniports[i].Adapter != NULL)
+            NkHostRemoveAdapter(miniports[i].Adapter);
     if (drv.DriverUnload != NULL)
         drv.DriverUnload(&drv);
 out_adapters:
