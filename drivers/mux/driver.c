@@ -24,6 +24,9 @@
 #include "velan.h"
 
 DRIVER_INITIALIZE DriverEntry;
+/* The miniport driver's UnloadHandler: NDIS, not KMDF, owns an IM
+ * driver's DriverUnload and calls this from it. */
+static MINIPORT_UNLOAD MuxDriverUnload;
 
 MUX_GLOBALS MuxGlobals;
 
@@ -42,7 +45,7 @@ static VOID Teardown(VOID)
     MuxVelanFreeAbandoned();    /* no MiniportInitializeEx can come any more */
 }
 
-VOID MuxDriverUnload(PDRIVER_OBJECT DriverObject)
+static VOID MuxDriverUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
     Teardown();

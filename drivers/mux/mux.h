@@ -162,8 +162,4 @@ typedef struct _MUX_GLOBALS {
 
 extern MUX_GLOBALS MuxGlobals;
 
-/* driver.c: the miniport driver's UnloadHandler, which NDIS calls when the
- * driver unloads (NDIS, not KMDF, owns an IM driver's DriverUnload). */
-MINIPORT_UNLOAD MuxDriverUnload;
-
 #endif

@@ -500,10 +500,10 @@ static void Unload(void)
         NdisDeregisterProtocolDriver(UpHandle);
         UpHandle = NULL;
     }
-    /* NDIS owns an IM driver's unload: what it calls is the miniport
+    /* NDIS owns an IM driver's DriverUnload: it calls the miniport
      * driver's UnloadHandler. */
     if (F.Loaded)
-        MuxDriverUnload(&F.Driver);
+        F.Driver.DriverUnload(&F.Driver);
     F.Loaded = FALSE;
     if (F.Lower != NULL)
         NkHostRemoveAdapter(F.Lower);
@@ -1075,7 +1075,7 @@ static void test_unload_under_traffic(void **state)
     UpHandle = NULL;
     pthread_join(c, NULL);
     /* mux unloads with frames still arriving below. */
-    MuxDriverUnload(&F.Driver);
+    F.Driver.DriverUnload(&F.Driver);
     F.Loaded = FALSE;
     __atomic_store_n(&in.Stop, 1, __ATOMIC_RELEASE);
     pthread_join(r, NULL);
