@@ -59,7 +59,11 @@ typedef struct _UPB {
     NDIS_STATUS LastSendStatus;
     volatile LONG StatusCount;
     NDIS_STATUS LastStatusCode;
+    PNET_BUFFER_LIST Kept;          /* a receive held (UpKeep), returned by the test or the unbind */
 } UPB;
+
+/* Set: the next receive a binding gets is held rather than returned. */
+static volatile LONG UpKeep;
 
 static NDIS_HANDLE UpHandle;
 static LIST_ENTRY UpBindings;
@@ -199,6 +203,8 @@ static NDIS_STATUS UpUnbind(NDIS_HANDLE UnbindContext, NDIS_HANDLE Context)
     KeAcquireSpinLock(&UpLock, &irql);
     RemoveEntryList(&u->Link);
     KeReleaseSpinLock(&UpLock, irql);
+    if (u->Kept != NULL)
+        NdisReturnNetBufferLists(u->Binding, u->Kept, 0);
     if (NdisCloseAdapterEx(u->Binding) == NDIS_STATUS_PENDING)
         KeWaitForSingleObject(&u->CloseDone, Executive, KernelMode, FALSE, NULL);
     NdisFreeNetBufferListPool(u->Pool);
@@ -269,9 +275,14 @@ static VOID UpReceive(NDIS_HANDLE c, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Por
         u->LastPriority = info.TagHeader.UserPriority;
         InterlockedIncrement(&u->Received);
     }
-    if (NDIS_TEST_RECEIVE_CAN_PEND(Flags))
-        NdisReturnNetBufferLists(u->Binding, Nbls, NDIS_TEST_RECEIVE_AT_DISPATCH_LEVEL(Flags)
-                                                       ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
+    if (!NDIS_TEST_RECEIVE_CAN_PEND(Flags))
+        return;
+    if (__atomic_load_n(&UpKeep, __ATOMIC_ACQUIRE) && u->Kept == NULL) {
+        u->Kept = Nbls;
+        return;
+    }
+    NdisReturnNetBufferLists(u->Binding, Nbls, NDIS_TEST_RECEIVE_AT_DISPATCH_LEVEL(Flags)
+                                                   ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
 }
 
 static VOID UpSendComplete(NDIS_HANDLE c, PNET_BUFFER_LIST Nbls, ULONG Flags)
@@ -1013,6 +1024,58 @@ static void test_lower_unbind_halts_velans(void **state)
 }
 
 typedef struct {
+    NK_HOST_ADAPTER *Adapter;
+    NTSTATUS Status;
+    volatile LONG Done;
+} PAUSER;
+
+static void *PauseThread(void *Arg)
+{
+    PAUSER *p = Arg;
+    p->Status = NkHostPauseAdapter(p->Adapter);
+    __atomic_store_n(&p->Done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* A VELAN's pause completes only once what it indicated is back. */
+static void test_pause_waits_for_returns(void **state)
+{
+    MUX_VELAN_INFO infos[4];
+    PAUSER p = {0};
+    UCHAR frame[100];
+    pthread_t t;
+    UPB *v10;
+    (void)state;
+
+    Load(Three, 3, NULL);
+    v10 = UpFind(VELAN(L"2"));
+    __atomic_store_n(&UpKeep, 1, __ATOMIC_RELEASE);
+    Frame(frame, Velan10Mac, Peer, TRUE, 10, 0, 64, 19);
+    assert_int_equal(NkHostAdapterInject(F.Lower, frame, 64, FALSE), STATUS_SUCCESS);
+    assert_true(WaitCount(&v10->Received, 1));
+    __atomic_store_n(&UpKeep, 0, __ATOMIC_RELEASE);
+    assert_non_null(v10->Kept);
+
+    p.Adapter = NkHostFindAdapter(VELAN(L"2"));
+    assert_non_null(p.Adapter);
+    assert_int_equal(pthread_create(&t, NULL, PauseThread, &p), 0);
+    usleep(100000);
+    assert_int_equal(__atomic_load_n(&p.Done, __ATOMIC_ACQUIRE), 0);
+    assert_int_equal(QueryVelans(infos, 4), 3);
+    assert_int_equal(InfoOf(infos, 3, VELAN(L"2"))->State, MUX_VELAN_STATE_PAUSING);
+    NdisReturnNetBufferLists(v10->Binding, v10->Kept, 0);
+    v10->Kept = NULL;
+    pthread_join(t, NULL);
+    assert_int_equal(p.Status, STATUS_SUCCESS);
+    assert_int_equal(QueryVelans(infos, 4), 3);
+    assert_int_equal(InfoOf(infos, 3, VELAN(L"2"))->State, MUX_VELAN_STATE_PAUSED);
+    assert_int_equal(NkHostRestartAdapter(p.Adapter), STATUS_SUCCESS);
+    assert_int_equal(QueryVelans(infos, 4), 3);
+    assert_int_equal(InfoOf(infos, 3, VELAN(L"2"))->State, MUX_VELAN_STATE_RUNNING);
+    Unload();
+}
+
+typedef struct {
     volatile LONG Stop;
     UPB *Velan;
 } TRAFFIC;
@@ -1165,6 +1228,7 @@ int main(void)
         cmocka_unit_test_teardown(test_link_state, TeardownChecks),
         cmocka_unit_test_teardown(test_reconfigure, TeardownChecks),
         cmocka_unit_test_teardown(test_lower_unbind_halts_velans, TeardownChecks),
+        cmocka_unit_test_teardown(test_pause_waits_for_returns, TeardownChecks),
         cmocka_unit_test_teardown(test_unload_under_traffic, TeardownChecks),
         cmocka_unit_test(test_allocation_failure_sweep),
     };
