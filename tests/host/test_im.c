@@ -22,6 +22,20 @@
 
 #define VELAN L"\\Device\\{NK-VELAN-1}"
 
+/* Seeds per explorer scenario in `make check` (make stress raises it):
+ * fewer under ThreadSanitizer, whose runs of these stacks are ~5x slower,
+ * so each test stays within seconds. */
+#if defined(__SANITIZE_THREAD__)
+#define IM_SEEDS 80
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IM_SEEDS 80
+#endif
+#endif
+#ifndef IM_SEEDS
+#define IM_SEEDS 200
+#endif
+
 static MP_PROTO P1;
 static int ImContext; /* the IM's device context: its address is what matters */
 static NDIS_STRING Velan = RTL_CONSTANT_STRING(VELAN);
@@ -642,7 +656,7 @@ static void test_explore_through_the_im(void **state)
     NK_HOST_ACTION *const actions[] = {ImSendSome, ImReceiveSome, ImPauseRestart};
     UCHAR captured[64];
     (void)state;
-    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 200);) {
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, IM_SEEDS);) {
         LONG frames = 0;
         Setup(NULL);
         RegisterIm();
@@ -692,7 +706,7 @@ static void test_explore_im_lifecycle(void **state)
 {
     NK_HOST_ACTION *const actions[] = {LowerComesAndGoes, RegisterProtocol, DeliverQueued};
     (void)state;
-    for (ULONG64 seed = 0; NkHostNextSeed(&seed, 200);) {
+    for (ULONG64 seed = 0; NkHostNextSeed(&seed, IM_SEEDS);) {
         Setup(NULL);
         RegisterIm();
         P1.Only = IM_UPPER;
