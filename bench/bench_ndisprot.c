@@ -658,7 +658,7 @@ static int MuxPart(const char *Ndiskit, const char *MuxSo, const char *NdisprotS
 
     snprintf(config, sizeof(config), "%s/mux.conf", SocketDir);
     f = fopen(config, "w");
-    if (f == NULL || fprintf(f, "[binding mux " NEAR "]\nUpperBindings = " VELAN_ADAPTER "\n\n"
+    if (f == NULL || fprintf(f, "[binding mux " NEAR "]\nUpperBindings = multi: " VELAN_ADAPTER "\n\n"
                                 "[instance " VELAN_ADAPTER "]\nVlanID = %d\n", VELAN_VID) < 0 || fclose(f) != 0) {
         perror("bench_ndisprot: mux.conf");
         return 1;

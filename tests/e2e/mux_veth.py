@@ -49,7 +49,7 @@ def device(guid):
 
 def write_config(path, near):
     lines = ["# mux over the near end of the veth pair, four VELANs", f"[binding mux {near}]",
-             "UpperBindings = " + ", ".join(device(g) for _, g, _ in VELANS)]
+             "UpperBindings = multi: " + ", ".join(device(g) for _, g, _ in VELANS)]
     for vid, guid, address in VELANS:
         lines += ["", f"[instance {device(guid)}]", f"VlanID = {vid}"]
         if address:
