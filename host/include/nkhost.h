@@ -146,6 +146,15 @@ NTSTATUS NkHostAddAdapter(_In_z_ PCWSTR Name, _In_reads_(6) const UCHAR *Mac, _I
 /* An adapter backed by the Linux interface IfName (an AF_PACKET socket;
  * needs CAP_NET_RAW): STATUS_ACCESS_DENIED without it. */
 NTSTATUS NkHostAddPacketAdapter(_In_z_ PCSTR IfName, _Out_ NK_HOST_ADAPTER **Adapter);
+/* The name NkHostAddPacketAdapter gives IfName's adapter,
+ * "\DEVICE\{NKPACKET-IfName}", in Name (Capacity WCHARs);
+ * STATUS_NAME_TOO_LONG if it does not fit. */
+NTSTATUS NkHostPacketAdapterName(_In_z_ PCSTR IfName, _Out_writes_(Capacity) PWCHAR Name, _In_ ULONG Capacity);
+/* An adapter's key below a protocol's Parameters\Adapters (where
+ * NdisOpenConfigurationEx opens a binding's configuration): the last
+ * component of its name, "{GUID}" of "\DEVICE\{GUID}"; a pointer into
+ * AdapterName. */
+PCWSTR NkHostAdapterKeyName(_In_z_ PCWSTR AdapterName);
 VOID NkHostRemoveAdapter(_In_ NK_HOST_ADAPTER *Adapter);
 NTSTATUS NkHostAdapterInject(_In_ NK_HOST_ADAPTER *Adapter, _In_reads_bytes_(Length) const VOID *Frame,
                              _In_ ULONG Length, _In_ BOOLEAN Resources);

@@ -95,6 +95,15 @@ static BOOLEAN Append(PWCHAR Out, size_t Capacity, size_t *At, PCWSTR In, size_t
 
 /* ---- which key a handle opens ------------------------------------------------------------ */
 
+PCWSTR NkHostAdapterKeyName(PCWSTR AdapterName)
+{
+    PCWSTR last = AdapterName;
+    for (PCWSTR c = AdapterName; *c != 0; c++)
+        if (*c == L'\\')
+            last = c + 1;
+    return last;
+}
+
 /* With NkNdisLock: the protocol whose driver handle Handle is, or NULL. */
 static NK_PROTOCOL *ProtocolLocked(NDIS_HANDLE Handle)
 {
@@ -139,10 +148,7 @@ static NTSTATUS KeyPathOf(NDIS_HANDLE Handle, PWCHAR Path, size_t Capacity)
         !Append(Path, Capacity, &at, L"\\Parameters", WLen(L"\\Parameters")))
         goto out;
     if (b != NULL) {
-        PCWSTR adapter = b->Adapter->Name;
-        for (PCWSTR c = b->Adapter->Name; *c != 0; c++)
-            if (*c == L'\\')
-                adapter = c + 1;
+        PCWSTR adapter = NkHostAdapterKeyName(b->Adapter->Name);
         if (!Append(Path, Capacity, &at, L"\\Adapters\\", WLen(L"\\Adapters\\")) ||
             !Append(Path, Capacity, &at, adapter, WLen(adapter)))
             goto out;

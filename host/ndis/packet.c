@@ -77,6 +77,23 @@ static void *Receiver(void *Arg)
     return NULL;
 }
 
+/* NDIS adapter names look like \DEVICE\{GUID}; ours name the interface. */
+NTSTATUS NkHostPacketAdapterName(PCSTR IfName, PWCHAR Name, ULONG Capacity)
+{
+    static const char prefix[] = "\\DEVICE\\{NKPACKET-";
+    size_t k = 0, n = strlen(IfName);
+
+    if (Capacity < sizeof(prefix) - 1 + n + 2)
+        return STATUS_NAME_TOO_LONG;
+    for (size_t i = 0; prefix[i] != '\0'; i++)
+        Name[k++] = (WCHAR)prefix[i];
+    for (size_t i = 0; i < n; i++)
+        Name[k++] = (WCHAR)(UCHAR)IfName[i];
+    Name[k++] = L'}';
+    Name[k] = 0;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS NkHostAddPacketAdapter(PCSTR IfName, NK_HOST_ADAPTER **Adapter)
 {
     struct ifreq ifr;
@@ -85,7 +102,7 @@ NTSTATUS NkHostAddPacketAdapter(PCSTR IfName, NK_HOST_ADAPTER **Adapter)
     NK_ADAPTER *a;
     NTSTATUS status;
     int fd;
-    size_t i, n = strlen(IfName);
+    size_t n = strlen(IfName);
 
     *Adapter = NULL;
     if (n == 0 || n >= IFNAMSIZ)
@@ -132,17 +149,7 @@ NTSTATUS NkHostAddPacketAdapter(PCSTR IfName, NK_HOST_ADAPTER **Adapter)
             return STATUS_INVALID_DEVICE_STATE;
         }
         mtu = (ULONG)ifr.ifr_mtu;
-        /* NDIS adapter names look like \DEVICE\{GUID}; ours name the interface. */
-        {
-            const char *prefix = "\\DEVICE\\{NKPACKET-";
-            size_t k = 0;
-            for (i = 0; prefix[i] && k + 2 < RTL_NUMBER_OF(name); i++)
-                name[k++] = (WCHAR)prefix[i];
-            for (i = 0; IfName[i] && k + 2 < RTL_NUMBER_OF(name); i++)
-                name[k++] = (WCHAR)(UCHAR)IfName[i];
-            name[k++] = L'}';
-            name[k] = 0;
-        }
+        NkHostPacketAdapterName(IfName, name, RTL_NUMBER_OF(name)); /* fits: IfName is shorter than IFNAMSIZ */
         status = NkNdisCreateAdapter(name, mac, mtu, fd, &a);
     }
     if (!NT_SUCCESS(status)) {

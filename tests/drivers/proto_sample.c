@@ -1,7 +1,8 @@
 /*
  * proto_sample.c - the smallest NDIS protocol driver on the binding layer
  * (<ndiskit/binding.h>): it binds to every Ethernet adapter, counts what it
- * receives, and logs each binding's coming and going.  Built for Windows
+ * receives, and logs each binding's coming and going; a binding's packet
+ * filter comes from its configuration key if that sets one.  Built for Windows
  * (linking lib/ndis/binding.c into a checked image) and for the host, where
  * `ndiskit host run proto_sample.so --loopback wire0` runs it.
  */
@@ -17,14 +18,41 @@ typedef struct {
 
 static NK_PROTOCOL Protocol;
 
+/* The binding's PacketFilter setting (a DWORD, or a hex string, in its
+ * key ...\Services\PROTOSAMPLE\Parameters\Adapters\<adapter>, where an
+ * INF or `ndiskit host run --config` puts it), else Default. */
+static ULONG ConfiguredFilter(PNK_BINDING Binding, ULONG Default)
+{
+    NDIS_STRING name = RTL_CONSTANT_STRING(L"PacketFilter");
+    NDIS_CONFIGURATION_OBJECT object;
+    PNDIS_CONFIGURATION_PARAMETER value;
+    NDIS_HANDLE config;
+    NDIS_STATUS status;
+    ULONG filter = Default;
+
+    RtlZeroMemory(&object, sizeof(object));
+    object.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+    object.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+    object.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+    object.NdisHandle = Binding->Handle;
+    if (NdisOpenConfigurationEx(&object, &config) != NDIS_STATUS_SUCCESS)
+        return Default;
+    NdisReadConfiguration(&status, &value, config, &name, NdisParameterHexInteger);
+    if (status == NDIS_STATUS_SUCCESS &&
+        (value->ParameterType == NdisParameterInteger || value->ParameterType == NdisParameterHexInteger))
+        filter = value->ParameterData.IntegerData;
+    NdisCloseConfiguration(config);
+    return filter;
+}
+
 static NTSTATUS SampleBound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
 {
-    ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
+    ULONG filter = ConfiguredFilter(Binding, NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST);
     NDIS_STATUS status = NkBindingOid(Binding, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
                                       sizeof(filter), NULL);
     if (status != NDIS_STATUS_SUCCESS)
         return STATUS_UNSUCCESSFUL;
-    NkLogInfo("bound to %wZ, MTU %lu", Parameters->AdapterName, Binding->Mtu);
+    NkLogInfo("bound to %wZ, MTU %lu, packet filter 0x%lx", Parameters->AdapterName, Binding->Mtu, filter);
     return STATUS_SUCCESS;
 }
 

@@ -4,7 +4,8 @@
  * IOCTLs, a blocking read completed by a write from another thread, the
  * error codes GetLastError reports, a client that dies with a read
  * pending, and a server that stops under an open handle.  The server must
- * then exit 0: nothing leaked, no verifier finding.
+ * then exit 0: nothing leaked, no verifier finding.  And nkecho served
+ * while a second driver (an NDIS protocol) is loaded with it.
  *
  * Plain C: no NT headers here, exactly like a user-mode tool.
  */
@@ -463,6 +464,63 @@ static void test_driver_thread_joined_at_stop(void **state)
     assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
 }
 
+/* Two drivers in one host - nkecho, a KMDF control device, and
+ * protosample, an NDIS protocol bound to a loopback adapter: nkecho's
+ * device answers while both are loaded, and at stop protosample (loaded
+ * last) unloads first, with nothing leaked. */
+static void test_two_drivers_one_host(void **state)
+{
+    char log[] = "/tmp/ndiskit-test-log-XXXXXX", text[8192], sock[108];
+    char in[64], out[64];
+    const char *bound, *first, *second;
+    DWORD n = 0;
+    HANDLE h;
+    int fd, status;
+    ssize_t k;
+    pid_t pid;
+    (void)state;
+
+    fd = mkstemp(log);
+    assert_true(fd >= 0);
+    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-two-%d.sock", (int)getpid());
+    pid = fork();
+    if (pid == 0) {
+        dup2(fd, 2);
+        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, PROTOSAMPLE_SO, "--loopback", "wire0",
+              "--verbose", "--socket", sock, (char *)NULL);
+        _exit(127);
+    }
+    assert_true(WaitFor(log, "loaded; serving their devices on", 1, pid));
+    WaitForText(log, "protosample: bound to wire0", 1);
+    setenv("NDISKIT_HOST_SOCKET", sock, 1);
+    h = Open();
+    setenv("NDISKIT_HOST_SOCKET", SocketPath, 1);
+    assert_ptr_not_equal(h, INVALID_HANDLE_VALUE);
+    memset(in, 0x5A, sizeof(in));
+    assert_true(DeviceIoControl(h, IOCTL_NKECHO_ECHO, in, sizeof(in), out, sizeof(out), &n, NULL));
+    assert_int_equal(n, sizeof(in));
+    assert_memory_equal(in, out, sizeof(in));
+    assert_true(CloseHandle(h));
+    kill(pid, SIGTERM);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    k = pread(fd, text, sizeof(text) - 1, 0);
+    close(fd);
+    unlink(log);
+    assert_true(k > 0);
+    text[k] = '\0';
+    bound = strstr(text, "protosample: bound to wire0");
+    first = strstr(text, "ndiskit host: unloading " PROTOSAMPLE_SO "\n");
+    second = strstr(text, "ndiskit host: unloading " NKECHO_SO "\n");
+    assert_non_null(bound);
+    assert_non_null(first);
+    assert_non_null(second);
+    assert_true(bound < first && first < strstr(text, "protosample: unloaded") &&
+                strstr(text, "protosample: unloaded") < second);
+    assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
+}
+
 static void test_status_mapping(void **state)
 {
     (void)state;
@@ -685,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_client_dies_with_a_read_pending),
         cmocka_unit_test(test_server_stops_under_an_open_handle),
         cmocka_unit_test(test_driver_thread_joined_at_stop),
+        cmocka_unit_test(test_two_drivers_one_host),
     };
     return cmocka_run_group_tests(tests, Setup, Teardown);
 }

@@ -85,6 +85,13 @@ def main():
     usage_error(ndiskit, ["host", "run", "d.so", "--socket"], "ndiskit host run: missing value for '--socket'",
                 "host")
     usage_error(ndiskit, ["host", "run"], "ndiskit host run: no DRIVER.so given", "host")
+    usage_error(ndiskit, ["host", "run", "d.so", "--config"], "ndiskit host run: missing value for '--config'",
+                "host")
+    usage_error(ndiskit, ["host", "run", "a/mux.so", "b/Mux.x.so"],
+                "ndiskit host run: a/mux.so and b/Mux.x.so are both service 'Mux' (one driver per service)", "host")
+    usage_error(ndiskit, ["host", "run", ".so"], "ndiskit host run: '.so' names no service (its file name before "
+                "the first '.')", "host")
+    full_help(ndiskit, ["help", "host"], "--config FILE")
 
     # Option forms: --output=FILE, -oFILE and "--" before a file named like an option.
     with tempfile.TemporaryDirectory() as d:

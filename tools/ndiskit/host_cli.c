@@ -1,8 +1,10 @@
 /*
- * host_cli.c - `ndiskit host run DRIVER.so [options]`: load a driver built
- * for the host kernel, run its entry point, and serve its devices to
- * user-mode programs over a Unix socket (host/client/nkwire.h), until
- * SIGINT/SIGTERM; then unload it and report leaks and verifier findings.
+ * host_cli.c - `ndiskit host run DRIVER.so... [options]`: load drivers built
+ * for the host kernel, in order, after storing the registry values of a
+ * --config file (host_config.c); run their entry points, and serve their
+ * devices to user-mode programs over a Unix socket (host/client/nkwire.h),
+ * until SIGINT/SIGTERM; then unload them in the reverse order and report
+ * leaks and verifier findings.
  *
  * This file is compiled with the NT headers (it drives the host kernel
  * through <nkhost.h>); the rest of the tool is plain C11.
@@ -12,6 +14,7 @@
 #include <nkhost.h>
 
 #include "host_cli.h"
+#include "host_config.h"
 #include "nkwire.h"
 #include "util.h"
 
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -451,7 +455,10 @@ static NTSTATUS AddAdapter(ADAPTER_ARG *a, ULONG Index)
         WCHAR name[64];
         UCHAR mac[6] = {0x02, 0x4E, 0x4B, 0x00, 0x00, (UCHAR)(Index + 1)}; /* locally administered */
         size_t i;
-        for (i = 0; a->Name[i] != '\0' && i < 63; i++)
+        /* Named as given, in full (host_config_adapter_key names its key so). */
+        if (strlen(a->Name) >= RTL_NUMBER_OF(name))
+            return STATUS_NAME_TOO_LONG;
+        for (i = 0; a->Name[i] != '\0'; i++)
             name[i] = (unsigned char)a->Name[i];
         name[i] = 0;
         return NkHostAddAdapter(name, mac, 1500, &a->Adapter);
@@ -544,14 +551,15 @@ static VOID CoverageRow(const NK_HOST_DDI_COVERAGE *Ddi, PVOID Context)
     }
 }
 
-/* Which KMDF DDIs the driver called, how often, and which of those the
- * host kernel lacks: what a driver engineer reads to see how much of the
- * framework a run exercised, and where the host is the gap. */
-static void PrintCoverage(void)
+/* Which KMDF DDIs the drivers called (Who: "the driver" or "the
+ * drivers"), how often, and which of those the host kernel lacks: what a
+ * driver engineer reads to see how much of the framework a run exercised,
+ * and where the host is the gap. */
+static void PrintCoverage(const char *Who)
 {
     COVERAGE c = {0};
     NkHostDdiCoverage(CoverageRow, &c);
-    fprintf(stderr, "ndiskit host: the driver called %lu KMDF DDI(s) (the host implements %lu of %lu slots)\n",
+    fprintf(stderr, "ndiskit host: %s called %lu KMDF DDI(s) (the host implements %lu of %lu slots)\n", Who,
             (unsigned long)c.Called, (unsigned long)c.Implemented, (unsigned long)c.Total);
     c.Listing = TRUE;
     NkHostDdiCoverage(CoverageRow, &c);
@@ -645,45 +653,142 @@ static void *LoadDriver(const char *Driver)
 
 void host_usage(FILE *out)
 {
-    fputs("usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
-          "                        [--socket PATH] [--fatal] [--verbose]\n"
-          "  Loads DRIVER.so (built for the host kernel: ndiskit_add_driver in the host\n"
-          "  build puts it in build/bin/drivers/), runs its entry point, and serves its\n"
-          "  devices to programs linked with the ndiskit client library (CreateFile,\n"
-          "  DeviceIoControl, ReadFile, WriteFile) until SIGINT or SIGTERM; then\n"
-          "  unloads it and reports leaks and verifier findings.\n"
-          "  --adapter IFNAME   an NDIS adapter backed by Linux interface IFNAME (AF_PACKET;\n"
-          "                     needs CAP_NET_RAW)\n"
-          "  --loopback NAME    an in-memory adapter whose sends come back as receives\n"
+    fputs("usage: ndiskit host run DRIVER.so... [--adapter IFNAME]... [--loopback NAME]...\n"
+          "                        [--config FILE] [--socket PATH] [--fatal] [--verbose]\n"
+          "  Loads each DRIVER.so in the order given (built for the host kernel:\n"
+          "  ndiskit_add_driver in the host build puts it in build/bin/drivers/), runs\n"
+          "  their entry points in that order, and serves their devices to programs\n"
+          "  linked with the ndiskit client library (CreateFile, DeviceIoControl,\n"
+          "  ReadFile, WriteFile) until SIGINT or SIGTERM; then unloads them in the\n"
+          "  reverse order and reports leaks and verifier findings.  A driver's service\n"
+          "  name is its file name before the first '.' (mux.so: mux); its RegistryPath\n"
+          "  is " HOST_CONFIG_SERVICES_KEY "<service>.\n"
+          "  NDIS binds wait until every entry point has returned.\n"
+          "  --adapter IFNAME   an NDIS adapter backed by Linux interface IFNAME\n"
+          "                     (AF_PACKET; needs CAP_NET_RAW), named\n"
+          "                     \\DEVICE\\{NKPACKET-IFNAME}\n"
+          "  --loopback NAME    an in-memory adapter named NAME whose sends come back as\n"
+          "                     receives\n"
+          "  --config FILE      registry values for the drivers to read, stored before the\n"
+          "                     first driver loads (the format is below)\n"
           "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV ", else\n"
           "                     $XDG_RUNTIME_DIR/" NK_WIRE_SOCKET_NAME ", else\n"
           "                     /tmp/ndiskit-<uid>/" NK_WIRE_SOCKET_NAME "); clients use the same\n"
           "                     variable.  The path must be yours, in a directory only you\n"
           "                     (or root, sticky) control\n"
           "  --fatal            abort at the first verifier finding (for a debugger)\n"
-          "  --verbose          show the driver's DbgPrint output and, at unload, the KMDF\n"
-          "                     DDIs it called (with counts) and which the host lacks\n"
-          "  Exit status: 0 clean; 1 the driver failed to load or a setup step failed;\n"
-          "  2 usage; 3 leaks or verifier findings.\n",
+          "  --verbose          show the drivers' DbgPrint output and, at unload, the KMDF\n"
+          "                     DDIs they called (with counts) and which the host lacks\n"
+          "\n"
+          "  --config FILE: UTF-8 text, lines (LF or CRLF) of at most 4096 bytes.\n"
+          "    # comment          ('#' or ';', to the end of the line, outside \"strings\")\n"
+          "    [service mux]      ...\\Services\\mux\\Parameters\n"
+          "    [binding mux veth0]  ...\\Services\\mux\\Parameters\\Adapters\\<key>, <key> the\n"
+          "                       last part of the name of the adapter --adapter veth0 or\n"
+          "                       --loopback veth0 adds ({NKPACKET-veth0}, veth0)\n"
+          "    [instance \\Device\\{GUID}]  the miniport instance's key in the network\n"
+          "                       class, ...\\Control\\Class\\{4d36e972-...}\\{GUID}\n"
+          "    [key \\Registry\\Machine\\...]  any key\n"
+          "    Name = 10          REG_DWORD, 0..4294967295: decimal or 0x1-8 hex digits\n"
+          "    Name = some text   REG_SZ (no '\"' ',' ';' '#'; blanks around it dropped)\n"
+          "    Name = \"a, \"\"b\"\"\"  REG_SZ, quoted: \"\" is a '\"'; \"\" alone is the empty string\n"
+          "    Name = multi: \\Device\\{A1}, \"x, y\"   REG_MULTI_SZ, comma-separated strings\n"
+          "    Name = hex: 02,00,ff   REG_BINARY, bytes of two hex digits\n"
+          "    Names, keys and section arguments are printable ASCII; strings any UTF-8.\n"
+          "    A number-like value that is no DWORD (-1, 010, 2^32) is an error: quote\n"
+          "    it.  A key named by several sections gets all their values; a value set\n"
+          "    twice for one key is an error.  Any error is reported as FILE:LINE: what\n"
+          "    is wrong, exit 2, and nothing is stored.\n"
+          "\n"
+          "  Exit status: 0 clean; 1 a driver failed to load (missing imports, its entry\n"
+          "  point failed: the ones loaded before it are unloaded) or a setup step\n"
+          "  failed; 2 usage (two drivers of one service included) or a bad --config\n"
+          "  file; 3 leaks or verifier findings.\n",
           out);
 }
 
 static const char ShortUsage[] =
-    "usage: ndiskit host run DRIVER.so [--adapter IFNAME]... [--loopback NAME]...\n"
-    "                        [--socket PATH] [--fatal] [--verbose]\n";
+    "usage: ndiskit host run DRIVER.so... [--adapter IFNAME]... [--loopback NAME]...\n"
+    "                        [--config FILE] [--socket PATH] [--fatal] [--verbose]\n";
+
+#define MAX_DRIVERS 16
+
+typedef struct {
+    const char *File;           /* as given */
+    char Service[HOST_CONFIG_MAX_NAME + 1];
+    void *So;
+    ENTRY_FN *Entry;
+    DRIVER_OBJECT Object;
+    WCHAR RegistryPathBuffer[HOST_CONFIG_MAX_PATH + 1];
+    UNICODE_STRING RegistryPath;
+    BOOLEAN Entered;            /* its entry point succeeded: unload it */
+} DRIVER;
+
+static DRIVER Drivers[MAX_DRIVERS];
+
+/* Unloads the drivers whose entry points succeeded, last first. */
+static void UnloadDrivers(ULONG Count)
+{
+    for (ULONG i = Count; i-- > 0;) {
+        DRIVER *d = &Drivers[i];
+        if (!d->Entered)
+            continue;
+        d->Entered = FALSE;
+        if (d->Object.DriverUnload != NULL) {
+            fprintf(stderr, "ndiskit host: unloading %s\n", d->File);
+            d->Object.DriverUnload(&d->Object);
+        } else {
+            fprintf(stderr, "ndiskit host: %s has no DriverUnload; left as it is\n", d->File);
+        }
+    }
+}
+
+/* Prints the drivers' files, separated by commas, first to last or (Reverse) last to first. */
+static void PrintDrivers(ULONG Count, BOOLEAN Reverse)
+{
+    for (ULONG i = 0; i < Count; i++)
+        fprintf(stderr, "%s%s", i != 0 ? ", " : "", Drivers[Reverse ? Count - 1 - i : i].File);
+}
+
+/* Reads, checks and resolves the --config file: 0, or 2 (the status) with
+ * FILE:LINE: what is wrong said. */
+static int LoadConfig(const char *File, const ADAPTER_ARG *Adapters, ULONG AdapterCount, struct host_config *Config)
+{
+    struct host_config_adapter keys[MAX_ADAPTERS];
+    char keyText[MAX_ADAPTERS][HOST_CONFIG_MAX_NAME + 1];
+    struct host_config_names names = {host_config_class_key(), keys, 0};
+    char err[512];
+    unsigned line;
+    int rc;
+
+    for (ULONG i = 0; i < AdapterCount; i++) {
+        /* An argument that names no adapter fails when it is added; here it is none to bind to. */
+        if (host_config_adapter_key(Adapters[i].Name, Adapters[i].Loopback, keyText[i], sizeof(keyText[i])) != 0)
+            continue;
+        keys[names.adapter_count].arg = Adapters[i].Name;
+        keys[names.adapter_count++].key = keyText[i];
+    }
+    rc = host_config_load(File, Config, &line, err, sizeof(err));
+    if (rc == 0 && (rc = host_config_resolve(Config, &names, &line, err, sizeof(err))) != 0)
+        host_config_free(Config);
+    if (rc == 0)
+        return 0;
+    fputs("ndiskit host: ", stderr);
+    util_print_escaped(stderr, File, 4096);
+    if (line != 0)
+        fprintf(stderr, ":%u", line);
+    fprintf(stderr, ": %s\n", err);
+    return 2;
+}
 
 static int Run(int argc, char **argv)
 {
-    const char *driver = NULL, *sock = getenv(NK_WIRE_SOCKET_ENV);
+    const char *sock = getenv(NK_WIRE_SOCKET_ENV), *configFile = NULL;
     char defaultSock[sizeof(((struct sockaddr_un *)0)->sun_path)];
     ADAPTER_ARG adapters[MAX_ADAPTERS];
-    ULONG nAdapters = 0;
-    BOOLEAN fatal = FALSE;
-    DRIVER_OBJECT drv;
-    UNICODE_STRING path;
-    WCHAR pathBuf[256];
-    void *so;
-    ENTRY_FN *entry;
+    ULONG nAdapters = 0, nDrivers = 0;
+    BOOLEAN fatal = FALSE, failed = FALSE;
+    struct host_config config = {0};
     NTSTATUS status;
     int lfd, spare = -1, rc = 0;
     BOOLEAN acceptFailing = FALSE;
@@ -707,6 +812,9 @@ static int Run(int argc, char **argv)
             adapters[nAdapters].Loopback = strncmp(c.arg, "--loopback", 10) == 0;
             adapters[nAdapters].Name = name;
             adapters[nAdapters++].Adapter = NULL;
+        } else if ((r = cli_value(&c, NULL, "--config", &configFile)) != 0) {
+            if (r < 0)
+                return 2;
         } else if ((r = cli_value(&c, NULL, "--socket", &sock)) != 0) {
             if (r < 0)
                 return 2;
@@ -716,14 +824,42 @@ static int Run(int argc, char **argv)
             Verbose = TRUE;
         } else if (cli_option(&c)) {
             return cli_unknown_option(&c);
-        } else if (driver == NULL) {
-            driver = c.arg;
+        } else if (nDrivers == MAX_DRIVERS) {
+            return cli_error(&c, "at most %d drivers", MAX_DRIVERS);
         } else {
-            return cli_error(&c, "unexpected argument '%s' (one DRIVER.so only)", c.arg);
+            Drivers[nDrivers++].File = c.arg;
         }
     }
-    if (driver == NULL)
+    if (nDrivers == 0)
         return cli_error(&c, "no DRIVER.so given");
+    /* Each driver's service, from its file name: one driver per service. */
+    for (ULONG i = 0; i < nDrivers; i++) {
+        DRIVER *d = &Drivers[i];
+        const char *base = strrchr(d->File, '/');
+        size_t n;
+        base = base != NULL ? base + 1 : d->File;
+        n = strcspn(base, ".");
+        if (n == 0)
+            return cli_error(&c, "'%s' names no service (its file name before the first '.')", d->File);
+        if (n > HOST_CONFIG_MAX_NAME)
+            return cli_error(&c, "'%s': service name longer than %d characters", d->File, HOST_CONFIG_MAX_NAME);
+        memcpy(d->Service, base, n);
+        d->Service[n] = '\0';
+        for (ULONG j = 0; j < i; j++)
+            if (strcasecmp(Drivers[j].Service, d->Service) == 0)
+                return cli_error(&c, "%s and %s are both service '%s' (one driver per service)", Drivers[j].File,
+                                 d->File, d->Service);
+        n = 0;
+        for (const char *p = HOST_CONFIG_SERVICES_KEY; *p != '\0'; p++)
+            d->RegistryPathBuffer[n++] = (UCHAR)*p;
+        for (const char *p = d->Service; *p != '\0'; p++)
+            d->RegistryPathBuffer[n++] = (UCHAR)*p;
+        d->RegistryPathBuffer[n] = 0;
+        RtlInitUnicodeString(&d->RegistryPath, d->RegistryPathBuffer);
+    }
+    /* The whole file is read and checked before anything is stored. */
+    if (configFile != NULL && (rc = LoadConfig(configFile, adapters, nAdapters, &config)) != 0)
+        return rc;
     if (Verbose)
         setenv("NDISKIT_HOST_DBGPRINT", "1", 1);
     if (sock == NULL) {
@@ -732,6 +868,7 @@ static int Run(int argc, char **argv)
             fprintf(stderr, "ndiskit host: no private directory for the socket (%s): %s%s\n",
                     NK_WIRE_SOCKET_DEFAULT_TEXT, strerror(e),
                     e == EPERM ? " - it belongs to another user or is open to others; use --socket" : "");
+            host_config_free(&config);
             return 1;
         }
         sock = defaultSock;
@@ -740,19 +877,41 @@ static int Run(int argc, char **argv)
     NkHostReset();
     if (!fatal)
         NkHostExpectViolations(); /* report every finding, stop at none */
+    if (configFile != NULL) {
+        char err[512];
+        unsigned line;
+        if (host_config_apply(&config, &line, err, sizeof(err)) != 0) {
+            fputs("ndiskit host: ", stderr);
+            util_print_escaped(stderr, configFile, 4096);
+            fprintf(stderr, ":%u: %s\n", line, err);
+            host_config_free(&config);
+            return 1;
+        }
+        host_config_free(&config);
+    }
 
-    so = LoadDriver(driver);
-    if (so == NULL)
-        return 1;
-    /* A KMDF driver enters through our stub (it binds to the framework
-     * first); a WDM driver through DriverEntry. */
-    entry = (ENTRY_FN *)dlsym(so, "FxDriverEntry");
-    if (entry == NULL)
-        entry = (ENTRY_FN *)dlsym(so, "DriverEntry");
-    if (entry == NULL) {
-        fprintf(stderr, "ndiskit host: %s exports neither FxDriverEntry nor DriverEntry\n", driver);
-        dlclose(so);
-        return 1;
+    /* Every driver's imports are checked (and every gap listed) before any
+     * driver's code runs. */
+    for (ULONG i = 0; i < nDrivers; i++) {
+        DRIVER *d = &Drivers[i];
+        d->So = LoadDriver(d->File);
+        if (d->So == NULL) {
+            failed = TRUE;
+            continue;
+        }
+        /* A KMDF driver enters through our stub (it binds to the framework
+         * first); a WDM driver through DriverEntry. */
+        d->Entry = (ENTRY_FN *)dlsym(d->So, "FxDriverEntry");
+        if (d->Entry == NULL)
+            d->Entry = (ENTRY_FN *)dlsym(d->So, "DriverEntry");
+        if (d->Entry == NULL) {
+            fprintf(stderr, "ndiskit host: %s exports neither FxDriverEntry nor DriverEntry\n", d->File);
+            failed = TRUE;
+        }
+    }
+    if (failed) {
+        rc = 1;
+        goto out_close;
     }
 
     for (ULONG i = 0; i < nAdapters; i++) {
@@ -762,6 +921,7 @@ static int Run(int argc, char **argv)
                     status == STATUS_ACCESS_DENIED           ? " (AF_PACKET needs CAP_NET_RAW)"
                     : status == STATUS_OBJECT_NAME_NOT_FOUND ? " (no such interface)"
                     : status == STATUS_NOT_SUPPORTED         ? " (not an Ethernet interface)"
+                    : status == STATUS_NAME_TOO_LONG         ? " (name too long)"
                                                              : "");
             rc = 1;
             goto out_adapters;
@@ -774,29 +934,27 @@ static int Run(int argc, char **argv)
         }
     }
 
-    memset(&drv, 0, sizeof(drv));
-    {
-        const char *base = strrchr(driver, '/');
-        size_t n = 0;
-        static const char prefix[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
-        base = base != NULL ? base + 1 : driver;
-        for (const char *p = prefix; *p && n < 200; p++)
-            pathBuf[n++] = (unsigned char)*p;
-        for (const char *p = base; *p && *p != '.' && n < 255; p++)
-            pathBuf[n++] = (unsigned char)*p;
-        pathBuf[n] = 0;
-        RtlInitUnicodeString(&path, pathBuf);
-    }
-    /* Binds once DriverEntry has returned, as Windows delivers them in
-     * practice (NkHostHoldBinds says why); tests explore the other order. */
+    /* Binds once every entry point has returned, as Windows delivers them
+     * in practice (NkHostHoldBinds says why); tests explore the other order. */
     NkHostHoldBinds(TRUE);
-    status = entry(&drv, &path);
-    NkHostHoldBinds(FALSE);
-    if (!NT_SUCCESS(status)) {
-        fprintf(stderr, "ndiskit host: %s: DriverEntry failed with NTSTATUS 0x%08X\n", driver, (unsigned)status);
+    for (ULONG i = 0; i < nDrivers && rc == 0; i++) {
+        DRIVER *d = &Drivers[i];
+        status = d->Entry(&d->Object, &d->RegistryPath);
+        if (NT_SUCCESS(status)) {
+            d->Entered = TRUE;
+            continue;
+        }
+        fprintf(stderr, "ndiskit host: %s: DriverEntry failed with NTSTATUS 0x%08X\n", d->File, (unsigned)status);
+        if (i != 0) {
+            fputs("ndiskit host: unloading the drivers loaded before it: ", stderr);
+            PrintDrivers(i, TRUE);
+            fputc('\n', stderr);
+        }
         rc = 1;
-        goto out_adapters;
     }
+    NkHostHoldBinds(FALSE);
+    if (rc != 0)
+        goto out_unload;
 
     if (pipe2(WakePipe, O_CLOEXEC) != 0 || (lfd = Listen(sock)) < 0) {
         rc = 1;
@@ -805,7 +963,9 @@ static int Run(int argc, char **argv)
     signal(SIGINT, OnSignal);
     signal(SIGTERM, OnSignal);
     signal(SIGPIPE, SIG_IGN);
-    fprintf(stderr, "ndiskit host: %s loaded; serving its devices on %s (SIGINT or SIGTERM to stop)\n", driver,
+    fputs("ndiskit host: ", stderr);
+    PrintDrivers(nDrivers, FALSE);
+    fprintf(stderr, " loaded; serving %s devices on %s (SIGINT or SIGTERM to stop)\n", nDrivers == 1 ? "its" : "their",
             sock);
 
     spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -855,7 +1015,9 @@ static int Run(int argc, char **argv)
         pthread_mutex_unlock(&ConnLock);
         pthread_detach(t);
     }
-    fprintf(stderr, "ndiskit host: stopping: closing handles, unloading %s\n", driver);
+    fputs("ndiskit host: stopping: closing handles, unloading ", stderr);
+    PrintDrivers(nDrivers, TRUE);
+    fputc('\n', stderr);
     close(lfd);
     unlink(sock);
     /* Every connection's pending I/O is cancelled (Stopping) and its handle
@@ -887,15 +1049,14 @@ static int Run(int argc, char **argv)
     pthread_mutex_unlock(&ConnLock);
 
 out_unload:
-    if (drv.DriverUnload != NULL)
-        drv.DriverUnload(&drv);
+    UnloadDrivers(nDrivers);
 out_adapters:
     Stopping = 1;
     for (ULONG i = 0; i < nAdapters; i++)
         if (adapters[i].Adapter != NULL)
             NkHostRemoveAdapter(adapters[i].Adapter);
     if (Verbose)
-        PrintCoverage();
+        PrintCoverage(nDrivers == 1 ? "the driver" : "the drivers");
     leaks = NkHostCheckLeaks();
     findings = NkHostViolationCount();
     if (rc == 0) {
@@ -904,7 +1065,10 @@ out_adapters:
         if (findings != 0)
             rc = 3;
     }
-    dlclose(so);
+out_close:
+    for (ULONG i = nDrivers; i-- > 0;)
+        if (Drivers[i].So != NULL)
+            dlclose(Drivers[i].So);
     return rc;
 }
 

@@ -15,4 +15,5 @@ set(NDISKIT_TOOL_SOURCES
     ${NDISKIT_TOOL_DIR}/image_fix.c
     ${NDISKIT_TOOL_DIR}/image_dump.c
     ${NDISKIT_TOOL_DIR}/image_cli.c
-    ${NDISKIT_TOOL_DIR}/inf.c)
+    ${NDISKIT_TOOL_DIR}/inf.c
+    ${NDISKIT_TOOL_DIR}/host_config.c)
