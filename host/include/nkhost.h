@@ -239,13 +239,25 @@ ULONG NkHostAdapterPacketFilter(_In_ NK_HOST_ADAPTER *Adapter);
  *     NK_HOST_NET_CLASS_KEY L"\\" <last component of the instance name>
  * (e.g. ...\{4d36e972-...}\{GUID} for "\Device\{GUID}"), where its INF's
  * parameters (VlanID, NetworkAddress, ...) live.
+ *
+ * On a miniport adapter NkHostPauseAdapter pauses the bindings first, then
+ * the miniport (MiniportPause; it completes once every NBL the driver
+ * indicated is returned and every send completed); NkHostRestartAdapter
+ * restarts the miniport first, then the bindings; NkHostRemoveAdapter
+ * unbinds the protocols, pauses and halts the driver (MiniportHaltEx with
+ * NdisHaltDeviceDisabled).  The pend-OIDs/sends/opens modes and the
+ * capture ring are the in-memory adapter's: a miniport adapter's sends
+ * and OIDs go to its driver, one OID at a time.  Misuse by the driver is
+ * reported under "ndis.miniport.*" (host/ndis/miniport.c lists the rules).
  */
 #define NK_HOST_NET_CLASS_KEY \
     L"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\Class\\{4d36e972-e325-11ce-bfc1-08002be10318}"
 /* Starts an instance of the registered miniport driver whose service name
  * (the last component of the RegistryPath it registered with) is
  * DriverName, named InstanceName; returns once MiniportInitializeEx has
- * succeeded and the instance is Paused and offered to protocols (binds
+ * succeeded (the instance is then Paused), the host has restarted it
+ * (MiniportRestart: a stack starts bottom up, so the miniport runs before
+ * any binding does) and offered it to the registered protocols (binds
  * follow as for any adapter).  STATUS_OBJECT_NAME_NOT_FOUND: no such driver;
  * STATUS_OBJECT_NAME_COLLISION: an adapter of that name exists; otherwise the
  * status MiniportInitializeEx failed with. */

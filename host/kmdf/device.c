@@ -217,7 +217,6 @@ static NTSTATUS NTAPI NkWdfDeviceCreate(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_
     NK_WDF_OBJECT *o;
     NK_WDF_DEVICE *d;
     NTSTATUS status;
-    (void)Globals;
 
     *Device = NULL;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDeviceCreate"))
@@ -227,7 +226,7 @@ static NTSTATUS NTAPI NkWdfDeviceCreate(PWDF_DRIVER_GLOBALS Globals, PWDFDEVICE_
         return STATUS_INVALID_PARAMETER;
     if (i->Template.Name[0] && NkWdfFindDevice(i->Template.Name) != NULL)
         return STATUS_OBJECT_NAME_COLLISION;
-    status = NkWdfCreate(sizeof(NK_WDF_DEVICE), NkWdfTypeDevice, DeviceAttributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_DEVICE), NkWdfTypeDevice, DeviceAttributes, NkWdfDriverOf(Globals), &o);
     if (!NT_SUCCESS(status))
         return status; /* DeviceInit stays the caller's, to free */
     d = (NK_WDF_DEVICE *)o;
@@ -315,19 +314,18 @@ static NTSTATUS NTAPI NkWdfDeviceMiniportCreate(PWDF_DRIVER_GLOBALS Globals, WDF
     NK_WDF_OBJECT *o;
     NK_WDF_DEVICE *d;
     NTSTATUS status;
-    (void)Globals;
     *Device = NULL;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfDeviceMiniportCreate"))
         return STATUS_INVALID_DEVICE_STATE;
     if (NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDeviceMiniportCreate") == NULL ||
         DeviceObject == NULL)
         return STATUS_INVALID_PARAMETER;
-    if (!(NkWdfDriverFlags() & WdfDriverInitNoDispatchOverride)) {
+    if (!(NkWdfDriverFlags(Globals) & WdfDriverInitNoDispatchOverride)) {
         NkHostViolation("wdf.miniport-dispatch", "WdfDeviceMiniportCreate: the driver must be created with "
                         "WdfDriverInitNoDispatchOverride (NDIS owns its dispatch routines)");
         return STATUS_INVALID_DEVICE_REQUEST;
     }
-    status = NkWdfCreate(sizeof(NK_WDF_DEVICE), NkWdfTypeDevice, Attributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_DEVICE), NkWdfTypeDevice, Attributes, NkWdfDriverOf(Globals), &o);
     if (!NT_SUCCESS(status))
         return status;
     d = (NK_WDF_DEVICE *)o;

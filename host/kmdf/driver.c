@@ -9,10 +9,18 @@
  * WdfDriverCreate then makes the driver object every other object is
  * parented to, and installs the framework's unload routine, which calls
  * EvtDriverUnload and deletes the object tree, as the real framework does.
+ *
+ * Several KMDF drivers bind at once, as on Windows (an NDIS intermediate
+ * driver and a protocol driver in one `ndiskit host run`): each bind gets
+ * its own globals and, after WdfDriverCreate, its own WDFDRIVER, found
+ * again from the globals every DDI receives (NkWdfDriverOf).  Unloading
+ * one driver deletes only its tree.  The table is guarded by the object
+ * tree's lock (NkWdfLock), which the lookups already take.
  */
 #include "kmdf_internal.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,20 +32,61 @@ typedef struct _NK_WDF_DRIVER {
     WCHAR RegistryPath[260];
 } NK_WDF_DRIVER;
 
+/* One bound driver: from WdfVersionBind to WdfVersionUnbind.  Driver is
+ * set by WdfDriverCreate and cleared when the driver's tree is deleted
+ * (unload, or unbind after a failed DriverEntry). */
+typedef struct _NK_WDF_BOUND {
+    PWDF_DRIVER_GLOBALS Globals;    /* NULL: the slot is free */
+    PDRIVER_OBJECT WdmDriver;       /* as bound; NULL for a driver bound without one */
+    NK_WDF_DRIVER *Driver;
+} NK_WDF_BOUND;
+
+/* Windows has no fixed limit; a host process running more KMDF drivers
+ * than this is not a use case, and a fixed table needs no allocation
+ * under the tree lock. */
+#define NK_WDF_MAX_DRIVERS 32
+
 WDFFUNC NkWdfFunctionTable[WdfFunctionTableNumEntries];
-static PWDF_DRIVER_GLOBALS BoundGlobals;
+static NK_WDF_BOUND Bound[NK_WDF_MAX_DRIVERS];
 static LONG64 Calls[WdfFunctionTableNumEntries]; /* the coverage record, since the last reset */
 
 VOID NkWdfResetObjects(VOID);
 VOID NkWdfResetDevices(VOID);
+
+/* With NkWdfLock held: the slot of Globals, or NULL if they are not bound. */
+static NK_WDF_BOUND *BoundOfLocked(PWDF_DRIVER_GLOBALS Globals)
+{
+    if (Globals == NULL)
+        return NULL;
+    for (ULONG i = 0; i < NK_WDF_MAX_DRIVERS; i++)
+        if (Bound[i].Globals == Globals)
+            return &Bound[i];
+    return NULL;
+}
+
+NK_WDF_OBJECT *NkWdfDriverOf(PWDF_DRIVER_GLOBALS Globals)
+{
+    NK_WDF_BOUND *b;
+    NK_WDF_OBJECT *o = NULL;
+    NkWdfLock();
+    b = BoundOfLocked(Globals);
+    if (b != NULL && b->Driver != NULL)
+        o = &b->Driver->Object;
+    NkWdfUnlock();
+    return o;
+}
 
 /* NkHostReset: unbind whatever a failed test left bound. */
 VOID NkWdfReset(VOID)
 {
     NkWdfResetDevices();
     NkWdfResetObjects();
-    free(BoundGlobals);
-    BoundGlobals = NULL;
+    NkWdfLock();
+    for (ULONG i = 0; i < NK_WDF_MAX_DRIVERS; i++) {
+        free(Bound[i].Globals);
+        RtlZeroMemory(&Bound[i], sizeof(Bound[i]));
+    }
+    NkWdfUnlock();
     for (ULONG i = 0; i < WdfFunctionTableNumEntries; i++)
         __atomic_store_n(&Calls[i], 0, __ATOMIC_RELAXED);
 }
@@ -114,6 +163,7 @@ NTSTATUS NTAPI WdfVersionBind(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Regis
 {
     static const WCHAR kmdf[] = L"KmdfLibrary";
     PWDF_DRIVER_GLOBALS g;
+    NK_WDF_BOUND *slot = NULL;
     (void)RegistryPath;
 
     *ComponentGlobals = NULL;
@@ -124,10 +174,6 @@ NTSTATUS NTAPI WdfVersionBind(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Regis
         return STATUS_INVALID_PARAMETER;
     if (BindInfo->Version.Major != 1 || BindInfo->FuncCount > WdfFunctionTableNumEntries)
         return STATUS_OBJECT_TYPE_MISMATCH; /* asks for a newer framework than this one */
-    if (BoundGlobals != NULL) {
-        NkHostViolation("wdf.bind-twice", "WdfVersionBind while a driver is already bound");
-        return STATUS_INVALID_DEVICE_STATE;
-    }
     g = calloc(1, sizeof(*g));
     if (g == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -138,32 +184,77 @@ NTSTATUS NTAPI WdfVersionBind(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Regis
     }
     g->DriverTag = 0x6B646E4E; /* "Nndk" */
     FillTable();
+
+    NkWdfLock();
+    for (ULONG i = 0; i < NK_WDF_MAX_DRIVERS; i++) {
+        /* Other drivers may be bound; the same driver object twice is the
+         * stub (or a loader) running FxDriverEntry again without unloading. */
+        if (Bound[i].Globals != NULL && DriverObject != NULL && Bound[i].WdmDriver == DriverObject) {
+            NkWdfUnlock();
+            free(g);
+            NkHostViolation("wdf.bind-twice", "WdfVersionBind for driver object %p, which is already bound",
+                            (PVOID)DriverObject);
+            return STATUS_INVALID_DEVICE_STATE;
+        }
+        if (Bound[i].Globals == NULL && slot == NULL)
+            slot = &Bound[i];
+    }
+    if (slot == NULL) {
+        NkWdfUnlock();
+        free(g);
+        /* A limit of the host, not a driver bug: say so plainly, not as a finding. */
+        fprintf(stderr, "ndiskit host: WdfVersionBind: %d KMDF drivers are already bound, the most the host "
+                        "kernel holds at once; this one is refused (STATUS_INSUFFICIENT_RESOURCES)\n",
+                NK_WDF_MAX_DRIVERS);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    slot->Globals = g;
+    slot->WdmDriver = DriverObject;
+    slot->Driver = NULL;
+    NkWdfUnlock();
     *BindInfo->FuncTable = (WDFFUNC)(PVOID)NkWdfFunctionTable;
-    BoundGlobals = g;
     *ComponentGlobals = (PWDF_COMPONENT_GLOBALS)g;
     return STATUS_SUCCESS;
+}
+
+/* Takes the driver's tree from its slot (so nothing parents to it any
+ * more) and returns it for deletion, or NULL if it has none. */
+static NK_WDF_DRIVER *TakeDriver(NK_WDF_BOUND *Slot)
+{
+    NK_WDF_DRIVER *d = Slot->Driver;
+    Slot->Driver = NULL;
+    if (d != NULL)
+        Slot->Globals->Driver = NULL;
+    return d;
 }
 
 NTSTATUS NTAPI WdfVersionUnbind(PUNICODE_STRING RegistryPath, PWDF_BIND_INFO BindInfo,
                                 PWDF_COMPONENT_GLOBALS ComponentGlobals)
 {
+    PWDF_DRIVER_GLOBALS g = (PWDF_DRIVER_GLOBALS)ComponentGlobals;
+    NK_WDF_BOUND *slot;
+    NK_WDF_DRIVER *d;
     (void)RegistryPath;
     (void)BindInfo;
-    if (ComponentGlobals == NULL || (PVOID)ComponentGlobals != (PVOID)BoundGlobals) {
+    NkWdfLock();
+    slot = BoundOfLocked(g);
+    if (slot == NULL) {
+        NkWdfUnlock();
         NkHostViolation("wdf.unbind-unknown", "WdfVersionUnbind with globals %p that are not bound",
                         (PVOID)ComponentGlobals);
         return STATUS_INVALID_PARAMETER;
     }
+    d = TakeDriver(slot);
+    NkWdfUnlock();
     /* DriverEntry failed after WdfDriverCreate: as the framework does, the
-     * unbind tears the driver's objects down (EvtDriverUnload does not run:
-     * the driver never loaded). */
-    if (NkWdfDriverObject != NULL) {
-        NK_WDF_OBJECT *d = NkWdfDriverObject;
-        NkWdfDriverObject = NULL;
-        NkWdfDelete(d);
-    }
-    free(BoundGlobals);
-    BoundGlobals = NULL;
+     * unbind tears this driver's objects down (EvtDriverUnload does not
+     * run: the driver never loaded).  Other drivers' trees stay. */
+    if (d != NULL)
+        NkWdfDelete(&d->Object);
+    NkWdfLock();
+    RtlZeroMemory(slot, sizeof(*slot));
+    NkWdfUnlock();
+    free(g);
     return STATUS_SUCCESS;
 }
 
@@ -190,20 +281,45 @@ NTSTATUS NTAPI WdfLdrQueryInterface(PWDF_INTERFACE_HEADER LoaderInterface)
     return STATUS_NOT_SUPPORTED;
 }
 
-/* The framework's DRIVER_OBJECT unload: the driver's EvtDriverUnload, then
- * the object tree, children first.  The stub unbinds after this. */
-static VOID NTAPI FrameworkUnload(PDRIVER_OBJECT DriverObject)
+/* Unloads one driver: its EvtDriverUnload, then its object tree, children
+ * first.  The tree leaves the table first, so objects created meanwhile
+ * (by another driver) are not parented to a driver on its way out. */
+static VOID UnloadDriver(NK_WDF_DRIVER *Driver)
 {
-    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
-    (void)DriverObject;
+    NK_WDF_DRIVER *d = NULL;
+    NkWdfLock();
+    for (ULONG i = 0; i < NK_WDF_MAX_DRIVERS; i++)
+        if (Bound[i].Globals != NULL && Bound[i].Driver == Driver)
+            d = TakeDriver(&Bound[i]);
+    NkWdfUnlock();
     if (d == NULL)
-        return;
+        return; /* already unloaded */
     if (d->EvtDriverUnload != NULL)
         d->EvtDriverUnload((WDFDRIVER)d);
-    NkWdfDriverObject = NULL;
-    if (BoundGlobals != NULL)
-        BoundGlobals->Driver = NULL;
     NkWdfDelete(&d->Object);
+}
+
+/* With NkWdfLock held: the framework driver of a WDM driver object. */
+static NK_WDF_DRIVER *DriverOfWdmLocked(PDRIVER_OBJECT DriverObject)
+{
+    if (DriverObject == NULL)
+        return NULL;
+    for (ULONG i = 0; i < NK_WDF_MAX_DRIVERS; i++)
+        if (Bound[i].Globals != NULL && Bound[i].Driver != NULL && Bound[i].Driver->WdmDriver == DriverObject)
+            return Bound[i].Driver;
+    return NULL;
+}
+
+/* The framework's DRIVER_OBJECT unload, for the driver that owns
+ * DriverObject.  The stub unbinds after this. */
+static VOID NTAPI FrameworkUnload(PDRIVER_OBJECT DriverObject)
+{
+    NK_WDF_DRIVER *d;
+    NkWdfLock();
+    d = DriverOfWdmLocked(DriverObject);
+    NkWdfUnlock();
+    if (d != NULL)
+        UnloadDriver(d);
 }
 
 static NTSTATUS NTAPI NkWdfDriverCreate(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJECT DriverObject,
@@ -212,6 +328,8 @@ static NTSTATUS NTAPI NkWdfDriverCreate(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJ
 {
     NK_WDF_OBJECT *o;
     NK_WDF_DRIVER *d;
+    NK_WDF_BOUND *slot;
+    BOOLEAN twice;
     NTSTATUS status;
 
     if (Driver != NULL)
@@ -222,7 +340,16 @@ static NTSTATUS NTAPI NkWdfDriverCreate(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJ
         NkHostViolation("wdf.bad-config", "WdfDriverCreate: WDF_DRIVER_CONFIG not initialised");
         return STATUS_INFO_LENGTH_MISMATCH;
     }
-    if (NkWdfDriverObject != NULL) {
+    NkWdfLock();
+    slot = BoundOfLocked(Globals);
+    twice = slot != NULL && slot->Driver != NULL;
+    NkWdfUnlock();
+    if (slot == NULL) {
+        NkHostViolation("wdf.unbound-globals", "WdfDriverCreate with driver globals %p that WdfVersionBind did "
+                        "not hand out", (PVOID)Globals);
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (twice) {
         NkHostViolation("wdf.driver-twice", "WdfDriverCreate called twice");
         return STATUS_INVALID_DEVICE_STATE;
     }
@@ -249,7 +376,11 @@ static NTSTATUS NTAPI NkWdfDriverCreate(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJ
         DriverObject->DriverUnload = FrameworkUnload;
         Globals->DisplaceDriverUnload = TRUE;
     }
-    NkWdfDriverObject = o;
+    /* The slot cannot have gone: only this driver's unbind frees it, and
+     * the driver is inside DriverEntry. */
+    NkWdfLock();
+    slot->Driver = d;
+    NkWdfUnlock();
     Globals->Driver = (WDFDRIVER)d;
     if (Driver != NULL)
         *Driver = (WDFDRIVER)d;
@@ -263,9 +394,9 @@ static PDRIVER_OBJECT NTAPI NkWdfDriverWdmGetDriverObject(PWDF_DRIVER_GLOBALS Gl
     return o != NULL ? ((NK_WDF_DRIVER *)o)->WdmDriver : NULL;
 }
 
-ULONG NkWdfDriverFlags(VOID)
+ULONG NkWdfDriverFlags(PWDF_DRIVER_GLOBALS Globals)
 {
-    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
+    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverOf(Globals);
     return d != NULL ? d->Flags : 0;
 }
 
@@ -284,16 +415,19 @@ static PWSTR NTAPI NkWdfDriverGetRegistryPath(PWDF_DRIVER_GLOBALS Globals, WDFDR
 static VOID NTAPI NkWdfDriverMiniportUnload(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver)
 {
     (void)Globals;
-    if (NkWdfLookup((WDFOBJECT)Driver, "WdfDriverMiniportUnload") != NULL)
-        FrameworkUnload(NULL);
+    if (NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", "WdfDriverMiniportUnload") != NULL)
+        UnloadDriver((NK_WDF_DRIVER *)Driver);
 }
 
 /* The framework driver for a WDM driver object (NULL for any other). */
 static WDFDRIVER NTAPI NkWdfWdmDriverGetWdfDriverHandle(PWDF_DRIVER_GLOBALS Globals, PDRIVER_OBJECT DriverObject)
 {
-    NK_WDF_DRIVER *d = (NK_WDF_DRIVER *)NkWdfDriverObject;
-    (void)Globals;
-    return d != NULL && DriverObject != NULL && d->WdmDriver == DriverObject ? (WDFDRIVER)d : NULL;
+    NK_WDF_DRIVER *d;
+    (void)Globals; /* any driver may ask about any driver object */
+    NkWdfLock();
+    d = DriverOfWdmLocked(DriverObject);
+    NkWdfUnlock();
+    return (WDFDRIVER)d;
 }
 
 static NTSTATUS NTAPI NkWdfDriverRetrieveVersionString(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver, WDFSTRING String)

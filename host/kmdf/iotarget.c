@@ -887,13 +887,12 @@ static NTSTATUS NTAPI NkWdfRequestCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_OBJEC
     NK_WDF_OBJECT *o;
     NK_WDF_REQUEST *r;
     NTSTATUS status;
-    (void)Globals;
     *Request = NULL;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfRequestCreate"))
         return STATUS_INVALID_DEVICE_STATE;
     if (IoTarget != NULL && TargetOf(IoTarget, "WdfRequestCreate") == NULL)
         return STATUS_INVALID_PARAMETER;
-    status = NkWdfCreate(sizeof(NK_WDF_REQUEST), NkWdfTypeRequest, RequestAttributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_REQUEST), NkWdfTypeRequest, RequestAttributes, NkWdfDriverOf(Globals), &o);
     if (!NT_SUCCESS(status))
         return status;
     r = (NK_WDF_REQUEST *)o;

@@ -211,8 +211,9 @@ VOID NkWdfCancelSent(_In_ NK_WDF_REQUEST *Request);
 VOID NkWdfCancelRequest(_In_ NK_WDF_REQUEST *Request);
 /* device.c: the WDM device object of a framework device (a miniport's is NDIS's). */
 PDEVICE_OBJECT NkWdfWdmDevice(_In_ NK_WDF_DEVICE *Device);
-/* driver.c: the WDF_DRIVER_CONFIG.DriverInitFlags the driver was created with. */
-ULONG NkWdfDriverFlags(VOID);
+/* driver.c: the WDF_DRIVER_CONFIG.DriverInitFlags the calling driver (the
+ * one Globals were bound for) was created with; 0 before WdfDriverCreate. */
+ULONG NkWdfDriverFlags(_In_opt_ PWDF_DRIVER_GLOBALS Globals);
 /* device.c: the device a user-mode name refers to, or NULL. */
 NK_WDF_DEVICE *NkWdfFindDevice(_In_z_ PCWSTR Name);
 /* device.c: removes a destroyed device from the name table. */
@@ -256,8 +257,11 @@ VOID NkWdfSyncRelease(_In_opt_ NK_WDF_SYNC *Sync, _In_ BOOLEAN Acquired);
 /* Deletes Object and its descendants (children first). */
 VOID NkWdfDelete(_In_ NK_WDF_OBJECT *Object);
 
-/* The driver object of the bound driver, the default parent. */
-extern NK_WDF_OBJECT *NkWdfDriverObject;
+/* driver.c: the WDFDRIVER of the calling driver (the one Globals, the first
+ * parameter of every DDI, were bound for): the default parent of what it
+ * creates.  NULL before its WdfDriverCreate, after its unload, or for
+ * globals no bind handed out. */
+NK_WDF_OBJECT *NkWdfDriverOf(_In_opt_ PWDF_DRIVER_GLOBALS Globals);
 
 /* The function table WdfVersionBind hands out; slot i is the DDI with
  * table index i: a counting trampoline to the host's implementation, or
@@ -296,14 +300,17 @@ VOID NkWdfRegisterTimerDdis(VOID);
 VOID NkWdfRegisterRegistryDdis(VOID);
 VOID NkWdfRegisterIoTargetDdis(VOID);
 VOID NkWdfRegisterWmiDdis(VOID);
-/* memory.c: a memory object over Buffer (owned: freed with the object). */
+/* memory.c: a memory object over Buffer (owned: freed with the object),
+ * parented to DefaultParent (the calling driver's WDFDRIVER, or NULL when
+ * the attributes always name a parent) unless the attributes name one. */
 NTSTATUS NkWdfMemoryCreate(_In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes, _In_opt_ NK_WDF_OBJECT *DefaultParent,
                            _In_ PVOID Buffer, _In_ SIZE_T Size, _In_ BOOLEAN Owned, _Out_ NK_WDF_OBJECT **Memory);
 /* memory.c: a memory object's buffer and size. */
 PVOID NkWdfMemoryBuffer(_In_ NK_WDF_OBJECT *Memory, _Out_ SIZE_T *Size);
-/* memory.c: a new string object holding a copy of Value (NULL: empty). */
+/* memory.c: a new string object holding a copy of Value (NULL: empty),
+ * parented to DefaultParent unless the attributes name a parent. */
 NTSTATUS NkWdfStringCreateObject(_In_opt_ PCUNICODE_STRING Value, _In_opt_ PWDF_OBJECT_ATTRIBUTES Attributes,
-                                 _Out_ NK_WDF_OBJECT **String);
+                                 _In_opt_ NK_WDF_OBJECT *DefaultParent, _Out_ NK_WDF_OBJECT **String);
 /* driver.c: the RegistryPath DriverEntry received ("" if none). */
 PCWSTR NkWdfDriverRegistryPath(_In_ NK_WDF_OBJECT *Driver);
 /* memory.c: a string object's text (not NUL-terminated), or NULL. */

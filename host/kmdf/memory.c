@@ -61,7 +61,7 @@ NTSTATUS NkWdfMemoryCreate(PWDF_OBJECT_ATTRIBUTES Attributes, NK_WDF_OBJECT *Def
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status = NkWdfCreate(sizeof(NK_WDF_MEMORY), NkWdfTypeMemory, Attributes,
-                                  DefaultParent != NULL ? DefaultParent : NkWdfDriverObject, &o);
+                                  DefaultParent, &o);
     *Memory = NULL;
     if (!NT_SUCCESS(status))
         return status;
@@ -92,7 +92,6 @@ static NTSTATUS NTAPI NkWdfMemoryCreateDdi(PWDF_DRIVER_GLOBALS Globals, PWDF_OBJ
     NK_WDF_OBJECT *o;
     PVOID p;
     NTSTATUS status;
-    (void)Globals;
 
     *Memory = NULL;
     if (Buffer != NULL)
@@ -106,7 +105,7 @@ static NTSTATUS NTAPI NkWdfMemoryCreateDdi(PWDF_DRIVER_GLOBALS Globals, PWDF_OBJ
     p = ExAllocatePoolWithTag(PoolType, BufferSize, PoolTag != 0 ? PoolTag : NK_FX_TAG);
     if (p == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    status = NkWdfMemoryCreate(Attributes, NULL, p, BufferSize, TRUE, &o);
+    status = NkWdfMemoryCreate(Attributes, NkWdfDriverOf(Globals), p, BufferSize, TRUE, &o);
     if (!NT_SUCCESS(status)) {
         ExFreePool(p);
         return status;
@@ -122,13 +121,12 @@ static NTSTATUS NTAPI NkWdfMemoryCreatePreallocated(PWDF_DRIVER_GLOBALS Globals,
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status;
-    (void)Globals;
     *Memory = NULL;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfMemoryCreatePreallocated"))
         return STATUS_INVALID_DEVICE_STATE;
     if (Buffer == NULL || BufferSize == 0)
         return STATUS_INVALID_PARAMETER;
-    status = NkWdfMemoryCreate(Attributes, NULL, Buffer, BufferSize, FALSE, &o);
+    status = NkWdfMemoryCreate(Attributes, NkWdfDriverOf(Globals), Buffer, BufferSize, FALSE, &o);
     if (NT_SUCCESS(status))
         *Memory = (WDFMEMORY)o;
     return status;
@@ -199,7 +197,6 @@ static NTSTATUS NTAPI NkWdfLookasideListCreate(PWDF_DRIVER_GLOBALS Globals, PWDF
     NK_WDF_OBJECT *o;
     NK_WDF_LOOKASIDE *l;
     NTSTATUS status;
-    (void)Globals;
     *Lookaside = NULL;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfLookasideListCreate"))
         return STATUS_INVALID_DEVICE_STATE;
@@ -214,7 +211,8 @@ static NTSTATUS NTAPI NkWdfLookasideListCreate(PWDF_DRIVER_GLOBALS Globals, PWDF
         NkHostViolation("wdf.lookaside-parent", "WdfLookasideListCreate: MemoryAttributes.ParentObject must be NULL");
         return STATUS_INVALID_PARAMETER;
     }
-    status = NkWdfCreate(sizeof(NK_WDF_LOOKASIDE), NkWdfTypeLookaside, LookasideAttributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_LOOKASIDE), NkWdfTypeLookaside, LookasideAttributes, NkWdfDriverOf(Globals),
+                         &o);
     if (!NT_SUCCESS(status))
         return status;
     l = (NK_WDF_LOOKASIDE *)o;
@@ -279,11 +277,11 @@ static NTSTATUS NTAPI NkWdfCollectionCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_OB
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status;
-    (void)Globals;
     *Collection = NULL;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfCollectionCreate"))
         return STATUS_INVALID_DEVICE_STATE;
-    status = NkWdfCreate(sizeof(NK_WDF_COLLECTION), NkWdfTypeCollection, CollectionAttributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_COLLECTION), NkWdfTypeCollection, CollectionAttributes,
+                         NkWdfDriverOf(Globals), &o);
     if (!NT_SUCCESS(status))
         return status;
     o->FrameworkDispose = CollectionDispose;
@@ -476,12 +474,13 @@ BOOLEAN NkWdfStringGet(WDFSTRING String, PUNICODE_STRING Value, const char *Ddi)
     return TRUE;
 }
 
-NTSTATUS NkWdfStringCreateObject(PCUNICODE_STRING Value, PWDF_OBJECT_ATTRIBUTES Attributes, NK_WDF_OBJECT **String)
+NTSTATUS NkWdfStringCreateObject(PCUNICODE_STRING Value, PWDF_OBJECT_ATTRIBUTES Attributes,
+                                 NK_WDF_OBJECT *DefaultParent, NK_WDF_OBJECT **String)
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status;
     *String = NULL;
-    status = NkWdfCreate(sizeof(NK_WDF_STRING), NkWdfTypeString, Attributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_STRING), NkWdfTypeString, Attributes, DefaultParent, &o);
     if (!NT_SUCCESS(status))
         return status;
     o->FrameworkDestroy = StringDestroy;
@@ -499,11 +498,10 @@ static NTSTATUS NTAPI NkWdfStringCreate(PWDF_DRIVER_GLOBALS Globals, PCUNICODE_S
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status;
-    (void)Globals;
     *String = NULL;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "WdfStringCreate"))
         return STATUS_INVALID_DEVICE_STATE;
-    status = NkWdfStringCreateObject(UnicodeString, StringAttributes, &o);
+    status = NkWdfStringCreateObject(UnicodeString, StringAttributes, NkWdfDriverOf(Globals), &o);
     if (NT_SUCCESS(status))
         *String = (WDFSTRING)o;
     return status;

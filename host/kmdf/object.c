@@ -27,7 +27,6 @@
 
 static pthread_mutex_t WdfLock;
 static LIST_ENTRY Registry = {&Registry, &Registry};
-NK_WDF_OBJECT *NkWdfDriverObject;
 
 __attribute__((constructor)) static void InitLock(void)
 {
@@ -325,10 +324,9 @@ static NTSTATUS NTAPI NkWdfObjectCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_OBJECT
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status;
-    (void)Globals;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfObjectCreate"))
         return STATUS_INVALID_DEVICE_STATE;
-    status = NkWdfCreate(sizeof(NK_WDF_OBJECT), NkWdfTypeGeneric, Attributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_OBJECT), NkWdfTypeGeneric, Attributes, NkWdfDriverOf(Globals), &o);
     *Object = (WDFOBJECT)o;
     return status;
 }
@@ -487,7 +485,6 @@ VOID NkWdfResetObjects(VOID)
         }
         free(o);
     }
-    NkWdfDriverObject = NULL;
     pthread_mutex_unlock(&WdfLock);
 }
 

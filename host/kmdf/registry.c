@@ -44,8 +44,10 @@ static ACCESS_MASK MapAccess(ACCESS_MASK Access)
     return Access;
 }
 
-static NTSTATUS OpenKey(NK_WDF_KEY *Parent, PCUNICODE_STRING Name, ACCESS_MASK Access, BOOLEAN Create,
-                        PWDF_OBJECT_ATTRIBUTES Attributes, PULONG Disposition, WDFKEY *Key, const char *Ddi)
+/* DefaultParent: the calling driver's WDFDRIVER, unless Attributes name a parent. */
+static NTSTATUS OpenKey(NK_WDF_OBJECT *DefaultParent, NK_WDF_KEY *Parent, PCUNICODE_STRING Name, ACCESS_MASK Access,
+                        BOOLEAN Create, PWDF_OBJECT_ATTRIBUTES Attributes, PULONG Disposition, WDFKEY *Key,
+                        const char *Ddi)
 {
     NK_WDF_OBJECT *o;
     NK_REG_KEY *reg;
@@ -57,7 +59,7 @@ static NTSTATUS OpenKey(NK_WDF_KEY *Parent, PCUNICODE_STRING Name, ACCESS_MASK A
         return STATUS_INVALID_DEVICE_STATE;
     if (Name == NULL)
         return STATUS_INVALID_PARAMETER;
-    status = NkWdfCreate(sizeof(NK_WDF_KEY), NkWdfTypeKey, Attributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_KEY), NkWdfTypeKey, Attributes, DefaultParent, &o);
     if (!NT_SUCCESS(status))
         return status;
     status = NkRegOpenKey(Parent != NULL ? Parent->Key : NULL, Name, Create, &reg, &created);
@@ -76,8 +78,9 @@ static NTSTATUS OpenKey(NK_WDF_KEY *Parent, PCUNICODE_STRING Name, ACCESS_MASK A
 
 /* A subkey of the driver's service key (the RegistryPath DriverEntry got),
  * created if needed. */
-static NTSTATUS OpenServiceSubkey(WDFDRIVER Driver, PCWSTR Subkey, ACCESS_MASK DesiredAccess,
-                                  PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key, const char *Ddi)
+static NTSTATUS OpenServiceSubkey(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver, PCWSTR Subkey,
+                                  ACCESS_MASK DesiredAccess, PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key,
+                                  const char *Ddi)
 {
     NK_WDF_OBJECT *d = NkWdfLookupType((WDFOBJECT)Driver, NkWdfTypeDriver, "WDFDRIVER", Ddi);
     WCHAR path[300];
@@ -97,15 +100,14 @@ static NTSTATUS OpenServiceSubkey(WDFDRIVER Driver, PCWSTR Subkey, ACCESS_MASK D
         path[n++] = Subkey[m++];
     name.Buffer = path;
     name.Length = name.MaximumLength = (USHORT)(n * sizeof(WCHAR));
-    return OpenKey(NULL, &name, DesiredAccess, TRUE, KeyAttributes, NULL, Key, Ddi);
+    return OpenKey(NkWdfDriverOf(Globals), NULL, &name, DesiredAccess, TRUE, KeyAttributes, NULL, Key, Ddi);
 }
 
 static NTSTATUS NTAPI NkWdfDriverOpenParametersRegistryKey(PWDF_DRIVER_GLOBALS Globals, WDFDRIVER Driver,
                                                            ACCESS_MASK DesiredAccess,
                                                            PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
 {
-    (void)Globals;
-    return OpenServiceSubkey(Driver, L"Parameters", DesiredAccess, KeyAttributes, Key,
+    return OpenServiceSubkey(Globals, Driver, L"Parameters", DesiredAccess, KeyAttributes, Key,
                              "WdfDriverOpenParametersRegistryKey");
 }
 
@@ -114,8 +116,7 @@ static NTSTATUS NTAPI NkWdfDriverOpenPersistentStateRegistryKey(PWDF_DRIVER_GLOB
                                                                 ACCESS_MASK DesiredAccess,
                                                                 PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
 {
-    (void)Globals;
-    return OpenServiceSubkey(Driver, L"State", DesiredAccess, KeyAttributes, Key,
+    return OpenServiceSubkey(Globals, Driver, L"State", DesiredAccess, KeyAttributes, Key,
                              "WdfDriverOpenPersistentStateRegistryKey");
 }
 
@@ -144,11 +145,11 @@ static NTSTATUS NTAPI NkWdfRegistryOpenKey(PWDF_DRIVER_GLOBALS Globals, WDFKEY P
                                            ACCESS_MASK DesiredAccess, PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
 {
     NK_WDF_KEY *parent = NULL;
-    (void)Globals;
     *Key = NULL;
     if (ParentKey != NULL && (parent = KeyOf(ParentKey, "WdfRegistryOpenKey")) == NULL)
         return STATUS_INVALID_PARAMETER;
-    return OpenKey(parent, KeyName, DesiredAccess, FALSE, KeyAttributes, NULL, Key, "WdfRegistryOpenKey");
+    return OpenKey(NkWdfDriverOf(Globals), parent, KeyName, DesiredAccess, FALSE, KeyAttributes, NULL, Key,
+                   "WdfRegistryOpenKey");
 }
 
 static NTSTATUS NTAPI NkWdfRegistryCreateKey(PWDF_DRIVER_GLOBALS Globals, WDFKEY ParentKey, PCUNICODE_STRING KeyName,
@@ -156,13 +157,12 @@ static NTSTATUS NTAPI NkWdfRegistryCreateKey(PWDF_DRIVER_GLOBALS Globals, WDFKEY
                                              PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)
 {
     NK_WDF_KEY *parent = NULL;
-    (void)Globals;
     (void)CreateOptions; /* volatile or not: the host's registry is all in memory */
     *Key = NULL;
     if (ParentKey != NULL && (parent = KeyOf(ParentKey, "WdfRegistryCreateKey")) == NULL)
         return STATUS_INVALID_PARAMETER;
-    return OpenKey(parent, KeyName, DesiredAccess, TRUE, KeyAttributes, CreateDisposition, Key,
-                   "WdfRegistryCreateKey");
+    return OpenKey(NkWdfDriverOf(Globals), parent, KeyName, DesiredAccess, TRUE, KeyAttributes, CreateDisposition,
+                   Key, "WdfRegistryCreateKey");
 }
 
 static VOID NTAPI NkWdfRegistryClose(PWDF_DRIVER_GLOBALS Globals, WDFKEY Key)
@@ -240,7 +240,6 @@ static NTSTATUS NTAPI NkWdfRegistryQueryMemory(PWDF_DRIVER_GLOBALS Globals, WDFK
     NK_WDF_OBJECT *m;
     ULONG needed = 0, type = 0;
     PVOID buffer;
-    (void)Globals;
     *Memory = NULL;
     if (k == NULL)
         return status;
@@ -252,7 +251,7 @@ static NTSTATUS NTAPI NkWdfRegistryQueryMemory(PWDF_DRIVER_GLOBALS Globals, WDFK
         return STATUS_INSUFFICIENT_RESOURCES;
     status = NkRegQueryValue(k->Key, ValueName, &type, buffer, needed, &needed);
     if (NT_SUCCESS(status))
-        status = NkWdfMemoryCreate(MemoryAttributes, NULL, buffer, needed, TRUE, &m);
+        status = NkWdfMemoryCreate(MemoryAttributes, NkWdfDriverOf(Globals), buffer, needed, TRUE, &m);
     if (!NT_SUCCESS(status)) {
         ExFreePool(buffer);
         return status;
@@ -373,7 +372,6 @@ static NTSTATUS NTAPI NkWdfRegistryQueryMultiString(PWDF_DRIVER_GLOBALS Globals,
     WDF_OBJECT_ATTRIBUTES a;
     ULONG type = 0, needed = 0;
     PWCH list;
-    (void)Globals;
     if (k == NULL)
         return status;
     if (NkWdfLookupType((WDFOBJECT)Collection, NkWdfTypeCollection, "WDFCOLLECTION", "WdfRegistryQueryMultiString") ==
@@ -403,7 +401,7 @@ static NTSTATUS NTAPI NkWdfRegistryQueryMultiString(PWDF_DRIVER_GLOBALS Globals,
             n++;
         u.Buffer = p;
         u.Length = u.MaximumLength = (USHORT)(n * sizeof(WCHAR));
-        status = NkWdfStringCreateObject(&u, &a, &s);
+        status = NkWdfStringCreateObject(&u, &a, NkWdfDriverOf(Globals), &s);
         if (NT_SUCCESS(status)) {
             status = NkWdfCollectionAppend(Collection, (WDFOBJECT)s, "WdfRegistryQueryMultiString");
             if (!NT_SUCCESS(status))

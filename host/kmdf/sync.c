@@ -22,11 +22,10 @@ static NTSTATUS NTAPI NkWdfSpinLockCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_OBJE
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status;
-    (void)Globals;
     *SpinLock = NULL;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfSpinLockCreate"))
         return STATUS_INVALID_DEVICE_STATE;
-    status = NkWdfCreate(sizeof(NK_WDF_SPINLOCK), NkWdfTypeSpinLock, Attributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_SPINLOCK), NkWdfTypeSpinLock, Attributes, NkWdfDriverOf(Globals), &o);
     if (NT_SUCCESS(status)) {
         KeInitializeSpinLock(&((NK_WDF_SPINLOCK *)o)->Lock);
         *SpinLock = (WDFSPINLOCK)o;
@@ -69,11 +68,10 @@ static NTSTATUS NTAPI NkWdfWaitLockCreate(PWDF_DRIVER_GLOBALS Globals, PWDF_OBJE
 {
     NK_WDF_OBJECT *o;
     NTSTATUS status;
-    (void)Globals;
     *Lock = NULL;
     if (!NkHostCheckIrqlMax(DISPATCH_LEVEL, "WdfWaitLockCreate"))
         return STATUS_INVALID_DEVICE_STATE;
-    status = NkWdfCreate(sizeof(NK_WDF_WAITLOCK), NkWdfTypeWaitLock, Attributes, NkWdfDriverObject, &o);
+    status = NkWdfCreate(sizeof(NK_WDF_WAITLOCK), NkWdfTypeWaitLock, Attributes, NkWdfDriverOf(Globals), &o);
     if (NT_SUCCESS(status)) {
         KeInitializeEvent(&((NK_WDF_WAITLOCK *)o)->Event, SynchronizationEvent, TRUE);
         *Lock = (WDFWAITLOCK)o;

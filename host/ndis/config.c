@@ -21,10 +21,15 @@
  *     ...\Services\<Name>\Parameters\Adapters\<Adapter>, <Adapter> being the
  *     last component of the adapter's name ("{GUID}" of "\DEVICE\{GUID}"),
  *     where a protocol's INF keeps per-binding settings.
- * Miniport adapter and filter module handles are the adapter's and the
- * filter module's instance keys on Windows; the host has no miniport or
- * filter edge yet, so no such handle exists here and, like any handle NDIS
- * did not give, it is reported ("ndis.invalid-handle") and fails.
+ *   - a miniport adapter handle (the NdisMiniportHandle MiniportInitializeEx
+ *     is given, physical or IM virtual miniport): the instance's key in the
+ *     network class, NK_HOST_NET_CLASS_KEY\<last component of the instance
+ *     name>, where its INF's parameters (NetworkAddress, VlanID, ...) live;
+ *     NdisReadNetworkAddress reads NetworkAddress there.
+ * Filter module handles are the filter module's instance keys on Windows;
+ * the host has no filter edge yet, so no such handle exists here and, like
+ * any handle NDIS did not give, it is reported ("ndis.invalid-handle") and
+ * fails.
  *
  * Types, as NDIS maps them: REG_DWORD is read as an integer whatever type
  * was asked; a REG_SZ / REG_EXPAND_SZ asked for as NdisParameterInteger is
@@ -132,10 +137,22 @@ static NTSTATUS KeyPathOf(NDIS_HANDLE Handle, PWCHAR Path, size_t Capacity)
 {
     NK_PROTOCOL *p;
     NK_BINDING *b = NULL;
+    NK_MINIPORT *m;
     NTSTATUS status = STATUS_NAME_TOO_LONG;
     size_t at = 0;
 
     pthread_mutex_lock(&NkNdisLock);
+    m = NkNdisMiniportLocked(Handle);
+    if (m != NULL) {
+        PCWSTR instance = m->Name;
+        for (PCWSTR c = m->Name; *c != 0; c++)
+            if (*c == L'\\')
+                instance = c + 1;
+        if (Append(Path, Capacity, &at, NK_HOST_NET_CLASS_KEY, WLen(NK_HOST_NET_CLASS_KEY)) &&
+            Append(Path, Capacity, &at, L"\\", 1) && Append(Path, Capacity, &at, instance, WLen(instance)))
+            status = STATUS_SUCCESS;
+        goto out;
+    }
     p = ProtocolLocked(Handle);
     if (p == NULL && (b = BindingLocked(Handle)) != NULL)
         p = b->Protocol;
@@ -214,8 +231,8 @@ NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObject, PND
     status = KeyPathOf(o.NdisHandle, path, RTL_NUMBER_OF(path));
     if (status == STATUS_INVALID_HANDLE) {
         NkHostViolation("ndis.invalid-handle",
-                        "NdisOpenConfigurationEx: NdisHandle %p is neither a protocol driver handle nor a binding "
-                        "handle (the host has no miniport or filter handles)",
+                        "NdisOpenConfigurationEx: NdisHandle %p is no protocol driver, binding or miniport adapter "
+                        "handle (the host has no filter handles)",
                         o.NdisHandle);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
@@ -446,6 +463,76 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfiguratio
     *Status = NT_SUCCESS(status)                      ? NDIS_STATUS_SUCCESS
               : status == STATUS_INSUFFICIENT_RESOURCES ? NDIS_STATUS_RESOURCES
                                                         : NDIS_STATUS_FAILURE;
+}
+
+/* One hex digit's value, or -1. */
+static int HexDigit(WCHAR c)
+{
+    c = Upper(c);
+    if (c >= L'0' && c <= L'9')
+        return c - L'0';
+    if (c >= L'A' && c <= L'F')
+        return c - L'A' + 10;
+    return -1;
+}
+
+/* NetworkAddress, as the advanced property page stores it: a REG_SZ of
+ * twelve hex digits, optionally separated in pairs by '-' or ':' (one kind
+ * throughout).  The six bytes stay valid until the handle is closed. */
+VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, PUINT NetworkAddressLength,
+                            NDIS_HANDLE ConfigurationHandle)
+{
+    static const WCHAR keyword[] = L"NetworkAddress";
+    UNICODE_STRING name;
+    NK_CONFIG_HANDLE *h;
+    NK_CONFIG_RESULT *r;
+    WCHAR text[40];
+    ULONG type = REG_NONE, length = 0, digits = 0, i;
+    WCHAR separator = 0;
+    PUCHAR mac;
+
+    *Status = NDIS_STATUS_FAILURE;
+    *NetworkAddress = NULL;
+    *NetworkAddressLength = 0;
+    if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisReadNetworkAddress") ||
+        (h = HandleOf(ConfigurationHandle, "NdisReadNetworkAddress")) == NULL)
+        return;
+    RtlInitUnicodeString(&name, keyword);
+    memset(text, 0, sizeof(text));
+    if (!NT_SUCCESS(NkRegQueryValue(h->Key, &name, &type, text, sizeof(text) - sizeof(WCHAR), &length)) ||
+        (type != REG_SZ && type != REG_EXPAND_SZ))
+        return; /* absent, too long to be an address, or not a string */
+    r = NewResult(6);
+    if (r == NULL) {
+        *Status = NDIS_STATUS_RESOURCES;
+        return;
+    }
+    mac = (PUCHAR)r->Data;
+    for (i = 0; text[i] != 0; i++) {
+        int d = HexDigit(text[i]);
+        if (d >= 0) {
+            if (digits == 12)
+                goto malformed;
+            mac[digits / 2] = (UCHAR)(digits % 2 ? (mac[digits / 2] << 4) | d : d);
+            digits++;
+            continue;
+        }
+        /* A separator only between pairs, and the same one each time. */
+        if ((text[i] != L'-' && text[i] != L':') || digits == 0 || digits % 2 != 0 || digits == 12 ||
+            (separator != 0 && separator != text[i]) || HexDigit(text[i + 1]) < 0)
+            goto malformed;
+        separator = text[i];
+    }
+    if (digits != 12)
+        goto malformed;
+    r->Parameter.ParameterType = NdisParameterBinary;
+    InsertTailList(&h->Results, &r->Link);
+    *NetworkAddress = mac;
+    *NetworkAddressLength = 6;
+    *Status = NDIS_STATUS_SUCCESS;
+    return;
+malformed:
+    ExFreePoolWithTag(r, NK_CONFIG_TAG);
 }
 
 /* Frees the handle and every parameter read through it. */

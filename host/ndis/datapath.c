@@ -46,9 +46,18 @@ static VOID CutWires(NK_ADAPTER *a);
 
 NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter)
 {
+    return NkNdisCreateAdapterEx(Name, Mac, Mtu, Socket, NULL, Adapter);
+}
+
+NTSTATUS NkNdisCreateAdapterEx(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_MINIPORT *Miniport,
+                               NK_ADAPTER **Adapter)
+{
     NK_ADAPTER *a;
     NET_BUFFER_LIST_POOL_PARAMETERS pp;
     size_t n = 0;
+    /* Only an in-memory adapter captures: a packet adapter writes to its
+     * interface, a miniport's sends go to its driver. */
+    BOOLEAN capture = Socket < 0 && Miniport == NULL;
 
     *Adapter = NULL;
     while (Name[n])
@@ -58,14 +67,14 @@ NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socke
     a = calloc(1, sizeof(*a));
     if (a == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    a->Capture = Socket < 0 ? calloc(NK_CAPTURE_SLOTS, sizeof(*a->Capture)) : NULL;
+    a->Capture = capture ? calloc(NK_CAPTURE_SLOTS, sizeof(*a->Capture)) : NULL;
     memset(&pp, 0, sizeof(pp));
     pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
     pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
     pp.fAllocateNetBuffer = TRUE;
     a->ReceivePool = NdisAllocateNetBufferListPool(NULL, &pp);
-    if ((Socket < 0 && a->Capture == NULL) || a->ReceivePool == NULL) {
+    if ((capture && a->Capture == NULL) || a->ReceivePool == NULL) {
         if (a->ReceivePool)
             NdisFreeNetBufferListPool(a->ReceivePool);
         free(a->Capture);
@@ -74,6 +83,7 @@ NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socke
     }
     a->Magic = NK_ADAPTER_MAGIC;
     a->Socket = Socket;
+    a->Miniport = Miniport;
     memcpy(a->Name, Name, (n + 1) * sizeof(WCHAR));
     RtlInitUnicodeString(&a->NameString, a->Name);
     memcpy(a->Mac, Mac, 6);
@@ -122,6 +132,11 @@ VOID NkHostRemoveAdapter(NK_HOST_ADAPTER *Adapter)
     NK_ADAPTER *a = AdapterOf(Adapter);
     if (a == NULL)
         return;
+    if (a->Miniport != NULL) {
+        /* A device removed: its driver is halted (miniport.c). */
+        NkNdisMiniportRemove(a->Miniport, NdisHaltDeviceDisabled);
+        return;
+    }
     if (a->Socket >= 0)
         NkNdisStopPacketAdapter(a); /* no more receives from the wire */
     CutWires(a);
@@ -131,6 +146,11 @@ VOID NkHostRemoveAdapter(NK_HOST_ADAPTER *Adapter)
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&a->Link);
     pthread_mutex_unlock(&NkNdisLock);
+    NkNdisFreeAdapter(a);
+}
+
+VOID NkNdisFreeAdapter(NK_ADAPTER *a)
+{
     NdisFreeNetBufferListPool(a->ReceivePool);
     a->Magic = 0;
     free(a->Capture);
@@ -172,7 +192,7 @@ ULONG NkHostAdapterPacketFilter(NK_HOST_ADAPTER *Adapter)
  * MULTICAST (a group address in the open's list), ALL_MULTICAST (any group
  * address), PROMISCUOUS (everything).  An open with filter 0 receives
  * nothing.  NkNdisLock held. */
-static BOOLEAN FilterAcceptsLocked(NK_BINDING *b, const UCHAR *Frame)
+BOOLEAN NkNdisFilterAcceptsLocked(NK_BINDING *b, const UCHAR *Frame)
 {
     static const UCHAR broadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
     ULONG f = b->PacketFilter;
@@ -348,30 +368,38 @@ static VOID CutWires(NK_ADAPTER *a)
 static VOID IndicateFrame(NK_ADAPTER *a, const VOID *Frame, ULONG Length, BOOLEAN Resources, NK_BINDING *Sender,
                           BOOLEAN SenderToo);
 
-/* Would any open of b's adapter be indicated this sent frame? */
-static BOOLEAN AnyOpenAccepts(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
+BOOLEAN NkNdisPeekNb(PNET_BUFFER Nb, PUCHAR Out, ULONG Length)
 {
-    UCHAR header[6];
     PMDL mdl = NET_BUFFER_CURRENT_MDL(Nb);
     ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(Nb), n = 0;
-    BOOLEAN any = FALSE;
 
-    while (n < sizeof(header) && mdl != NULL) {
-        ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < sizeof(header) - n ? avail : sizeof(header) - n;
+    if (NET_BUFFER_DATA_LENGTH(Nb) < Length)
+        return FALSE;
+    while (n < Length && mdl != NULL) {
+        ULONG avail = MmGetMdlByteCount(mdl) - offset, take = avail < Length - n ? avail : Length - n;
         PUCHAR va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
         if (va == NULL)
             return FALSE;
-        memcpy(header + n, va + offset, take);
+        memcpy(Out + n, va + offset, take);
         n += take;
         offset = 0;
         mdl = mdl->Next;
     }
-    if (n < sizeof(header))
+    return n == Length;
+}
+
+/* Would any open of b's adapter be indicated this sent frame? */
+static BOOLEAN AnyOpenAccepts(NK_BINDING *b, PNET_BUFFER Nb, BOOLEAN SenderToo)
+{
+    UCHAR header[6];
+    BOOLEAN any = FALSE;
+
+    if (!NkNdisPeekNb(Nb, header, sizeof(header)))
         return FALSE;
     pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = b->Adapter->Bindings.Flink; e != &b->Adapter->Bindings && !any; e = e->Flink) {
         NK_BINDING *x = CONTAINING_RECORD(e, NK_BINDING, Link);
-        any = (x != b || SenderToo) && FilterAcceptsLocked(x, header);
+        any = (x != b || SenderToo) && NkNdisFilterAcceptsLocked(x, header);
     }
     pthread_mutex_unlock(&NkNdisLock);
     return any;
@@ -545,6 +573,10 @@ VOID NdisSendNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST NetB
                         b->Open ? "paused" : "closed");
         status = NDIS_STATUS_PAUSED;
     }
+    if (status == NDIS_STATUS_SUCCESS && b->Adapter->Miniport != NULL) {
+        NkNdisMiniportSend(b, NetBufferLists, PortNumber, SendFlags); /* to the driver (miniport.c) */
+        return;
+    }
     if (status == NDIS_STATUS_SUCCESS && b->Adapter->PendSends) {
         /* Held, as a busy NIC holds them, until NkHostCompleteSends,
          * NdisCancelSendNetBufferLists, or a pause. */
@@ -602,7 +634,7 @@ ULONG NkHostAdapterCapture(NK_HOST_ADAPTER *Adapter, PVOID Buffer, ULONG Length)
 /* ---- receive ----------------------------------------------------------------------- */
 
 /* With NkNdisLock held: remember / forget an indicated NBL. */
-static BOOLEAN TrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
+BOOLEAN NkNdisTrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
 {
     for (ULONG i = 0; i < RTL_NUMBER_OF(b->Indicated); i++)
         if (b->Indicated[i] == NULL) {
@@ -612,7 +644,7 @@ static BOOLEAN TrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
     return FALSE;
 }
 
-static BOOLEAN UntrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
+BOOLEAN NkNdisUntrackLocked(NK_BINDING *b, PNET_BUFFER_LIST nbl)
 {
     for (ULONG i = 0; i < RTL_NUMBER_OF(b->Indicated); i++)
         if (b->Indicated[i] == nbl) {
@@ -658,7 +690,7 @@ static VOID IndicateFrames(NK_ADAPTER *a, const UCHAR *const *Frames, const ULON
         if (!b->Open || b->Paused || b->Pausing || b->Unbinding || (b == Sender && !SenderToo))
             continue;
         for (ULONG i = 0; i < Count; i++) {
-            accept[i] = FilterAcceptsLocked(b, Frames[i]);
+            accept[i] = NkNdisFilterAcceptsLocked(b, Frames[i]);
             wanted += accept[i];
         }
         if (wanted == 0)
@@ -697,7 +729,7 @@ static VOID IndicateFrames(NK_ADAPTER *a, const UCHAR *const *Frames, const ULON
          * drops what the protocol leaves it no buffers for. */
         pthread_mutex_lock(&NkNdisLock);
         for (PNET_BUFFER_LIST *p = &chain; (nbl = *p) != NULL;) {
-            if (TrackLocked(b, nbl)) {
+            if (NkNdisTrackLocked(b, nbl)) {
                 indicated[n++] = nbl;
                 p = &NET_BUFFER_LIST_NEXT_NBL(nbl);
             } else {
@@ -725,9 +757,9 @@ static VOID IndicateFrames(NK_ADAPTER *a, const UCHAR *const *Frames, const ULON
             BOOLEAN still;
             nbl = indicated[i];
             pthread_mutex_lock(&NkNdisLock);
-            still = UntrackLocked(b, nbl);
+            still = NkNdisUntrackLocked(b, nbl);
             if (still)
-                TrackLocked(b, nbl);
+                NkNdisTrackLocked(b, nbl);
             pthread_mutex_unlock(&NkNdisLock);
             if (!still) {
                 NkHostViolation("ndis.resources-returned", "an NBL indicated with RESOURCES was returned");
@@ -780,8 +812,21 @@ VOID NdisReturnNetBufferLists(NDIS_HANDLE NdisBindingHandle, PNET_BUFFER_LIST Ne
         PVOID va;
         BOOLEAN ours;
         pthread_mutex_lock(&NkNdisLock);
-        ours = UntrackLocked(b, nbl);
+        ours = NkNdisUntrackLocked(b, nbl);
         pthread_mutex_unlock(&NkNdisLock);
+        if (!ours && b->Adapter->Miniport != NULL) {
+            NkHostViolation("ndis.miniport.nbl-returned-twice",
+                            "NdisReturnNetBufferLists(%p): NBL %p was not indicated to this binding of miniport "
+                            "%p, or was returned already", NdisBindingHandle, (void *)nbl,
+                            (void *)b->Adapter->Miniport);
+            return;
+        }
+        next = ours ? NET_BUFFER_LIST_NEXT_NBL(nbl) : NULL;
+        if (ours && b->Adapter->Miniport != NULL && NkNdisMiniportReturn(b, nbl)) {
+            /* The driver's NBL: back to it once every open is done with it. */
+            __atomic_sub_fetch(&b->ReceivesOutstanding, 1, __ATOMIC_SEQ_CST);
+            continue;
+        }
         if (!ours) {
             /* Not one of ours (or already returned): do not touch it, and
              * stop - its Next pointer cannot be trusted either. */
@@ -826,6 +871,8 @@ NDIS_STATUS NdisOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUEST OidR
     if (!NkNdisCheckObject(OidRequest ? &OidRequest->Header : NULL, NDIS_OBJECT_TYPE_OID_REQUEST, OidRevisions,
                            RTL_NUMBER_OF(OidRevisions), NULL, "NdisOidRequest"))
         return NDIS_STATUS_INVALID_PARAMETER;
+    if (b->Adapter->Miniport != NULL)
+        return NkNdisMiniportOid(b, OidRequest); /* the driver answers, one request at a time */
     if (__atomic_load_n(&b->Adapter->PendOids, __ATOMIC_ACQUIRE)) {
         pthread_mutex_lock(&NkNdisLock);
         if (b->PendingOidCount == RTL_NUMBER_OF(b->PendingOids)) {
@@ -853,16 +900,20 @@ NDIS_STATUS NdisDirectOidRequest(NDIS_HANDLE NdisBindingHandle, PNDIS_OID_REQUES
     if (!NkNdisCheckObject(OidRequest ? &OidRequest->Header : NULL, NDIS_OBJECT_TYPE_OID_REQUEST, OidRevisions,
                            RTL_NUMBER_OF(OidRevisions), NULL, "NdisDirectOidRequest"))
         return NDIS_STATUS_INVALID_PARAMETER;
+    if (b->Adapter->Miniport != NULL)
+        return NkNdisMiniportDirectOid(b, OidRequest); /* the driver's direct path */
     return OidNow(b, OidRequest);
 }
 
-/* Direct requests never pend here: there is nothing to cancel. */
+/* Direct requests to the host's own adapters never pend: there is nothing
+ * to cancel; a miniport's driver may have one pending. */
 VOID NdisCancelDirectOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
 {
-    (void)RequestId;
-    if (NkNdisBindingOf(NdisBindingHandle, "NdisCancelDirectOidRequest") == NULL)
+    NK_BINDING *b = NkNdisBindingOf(NdisBindingHandle, "NdisCancelDirectOidRequest");
+    if (b == NULL || !NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisCancelDirectOidRequest"))
         return;
-    (void)NkHostCheckIrqlMax(DISPATCH_LEVEL, "NdisCancelDirectOidRequest");
+    if (b->Adapter->Miniport != NULL)
+        NkNdisMiniportCancelDirectOid(b, RequestId);
 }
 
 /* Takes the pended OID at index i off b (NkNdisLock held). */
@@ -936,6 +987,10 @@ VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
     PNDIS_OID_REQUEST r = NULL;
     if (b == NULL)
         return;
+    if (b->Adapter->Miniport != NULL) {
+        NkNdisMiniportCancelOid(b, RequestId);
+        return;
+    }
     pthread_mutex_lock(&NkNdisLock);
     for (ULONG i = 0; i < b->PendingOidCount; i++) {
         if (b->PendingOids[i]->RequestId == RequestId) {
@@ -956,23 +1011,31 @@ VOID NdisCancelOidRequest(NDIS_HANDLE NdisBindingHandle, PVOID RequestId)
 VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID Buffer, ULONG Length)
 {
     NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
+    NDIS_STATUS_INDICATION si;
+    memset(&si, 0, sizeof(si));
+    si.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
+    si.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
+    si.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
+    si.SourceHandle = (NDIS_HANDLE)a;
+    si.StatusCode = StatusCode;
+    si.StatusBuffer = Buffer;
+    si.StatusBufferSize = Length;
+    NkNdisIndicateStatus(a, &si);
+}
+
+/* Each open binding gets its own copy of the indication (a protocol may
+ * not keep it, but it must not see another's changes either). */
+VOID NkNdisIndicateStatus(NK_ADAPTER *a, const NDIS_STATUS_INDICATION *Indication)
+{
     pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = a->Bindings.Flink; e != &a->Bindings; e = e->Flink) {
         NK_BINDING *b = CONTAINING_RECORD(e, NK_BINDING, Link);
-        NDIS_STATUS_INDICATION si;
+        NDIS_STATUS_INDICATION si = *Indication;
         KIRQL old;
         if (!b->Open)
             continue;
         b->StatusUsers++;
         pthread_mutex_unlock(&NkNdisLock);
-        memset(&si, 0, sizeof(si));
-        si.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
-        si.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
-        si.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
-        si.SourceHandle = (NDIS_HANDLE)a;
-        si.StatusCode = StatusCode;
-        si.StatusBuffer = Buffer;
-        si.StatusBufferSize = Length;
         NkSchedPoint();
         KeRaiseIrql(DISPATCH_LEVEL, &old);
         b->Protocol->Chars.StatusHandlerEx(b->ProtocolBindingContext, &si);
@@ -985,14 +1048,18 @@ VOID NkHostIndicateStatus(NK_HOST_ADAPTER *Adapter, NTSTATUS StatusCode, PVOID B
 
 static NDIS_STATUS OidNow(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
 {
+    if (NkHostShouldFail(NkFaultNdisOid))
+        return NDIS_STATUS_RESOURCES;
+    return NkNdisOidAnswer(b, OidRequest);
+}
+
+NDIS_STATUS NkNdisOidAnswer(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest)
+{
     PVOID buf;
     ULONG len, need = 0;
     ULONG64 value = 0;
     PVOID src = &value;
     NDIS_OID oid;
-
-    if (NkHostShouldFail(NkFaultNdisOid))
-        return NDIS_STATUS_RESOURCES;
     if (OidRequest->RequestType == NdisRequestSetInformation) {
         oid = OidRequest->DATA.SET_INFORMATION.Oid;
         buf = OidRequest->DATA.SET_INFORMATION.InformationBuffer;

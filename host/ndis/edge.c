@@ -1,9 +1,8 @@
 /*
  * edge.c - the NDIS routines of edges the host kernel does not have yet:
- * miniport drivers (NdisM*), filter drivers (NdisF*), intermediate drivers
- * (NdisIM*) and WDM device objects registered through NDIS
- * (NdisRegisterDeviceEx and friends: the host's user-mode I/O reaches
- * KMDF devices only).
+ * filter drivers (NdisF*) and WDM device objects
+ * registered through NDIS (NdisRegisterDeviceEx and friends: the host's
+ * user-mode I/O reaches KMDF devices only).
  *
  * They are exported so a driver that imports them loads, and a call never
  * crashes: each reports the verifier finding "ndis.unimplemented" with its
@@ -175,140 +174,6 @@ NDIS_STATUS NdisFSetAttributes(NDIS_HANDLE NdisFilterHandle, NDIS_HANDLE FilterM
     (void)NdisFilterHandle;
     (void)FilterModuleContext;
     (void)FilterAttributes;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-VOID NdisIMAssociateMiniport(NDIS_HANDLE DriverHandle, NDIS_HANDLE ProtocolHandle)
-{
-    NkNdisUnimplemented("NdisIMAssociateMiniport");
-    (void)DriverHandle;
-    (void)ProtocolHandle;
-}
-
-NDIS_STATUS NdisIMCancelInitializeDeviceInstance(NDIS_HANDLE DriverHandle, PNDIS_STRING DeviceInstance)
-{
-    NkNdisUnimplemented("NdisIMCancelInitializeDeviceInstance");
-    (void)DriverHandle;
-    (void)DeviceInstance;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-NDIS_STATUS NdisIMDeInitializeDeviceInstance(NDIS_HANDLE NdisMiniportHandle)
-{
-    NkNdisUnimplemented("NdisIMDeInitializeDeviceInstance");
-    (void)NdisMiniportHandle;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-NDIS_HANDLE NdisIMGetBindingContext(NDIS_HANDLE NdisBindingHandle)
-{
-    NkNdisUnimplemented("NdisIMGetBindingContext");
-    (void)NdisBindingHandle;
-    return NULL;
-}
-
-NDIS_STATUS NdisIMInitializeDeviceInstanceEx(NDIS_HANDLE DriverHandle, PNDIS_STRING DriverInstance, NDIS_HANDLE DeviceContext)
-{
-    NkNdisUnimplemented("NdisIMInitializeDeviceInstanceEx");
-    (void)DriverHandle;
-    (void)DriverInstance;
-    (void)DeviceContext;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
-{
-    NkNdisUnimplemented("NdisMDeregisterMiniportDriver");
-    (void)NdisMiniportDriverHandle;
-}
-
-VOID NdisMDirectOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status)
-{
-    NkNdisUnimplemented("NdisMDirectOidRequestComplete");
-    (void)MiniportAdapterHandle;
-    (void)OidRequest;
-    (void)Status;
-}
-
-VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists, ULONG ReceiveFlags)
-{
-    NkNdisUnimplemented("NdisMIndicateReceiveNetBufferLists");
-    (void)MiniportAdapterHandle;
-    (void)NetBufferLists;
-    (void)PortNumber;
-    (void)NumberOfNetBufferLists;
-    (void)ReceiveFlags;
-}
-
-VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDICATION StatusIndication)
-{
-    NkNdisUnimplemented("NdisMIndicateStatusEx");
-    (void)MiniportAdapterHandle;
-    (void)StatusIndication;
-}
-
-NDIS_STATUS NdisMNetPnPEvent(NDIS_HANDLE MiniportAdapterHandle, PNET_PNP_EVENT_NOTIFICATION NetPnPEventNotification)
-{
-    NkNdisUnimplemented("NdisMNetPnPEvent");
-    (void)MiniportAdapterHandle;
-    (void)NetPnPEventNotification;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status)
-{
-    NkNdisUnimplemented("NdisMOidRequestComplete");
-    (void)MiniportAdapterHandle;
-    (void)OidRequest;
-    (void)Status;
-}
-
-VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
-{
-    NkNdisUnimplemented("NdisMPauseComplete");
-    (void)MiniportAdapterHandle;
-}
-
-NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath, NDIS_HANDLE MiniportDriverContext, PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics, PNDIS_HANDLE NdisMiniportDriverHandle)
-{
-    *NdisMiniportDriverHandle = NULL;
-    NkNdisUnimplemented("NdisMRegisterMiniportDriver");
-    (void)DriverObject;
-    (void)RegistryPath;
-    (void)MiniportDriverContext;
-    (void)MiniportDriverCharacteristics;
-    (void)NdisMiniportDriverHandle;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status, BOOLEAN AddressingReset)
-{
-    NkNdisUnimplemented("NdisMResetComplete");
-    (void)MiniportAdapterHandle;
-    (void)Status;
-    (void)AddressingReset;
-}
-
-VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
-{
-    NkNdisUnimplemented("NdisMRestartComplete");
-    (void)MiniportAdapterHandle;
-    (void)Status;
-}
-
-VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists, ULONG SendCompleteFlags)
-{
-    NkNdisUnimplemented("NdisMSendNetBufferListsComplete");
-    (void)MiniportAdapterHandle;
-    (void)NetBufferLists;
-    (void)SendCompleteFlags;
-}
-
-NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle, PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes)
-{
-    NkNdisUnimplemented("NdisMSetMiniportAttributes");
-    (void)NdisMiniportHandle;
-    (void)MiniportAttributes;
     return NDIS_STATUS_NOT_SUPPORTED;
 }
 

@@ -20,6 +20,7 @@
 
 typedef struct _NK_PROTOCOL NK_PROTOCOL;
 typedef struct _NK_ADAPTER NK_ADAPTER;
+typedef struct _NK_MINIPORT NK_MINIPORT;
 
 /* One protocol's open of one adapter (the NdisBindingHandle). */
 typedef struct _NK_BINDING {
@@ -37,6 +38,7 @@ typedef struct _NK_BINDING {
     LONG Users;                     /* receive indications in progress (NkNdisLock): pause and unbind wait */
     LONG StatusUsers;               /* status indications in progress (NkNdisLock): the close waits */
     LONG SendsOutstanding;          /* NBLs sent, send-complete not yet called */
+    LONG MiniportOids;              /* OID requests with (or queued for) a miniport, not completed */
     /* This open's receive filter (NkNdisLock), as NDIS keeps one per open:
      * the adapter is programmed with the union, and each open is indicated
      * only the frames its own filter accepts. */
@@ -102,13 +104,160 @@ struct _NK_ADAPTER {
      * adapter, what its socket's full queue dropped (folded in from
      * PACKET_STATISTICS on each query).  Atomic. */
     ULONG64 ReceiveDiscards;
+    /* Being removed (NkNdisLock): no bind to it is queued or started any
+     * more, so none can outlive it. */
+    BOOLEAN Removing;
+    /* Non-NULL: a miniport instance (miniport.c) - sends, OIDs and
+     * returns go to its driver instead of the capture ring. */
+    NK_MINIPORT *Miniport;
 };
 
-/* datapath.c: the adapter object both kinds share. */
+/* ---- the miniport edge (miniport.c, im.c) ------------------------------- */
+
+/* A registered miniport driver (NdisMRegisterMiniportDriver). */
+typedef struct _NK_MINIPORT_DRIVER {
+    ULONG64 Magic;
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    NDIS_HANDLE Context;            /* MiniportDriverContext */
+    WCHAR ServiceName[64];          /* last component of the RegistryPath */
+    BOOLEAN Intermediate;           /* NDIS_INTERMEDIATE_DRIVER */
+    NK_PROTOCOL *Protocol;          /* NdisIMAssociateMiniport */
+    PDRIVER_OBJECT DriverObject;    /* whose DriverUnload NDIS took over */
+    LIST_ENTRY Link;                /* NkMiniportDrivers */
+} NK_MINIPORT_DRIVER;
+
+/* An instance's state, as NDIS keeps it: Halt only from Paused. */
+typedef enum _NK_MINIPORT_STATE {
+    NkMiniportInitializing,
+    NkMiniportPaused,
+    NkMiniportRestarting,
+    NkMiniportRunning,
+    NkMiniportPausing,
+    NkMiniportHalted
+} NK_MINIPORT_STATE;
+
+#define NK_MINIPORT_TRACK 512       /* NBLs one instance may have out at once */
+#define NK_MINIPORT_OID_QUEUE 64
+
+/* A miniport instance (the NdisMiniportHandle).  Its NK_ADAPTER exists from
+ * the end of a successful MiniportInitializeEx to the halt. */
+struct _NK_MINIPORT {
+    ULONG64 Magic;
+    NK_MINIPORT_DRIVER *Driver;
+    NK_ADAPTER *Adapter;
+    WCHAR Name[128];                /* the device instance name */
+    NDIS_HANDLE Context;            /* MiniportAdapterContext (registration attributes) */
+    NDIS_HANDLE DeviceContext;      /* NdisIMInitializeDeviceInstanceEx's */
+    NK_MINIPORT_STATE State;        /* NkNdisLock */
+    pthread_t InitThread;           /* the thread running MiniportInitializeEx */
+    BOOLEAN InInitialize;
+    BOOLEAN Started;                /* its start (init, restart, binds) is over (NkNdisLock) */
+    BOOLEAN HaveRegistration, HaveGeneral;
+    UCHAR Mac[6];
+    ULONG Mtu;
+    LONG SendsEntering;             /* sends between the state check and the driver's return */
+    LONG IndicationsEntering;       /* receive indications in progress */
+    /* Sends handed to the driver and not completed: NBL and its binding. */
+    struct {
+        PNET_BUFFER_LIST Nbl;
+        NK_BINDING *Binding;
+    } Sent[NK_MINIPORT_TRACK];
+    LONG SentCount;
+    /* NBLs the driver indicated that opens still hold: how many opens. */
+    struct {
+        PNET_BUFFER_LIST Nbl;
+        LONG Opens;
+    } Held[NK_MINIPORT_TRACK];
+    LONG HeldCount;
+    /* OID requests, one at a time: the active one and the queue behind it. */
+    PNDIS_OID_REQUEST OidActive;
+    NK_BINDING *OidActiveBinding;
+    BOOLEAN OidActiveCompleted;     /* finished (returned or completed): a second finish is a finding */
+    struct {
+        PNDIS_OID_REQUEST Request;
+        NK_BINDING *Binding;
+    } OidQueue[NK_MINIPORT_OID_QUEUE];
+    ULONG OidQueued;
+    /* Direct OID requests with the driver (not serialised), and whose. */
+    struct {
+        PNDIS_OID_REQUEST Request;
+        NK_BINDING *Binding;
+    } Direct[NK_MINIPORT_OID_QUEUE];
+    KEVENT PauseDone, RestartDone;  /* NdisMPauseComplete, NdisMRestartComplete */
+    BOOLEAN PauseCompleted, RestartCompleted;
+    NDIS_STATUS RestartStatus;
+    LIST_ENTRY Link;                /* NkMiniports */
+};
+
+extern LIST_ENTRY NkMiniportDrivers, NkMiniports;
+
+/* Adapter, instance and service names compare case-insensitively (ASCII,
+ * what device instance and service names are made of). */
+static inline WCHAR NkNdisUpcase(WCHAR c)
+{
+    return c >= L'a' && c <= L'z' ? (WCHAR)(c - L'a' + L'A') : c;
+}
+
+/* datapath.c hands miniport adapters' traffic to miniport.c. */
+VOID NkNdisMiniportSend(NK_BINDING *b, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG SendFlags);
+/* One NBL a protocol returned (already untracked from b->Indicated):
+ * FALSE if it is not the driver's (a frame the host injected). */
+BOOLEAN NkNdisMiniportReturn(NK_BINDING *b, PNET_BUFFER_LIST Nbl);
+NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST Request);
+/* A binding of a miniport adapter is being freed with work still at the
+ * miniport (reported at its close): its sends' completions are dropped,
+ * its OIDs forgotten, and the driver's NBLs it held count as returned -
+ * nothing reaches the freed binding, nothing is lost for the driver. */
+VOID NkNdisMiniportForgetBinding(NK_BINDING *b);
+/* NdisCancelOidRequest for a request queued or active at b's miniport. */
+VOID NkNdisMiniportCancelOid(NK_BINDING *b, PVOID RequestId);
+/* NdisDirectOidRequest / NdisCancelDirectOidRequest on a miniport adapter:
+ * MiniportDirectOidRequest, not serialised (NDIS_STATUS_NOT_SUPPORTED if
+ * the driver has none). */
+NDIS_STATUS NkNdisMiniportDirectOid(NK_BINDING *b, PNDIS_OID_REQUEST Request);
+VOID NkNdisMiniportCancelDirectOid(NK_BINDING *b, PVOID RequestId);
+/* Pause (bindings first) and restart (bindings last) of a miniport adapter. */
+NTSTATUS NkNdisMiniportPause(NK_MINIPORT *m);
+NTSTATUS NkNdisMiniportRestart(NK_MINIPORT *m);
+/* NkHostRemoveAdapter of a miniport adapter: unbind, pause, halt, free. */
+NDIS_STATUS NkNdisMiniportRemove(NK_MINIPORT *m, NDIS_HALT_ACTION Action);
+/* With NkNdisLock: the instance Handle is, or NULL (no finding). */
+NK_MINIPORT *NkNdisMiniportLocked(NDIS_HANDLE Handle);
+/* Creates an instance of Driver named Name and runs MiniportInitializeEx,
+ * then restarts it and offers it to protocols (on the calling thread). */
+NDIS_STATUS NkNdisStartInstance(NK_MINIPORT_DRIVER *Driver, PCWSTR Name, NDIS_HANDLE DeviceContext,
+                                NK_MINIPORT **Instance);
+VOID NkNdisMiniportReset(VOID);
+SIZE_T NkNdisMiniportReportLeaks(VOID);
+/* protocol.c: queue an IM device instance start for the bind thread
+ * (manual under the explorer, like binds); cancel it while still queued. */
+NDIS_STATUS NkNdisQueueInstanceStart(NK_MINIPORT_DRIVER *Driver, PCUNICODE_STRING Name, NDIS_HANDLE DeviceContext);
+BOOLEAN NkNdisCancelInstanceStart(NK_MINIPORT_DRIVER *Driver, PCUNICODE_STRING Name);
+
+/* datapath.c: the adapter object all kinds share.  Ex: a miniport
+ * instance's (no capture ring; Miniport set before anyone can see it). */
 NTSTATUS NkNdisCreateAdapter(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_ADAPTER **Adapter);
+NTSTATUS NkNdisCreateAdapterEx(PCWSTR Name, const UCHAR *Mac, ULONG Mtu, int Socket, NK_MINIPORT *Miniport,
+                               NK_ADAPTER **Adapter);
+/* Frees an adapter whose bindings are gone (off NkAdapters first). */
+VOID NkNdisFreeAdapter(NK_ADAPTER *Adapter);
+/* Would NDIS indicate a frame starting with Header (6 bytes) to b?  Its
+ * own filter decides.  NkNdisLock held. */
+BOOLEAN NkNdisFilterAcceptsLocked(NK_BINDING *b, const UCHAR *Header);
+/* The first Length bytes of Nb's data; FALSE if it has fewer. */
+BOOLEAN NkNdisPeekNb(PNET_BUFFER Nb, PUCHAR Out, ULONG Length);
+/* b->Indicated: remember / forget an indicated NBL (NkNdisLock held). */
+BOOLEAN NkNdisTrackLocked(NK_BINDING *b, PNET_BUFFER_LIST Nbl);
+BOOLEAN NkNdisUntrackLocked(NK_BINDING *b, PNET_BUFFER_LIST Nbl);
+/* The host's own answer to an OID for b (no fault injection): per-open
+ * filter and multicast list, the adapter's address, MTU, ... */
+NDIS_STATUS NkNdisOidAnswer(NK_BINDING *b, PNDIS_OID_REQUEST OidRequest);
+/* A status indication to every open binding of Adapter. */
+VOID NkNdisIndicateStatus(NK_ADAPTER *Adapter, const NDIS_STATUS_INDICATION *Indication);
 VOID NkNdisBindAll(NK_ADAPTER *Adapter);
-/* protocol.c: drops binds queued for Adapter and waits for one being
- * delivered to it (before the adapter's bindings are unbound). */
+/* protocol.c: marks Adapter as being removed (no new binds to it), drops
+ * binds queued for it and waits for one being delivered to it - before
+ * the adapter's bindings are unbound. */
 VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter);
 /* Waits until no receive indication is being delivered to b (Users == 0). */
 VOID NkNdisDrainUsers(NK_BINDING *b);

@@ -89,6 +89,11 @@ typedef struct _NK_BIND_JOB {
     NK_PROTOCOL *Protocol;
     NK_ADAPTER *Adapter;            /* NULL: NetEventBindsComplete to Protocol */
     NK_BINDING *Binding;            /* non-NULL: unbind it (NdisUnbindAdapter) */
+    /* non-NULL: start an IM device instance of Driver named Instance
+     * (NdisIMInitializeDeviceInstanceEx), as PnP does on its own thread. */
+    NK_MINIPORT_DRIVER *Driver;
+    WCHAR Instance[128];
+    NDIS_HANDLE DeviceContext;
     BOOLEAN Manual;
 } NK_BIND_JOB;
 
@@ -101,7 +106,10 @@ static _Thread_local BOOLEAN OnBindThread;
 
 static VOID RunJob(NK_BIND_JOB *Job)
 {
-    if (Job->Binding != NULL)
+    NK_MINIPORT *instance;
+    if (Job->Driver != NULL)
+        (void)NkNdisStartInstance(Job->Driver, Job->Instance, Job->DeviceContext, &instance);
+    else if (Job->Binding != NULL)
         NkNdisUnbind(Job->Binding);
     else if (Job->Adapter != NULL)
         NkNdisBind(Job->Protocol, Job->Adapter);
@@ -201,6 +209,11 @@ static VOID CancelJobs(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
 
 VOID NkNdisCancelAdapterBinds(NK_ADAPTER *Adapter)
 {
+    /* First no new ones (a registration racing the removal would queue a
+     * bind to an adapter about to be freed), then none queued or running. */
+    pthread_mutex_lock(&NkNdisLock);
+    Adapter->Removing = TRUE;
+    pthread_mutex_unlock(&NkNdisLock);
     CancelJobs(NULL, Adapter);
 }
 
@@ -260,6 +273,8 @@ static BOOLEAN QueueInitialBinds(NK_PROTOCOL *p, BOOLEAN BindsComplete)
         NK_BIND_JOB *j;
         if (a == &NkAdapters && !BindsComplete)
             break;
+        if (a != &NkAdapters && CONTAINING_RECORD(a, NK_ADAPTER, Link)->Removing)
+            continue; /* going away: no bind to it */
         j = calloc(1, sizeof(*j));
         if (j == NULL) {
             ok = FALSE;
@@ -284,6 +299,77 @@ static BOOLEAN QueueInitialBinds(NK_PROTOCOL *p, BOOLEAN BindsComplete)
     while (!IsListEmpty(&jobs))
         free(CONTAINING_RECORD(RemoveHeadList(&jobs), NK_BIND_JOB, Link));
     return ok;
+}
+
+/* Same-named?  Device instance names compare case-insensitively. */
+static BOOLEAN SameName(PCWSTR A, PCUNICODE_STRING B)
+{
+    USHORT n = B->Length / sizeof(WCHAR), i;
+    for (i = 0; i < n && A[i] != 0; i++)
+        if (NkNdisUpcase(A[i]) != NkNdisUpcase(B->Buffer[i]))
+            return FALSE;
+    return i == n && A[i] == 0;
+}
+
+NDIS_STATUS NkNdisQueueInstanceStart(NK_MINIPORT_DRIVER *Driver, PCUNICODE_STRING Name, NDIS_HANDLE DeviceContext)
+{
+    BOOLEAN manual = NkSchedControlled();
+    NK_BIND_JOB *j;
+    USHORT n = Name->Length / sizeof(WCHAR);
+
+    if (n == 0 || n >= RTL_NUMBER_OF(j->Instance))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (NkHostShouldFail(NkFaultPoolAllocation))
+        return NDIS_STATUS_RESOURCES;
+    j = calloc(1, sizeof(*j));
+    if (j == NULL)
+        return NDIS_STATUS_RESOURCES;
+    j->Driver = Driver;
+    memcpy(j->Instance, Name->Buffer, n * sizeof(WCHAR));
+    j->DeviceContext = DeviceContext;
+    j->Manual = manual;
+    pthread_mutex_lock(&NkNdisLock);
+    if (!manual && !StartBindThreadLocked()) {
+        pthread_mutex_unlock(&NkNdisLock);
+        free(j);
+        return NDIS_STATUS_RESOURCES;
+    }
+    InsertTailList(&BindQueue, &j->Link);
+    if (!manual)
+        KeSetEvent(&BindQueued, IO_NO_INCREMENT, FALSE);
+    pthread_mutex_unlock(&NkNdisLock);
+    return NDIS_STATUS_SUCCESS;
+}
+
+/* Drops Driver's queued instance start named Name (every one of Driver's
+ * with Name NULL): TRUE if one was dropped.  With Name NULL it also waits
+ * for a start of Driver's being delivered (deregistration). */
+BOOLEAN NkNdisCancelInstanceStart(NK_MINIPORT_DRIVER *Driver, PCUNICODE_STRING Name)
+{
+    BOOLEAN dropped = FALSE;
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = BindQueue.Flink; e != &BindQueue;) {
+        NK_BIND_JOB *j = CONTAINING_RECORD(e, NK_BIND_JOB, Link);
+        e = e->Flink;
+        if (j->Driver == Driver && (Name == NULL || SameName(j->Instance, Name))) {
+            RemoveEntryList(&j->Link);
+            free(j);
+            dropped = TRUE;
+            if (Name != NULL)
+                break;
+        }
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    while (Name == NULL) {
+        BOOLEAN busy;
+        pthread_mutex_lock(&NkNdisLock);
+        busy = BindRunning != NULL && !OnBindThread && BindRunning->Driver == Driver;
+        pthread_mutex_unlock(&NkNdisLock);
+        if (!busy)
+            break;
+        NkSchedPoll();
+    }
+    return dropped;
 }
 
 /* The revisions of NDIS_PROTOCOL_DRIVER_CHARACTERISTICS: 6.0 drivers pass
@@ -476,6 +562,7 @@ VOID NkNdisBind(NK_PROTOCOL *Protocol, NK_ADAPTER *Adapter)
     pthread_mutex_lock(&NkNdisLock);
     for (PLIST_ENTRY e = Adapter->Bindings.Flink; e != &Adapter->Bindings; e = e->Flink)
         bound |= CONTAINING_RECORD(e, NK_BINDING, Link)->Protocol == Protocol;
+    bound |= Adapter->Removing; /* going away: not bound now */
     if (!bound)
         InsertTailList(&Adapter->Bindings, &b->Link);
     pthread_mutex_unlock(&NkNdisLock);
@@ -677,6 +764,8 @@ VOID NkNdisUnbind(NK_BINDING *b)
         DrainCount(&b->StatusUsers);
     }
     DrainAsync(b);
+    if (b->Adapter->Miniport != NULL)
+        NkNdisMiniportForgetBinding(b);
     pthread_mutex_lock(&NkNdisLock);
     RemoveEntryList(&b->Link);
     pthread_mutex_unlock(&NkNdisLock);
@@ -692,9 +781,9 @@ NDIS_STATUS NdisCloseAdapterEx(NDIS_HANDLE NdisBindingHandle)
         return NDIS_STATUS_INVALID_PARAMETER;
     if (!NkHostCheckIrqlMax(PASSIVE_LEVEL, "NdisCloseAdapterEx"))
         return NDIS_STATUS_FAILURE;
-    if (b->PendingOidCount != 0)
+    if (b->PendingOidCount != 0 || b->MiniportOids != 0)
         NkHostViolation("ndis.close-with-oids", "NdisCloseAdapterEx with %lu OID request(s) pending: cancel or "
-                        "wait for them first", (unsigned long)b->PendingOidCount);
+                        "wait for them first", (unsigned long)(b->PendingOidCount + (ULONG)b->MiniportOids));
     if (b->SendsOutstanding != 0 || b->ReceivesOutstanding != 0)
         NkHostViolation("ndis.close-with-io", "NdisCloseAdapterEx with %ld send(s) and %ld receive(s) outstanding",
                         (long)b->SendsOutstanding, (long)b->ReceivesOutstanding);
@@ -854,20 +943,37 @@ static NTSTATUS PnpAll(NK_ADAPTER *Adapter, NET_PNP_EVENT_CODE Code, PVOID Buffe
     return worst;
 }
 
+/* A miniport adapter pauses top down (its bindings, then the driver) and
+ * restarts bottom up, as NDIS pauses and restarts a whole stack. */
 NTSTATUS NkHostPauseAdapter(NK_HOST_ADAPTER *Adapter)
 {
-    return PnpAll((NK_ADAPTER *)Adapter, NetEventPause, NULL, 0);
+    NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
+    NTSTATUS status = PnpAll(a, NetEventPause, NULL, 0);
+    if (a->Miniport != NULL) {
+        NTSTATUS s = NkNdisMiniportPause(a->Miniport);
+        if (NT_SUCCESS(status))
+            status = s;
+    }
+    return status;
 }
 
 NTSTATUS NkHostRestartAdapter(NK_HOST_ADAPTER *Adapter)
 {
-    return PnpAll((NK_ADAPTER *)Adapter, NetEventRestart, NULL, 0);
+    NK_ADAPTER *a = (NK_ADAPTER *)Adapter;
+    if (a->Miniport != NULL) {
+        NTSTATUS status = NkNdisMiniportRestart(a->Miniport);
+        if (!NT_SUCCESS(status))
+            return status; /* the stack stays paused */
+    }
+    return PnpAll(a, NetEventRestart, NULL, 0);
 }
 
 NTSTATUS NkHostIndicatePnpEvent(NK_HOST_ADAPTER *Adapter, ULONG Code, PVOID Buffer, ULONG Length)
 {
-    if (Code == NetEventPause || Code == NetEventRestart)
-        return PnpAll((NK_ADAPTER *)Adapter, (NET_PNP_EVENT_CODE)Code, NULL, 0); /* as pause/restart, with their state */
+    if (Code == NetEventPause)
+        return NkHostPauseAdapter(Adapter); /* as pause/restart, with their state */
+    if (Code == NetEventRestart)
+        return NkHostRestartAdapter(Adapter);
     return PnpAll((NK_ADAPTER *)Adapter, (NET_PNP_EVENT_CODE)Code, Buffer, Length);
 }
 
@@ -902,7 +1008,7 @@ SIZE_T NkNdisReportLeaks(VOID)
                         "missing from unload)");
     }
     pthread_mutex_unlock(&NkNdisLock);
-    return n;
+    return n + NkNdisMiniportReportLeaks();
 }
 
 /* NkHostReset: forget protocols, adapters and bindings without callbacks. */
@@ -926,6 +1032,7 @@ VOID NkNdisReset(VOID)
 {
     NkNdisDrainBinds();
     NkHostHoldBinds(FALSE);
+    NkNdisMiniportReset(); /* instances first: they are on the adapter list too */
     NkNdisSupportReset();
     NkNdisNblReset();
     /* Receiver threads first, without the lock: they take it to indicate. */

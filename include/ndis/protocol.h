@@ -249,8 +249,15 @@ NDISAPI NDIS_STATUS NdisIMCancelInitializeDeviceInstance(_In_ NDIS_HANDLE Driver
 _IRQL_requires_(PASSIVE_LEVEL)
 NDISAPI NDIS_STATUS NdisIMDeInitializeDeviceInstance(_In_ NDIS_HANDLE NdisMiniportHandle);
 
-/* The ProtocolBindingContext of the binding below a virtual miniport's adapter. */
+/* For a binding to an intermediate driver's virtual miniport: the device
+ * context that driver passed to NdisIMInitializeDeviceInstanceEx for it
+ * (NULL for any other adapter). */
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NDISAPI NDIS_HANDLE NdisIMGetBindingContext(_In_ NDIS_HANDLE NdisBindingHandle);
+
+/* Inside MiniportInitializeEx of a virtual miniport: the DeviceContext its
+ * NdisIMInitializeDeviceInstanceEx call passed. */
+_IRQL_requires_(PASSIVE_LEVEL)
+NDISAPI PVOID NdisIMGetDeviceContext(_In_ NDIS_HANDLE MiniportAdapterHandle);
 
 #endif /* NDISKIT_NDIS_PROTOCOL_H */

@@ -103,6 +103,14 @@ NDISAPI VOID NdisWriteConfiguration(_Out_ PNDIS_STATUS Status,
 _IRQL_requires_(PASSIVE_LEVEL)
 NDISAPI VOID NdisCloseConfiguration(_In_ NDIS_HANDLE ConfigurationHandle);
 
+/* A miniport's NetworkAddress parameter (the address an administrator set
+ * to override the permanent one), as bytes valid until the handle is
+ * closed; NDIS_STATUS_FAILURE if there is none or it is malformed. */
+_IRQL_requires_(PASSIVE_LEVEL)
+NDISAPI VOID NdisReadNetworkAddress(_Out_ PNDIS_STATUS Status, _Outptr_ PVOID *NetworkAddress,
+                                    _Out_ PUINT NetworkAddressLength,
+                                    _In_ NDIS_HANDLE ConfigurationHandle);
+
 /* ------------------------------------------------------------------------
  * Spin locks.  NdisAcquireSpinLock raises to DISPATCH_LEVEL and saves the
  * previous IRQL in the lock; the Dpr variants are for callers already at

@@ -119,20 +119,21 @@ def main():
 
 
 def several(ndiskit, nkecho, protosample, safesample, hello, tmp):
-    """nkecho (KMDF) and protosample (an NDIS protocol) in one host, with a --config."""
+    """nkecho (KMDF), protosample (an NDIS protocol) and safesample (KMDF too:
+    each KMDF driver binds the framework on its own) in one host, with a --config."""
     cfg = os.path.join(tmp, "run.cfg")
     with open(cfg, "w") as f:
         f.write("[service nkecho]\nLevel = 3\n# protosample reads its binding's filter: directed, promiscuous\n"
                 "[binding protosample wire0]\nPacketFilter = 0x21\nOther = multi: a, b\n")
     sock = os.path.join(tmp, "two.sock")
     log = tempfile.TemporaryFile(mode="w+")
-    p = subprocess.Popen([ndiskit, "host", "run", nkecho, protosample, "--loopback", "wire0", "--config", cfg,
+    p = subprocess.Popen([ndiskit, "host", "run", nkecho, protosample, safesample, "--loopback", "wire0", "--config", cfg,
                           "--socket", sock, "--verbose"], stdout=log, stderr=subprocess.STDOUT)
     try:
         end = time.monotonic() + DEADLINE
         while not serving(log, "loaded; serving their devices on") and p.poll() is None and time.monotonic() < end:
             time.sleep(0.01)
-        assert serving(log, "loaded; serving their devices on"), "nkecho.so + protosample.so did not load"
+        assert serving(log, "loaded; serving their devices on"), "nkecho.so + protosample.so + safesample.so did not load"
         # Binds come from a host thread once both entry points returned.
         while not serving(log, "protosample: bound to wire0") and time.monotonic() < end:
             time.sleep(0.01)
@@ -144,29 +145,38 @@ def several(ndiskit, nkecho, protosample, safesample, hello, tmp):
             p.wait()
     log.seek(0)
     out = log.read()
-    assert f"{nkecho}, {protosample} loaded" in out, out
+    assert f"{nkecho}, {protosample}, {safesample} loaded" in out, out
     # The --config value, read by the driver through NdisReadConfiguration on its binding.
     assert "protosample: bound to wire0, MTU 1500, packet filter 0x21" in out, out
     # Bound once both entry points returned; unloaded last first.
     order = [out.find(t) for t in ("loaded; serving", "protosample: bound to wire0",
-                                   f"stopping: closing handles, unloading {protosample}, {nkecho}",
-                                   f"unloading {protosample}\n", "protosample: unloaded",
+                                   f"stopping: closing handles, unloading {safesample}, {protosample}, {nkecho}",
+                                   f"unloading {safesample}\n", f"unloading {protosample}\n", "protosample: unloaded",
                                    f"unloading {nkecho}\n", "unloaded; 0 leak(s), 0 verifier finding(s)")]
     assert -1 not in order and order == sorted(order), (order, out)
-    print("ok: two drivers load in order, bind after both, unload in reverse; a --config value read by one")
+    print("ok: three drivers (two of them KMDF) load in order, bind after all, unload in reverse; "
+          "a --config value read by one")
 
     # Missing imports in the second: the first never runs.
     err = refused(ndiskit, [nkecho, hello], tmp, "cannot load " + hello, "function(s) nothing here defines")
     assert "unloading" not in err and "loaded;" not in err, err
-    # The second's entry point fails (the host binds one KMDF driver per
-    # process: a second KMDF driver's WdfVersionBind fails): the first is unloaded.
-    err = refused(ndiskit, [nkecho, safesample], tmp, f"{safesample}: DriverEntry failed with NTSTATUS",
+    # The second's entry point fails - a second copy of nkecho (service
+    # nkecho2) creating the control device the first already has, which
+    # collides as on Windows: the first is unloaded.
+    second = os.path.join(tmp, "nkecho2.so")
+    shutil.copy(nkecho, second)
+    err = refused(ndiskit, [nkecho, second], tmp, f"{second}: DriverEntry failed with NTSTATUS 0xC0000035",
                   f"unloading the drivers loaded before it: {nkecho}", f"unloading {nkecho}")
     # One driver per service, whatever the case of its file's name.
     copy = os.path.join(tmp, "NKECHO.x.so")
     shutil.copy(nkecho, copy)
     err = refused(ndiskit, [nkecho, copy], tmp, f"{nkecho} and {copy} are both service 'NKECHO'", rc_wanted=2)
-    print("ok: several drivers: missing imports, a failing entry point, one driver per service")
+    # --miniport for a driver that registered no miniport: said, and the drivers unloaded.
+    err = refused(ndiskit, nkecho, tmp, "miniport nkecho:{X}: NTSTATUS 0xC0000034 (no driver of that service "
+                  "registered a miniport)", f"unloading {nkecho}", extra=("--miniport", "nkecho:{X}"))
+    err = refused(ndiskit, nkecho, tmp, "(no driver given registered a miniport)", extra=("--miniport", "{X}"))
+    print("ok: several drivers: missing imports, a failing entry point, one driver per service, "
+          "--miniport without a miniport driver")
 
 
 def configs(ndiskit, nkecho, tmp):

@@ -14,6 +14,7 @@
 #include <winioctl.h>
 
 #include "nkecho_ioctl.h"
+#include "protuser.h"
 #include "nkwire.h"
 
 #include <fcntl.h>
@@ -729,6 +730,103 @@ static int Teardown(void **state)
     return 0;
 }
 
+/* Two KMDF drivers in one run (nkecho and ndisprot, each with its own
+ * framework driver): both devices answer, and both unload clean. */
+static void test_two_kmdf_drivers(void **state)
+{
+    char log[] = "/tmp/ndiskit-test-two-XXXXXX", text[8192];
+    char sock[108], in[16] = "both drivers", out[16];
+    const char *saved = getenv("NDISKIT_HOST_SOCKET");
+    char savedCopy[108];
+    HANDLE echo, prot;
+    DWORD n = 0;
+    int fd, status;
+    ssize_t got;
+    pid_t pid;
+    (void)state;
+
+    fd = mkstemp(log);
+    assert_true(fd >= 0);
+    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-two-%d.sock", (int)getpid());
+    pid = fork();
+    if (pid == 0) {
+        dup2(fd, 2);
+        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, NDISPROT_SO, "--loopback", "lo0", "--socket",
+              sock, (char *)NULL);
+        _exit(127);
+    }
+    assert_true(WaitFor(log, "serving their devices on", 1, pid));
+    snprintf(savedCopy, sizeof(savedCopy), "%s", saved != NULL ? saved : "");
+    setenv("NDISKIT_HOST_SOCKET", sock, 1);
+
+    echo = CreateFileW(L"\\\\.\\NkEcho", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                       FILE_ATTRIBUTE_NORMAL, NULL);
+    prot = CreateFileW(L"\\\\.\\NdisProt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                       FILE_ATTRIBUTE_NORMAL, NULL);
+    assert_ptr_not_equal(echo, INVALID_HANDLE_VALUE);
+    assert_ptr_not_equal(prot, INVALID_HANDLE_VALUE);
+    assert_true(DeviceIoControl(echo, IOCTL_NKECHO_ECHO, in, sizeof(in), out, sizeof(out), &n, NULL));
+    assert_int_equal(n, sizeof(in));
+    assert_memory_equal(in, out, sizeof(in));
+    assert_true(DeviceIoControl(prot, IOCTL_NDISPROT_BIND_WAIT, NULL, 0, NULL, 0, &n, NULL));
+    CloseHandle(echo);
+    CloseHandle(prot);
+    if (saved != NULL)
+        setenv("NDISKIT_HOST_SOCKET", savedCopy, 1);
+    else
+        unsetenv("NDISKIT_HOST_SOCKET");
+
+    kill(pid, SIGTERM);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    got = pread(fd, text, sizeof(text) - 1, 0);
+    close(fd);
+    unlink(log);
+    assert_true(got > 0);
+    text[got] = '\0';
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("ndiskit host run with two drivers: exit %d\n%s", status, text);
+    assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
+}
+
+/* A miniport driver (tests/drivers/mini_sample.c) with --miniport: an
+ * instance is started after the entry point, as PnP starts a device, and
+ * halted before the driver unloads through NDIS's unload. */
+static void test_miniport_instance_started_and_halted(void **state)
+{
+    char log[] = "/tmp/ndiskit-test-log-XXXXXX", text[4096];
+    char sock[108];
+    int fd, status;
+    ssize_t n;
+    pid_t pid;
+    (void)state;
+
+    fd = mkstemp(log);
+    assert_true(fd >= 0);
+    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-mini-%d.sock", (int)getpid());
+    pid = fork();
+    if (pid == 0) {
+        dup2(fd, 2);
+        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", MINISAMPLE_SO, "--verbose", "--socket", sock, "--miniport",
+              "minisample:{NK-MINI-1}", (char *)NULL); /* SERVICE:NAME */
+        _exit(127);
+    }
+    assert_true(WaitFor(log, SERVING, 1, pid)); /* started before serving */
+    kill(pid, SIGTERM);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    n = pread(fd, text, sizeof(text) - 1, 0);
+    close(fd);
+    unlink(log);
+    assert_true(n > 0);
+    text[n] = '\0';
+    assert_non_null(strstr(text, "minisample: initialized"));
+    assert_non_null(strstr(text, "minisample: halted after 0 send(s)"));
+    assert_non_null(strstr(text, "minisample: unloaded"));
+    assert_true(strstr(text, "minisample: halted") < strstr(text, "minisample: unloaded"));
+    assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -744,6 +842,8 @@ int main(void)
         cmocka_unit_test(test_server_stops_under_an_open_handle),
         cmocka_unit_test(test_driver_thread_joined_at_stop),
         cmocka_unit_test(test_two_drivers_one_host),
+        cmocka_unit_test(test_two_kmdf_drivers),
+        cmocka_unit_test(test_miniport_instance_started_and_halted),
     };
     return cmocka_run_group_tests(tests, Setup, Teardown);
 }

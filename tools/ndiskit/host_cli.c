@@ -654,7 +654,8 @@ static void *LoadDriver(const char *Driver)
 void host_usage(FILE *out)
 {
     fputs("usage: ndiskit host run DRIVER.so... [--adapter IFNAME]... [--loopback NAME]...\n"
-          "                        [--config FILE] [--socket PATH] [--fatal] [--verbose]\n"
+          "                        [--miniport [SERVICE:]NAME]... [--config FILE]\n"
+          "                        [--socket PATH] [--fatal] [--verbose]\n"
           "  Loads each DRIVER.so in the order given (built for the host kernel:\n"
           "  ndiskit_add_driver in the host build puts it in build/bin/drivers/), runs\n"
           "  their entry points in that order, and serves their devices to programs\n"
@@ -669,6 +670,12 @@ void host_usage(FILE *out)
           "                     \\DEVICE\\{NKPACKET-IFNAME}\n"
           "  --loopback NAME    an in-memory adapter named NAME whose sends come back as\n"
           "                     receives\n"
+          "  --miniport [SERVICE:]NAME\n"
+          "                     after the entry points, start an instance named NAME\n"
+          "                     (\\Device\\NAME unless NAME starts with a backslash) of\n"
+          "                     the miniport driver of service SERVICE, or of the first\n"
+          "                     driver given that registered one, as PnP starts a\n"
+          "                     device; it is halted before the drivers unload\n"
           "  --config FILE      registry values for the drivers to read, stored before the\n"
           "                     first driver loads (the format is below)\n"
           "  --socket PATH      where to listen (default $" NK_WIRE_SOCKET_ENV ", else\n"
@@ -709,7 +716,8 @@ void host_usage(FILE *out)
 
 static const char ShortUsage[] =
     "usage: ndiskit host run DRIVER.so... [--adapter IFNAME]... [--loopback NAME]...\n"
-    "                        [--config FILE] [--socket PATH] [--fatal] [--verbose]\n";
+    "                        [--miniport [SERVICE:]NAME]... [--config FILE]\n"
+    "                        [--socket PATH] [--fatal] [--verbose]\n";
 
 #define MAX_DRIVERS 16
 
@@ -781,12 +789,51 @@ static int LoadConfig(const char *File, const ADAPTER_ARG *Adapters, ULONG Adapt
     return 2;
 }
 
+/* Devices come after the entry points, as PnP starts them: each
+ * --miniport [SERVICE:]NAME is an instance of that service's miniport
+ * driver, or of the first driver given that registered one.  0, or 1 with
+ * the reason said. */
+static int StartMiniports(ADAPTER_ARG *Miniports, ULONG Count, ULONG DriverCount)
+{
+    for (ULONG i = 0; i < Count; i++) {
+        const char *arg = Miniports[i].Name, *colon = strchr(arg, ':'), *name = colon != NULL ? colon + 1 : arg;
+        WCHAR instance[128], service[HOST_CONFIG_MAX_NAME + 1];
+        NTSTATUS status = STATUS_OBJECT_NAME_NOT_FOUND;
+        size_t n = 0;
+
+        if (name[0] != '\\')
+            for (const char *p = "\\Device\\"; *p; p++)
+                instance[n++] = (UCHAR)*p;
+        for (const char *p = name; *p && n < RTL_NUMBER_OF(instance) - 1; p++)
+            instance[n++] = (UCHAR)*p;
+        instance[n] = 0;
+        for (ULONG d = 0; d < DriverCount && status == STATUS_OBJECT_NAME_NOT_FOUND; d++) {
+            const char *svc = Drivers[d].Service;
+            if (colon != NULL && ((size_t)(colon - arg) != strlen(svc) || strncasecmp(arg, svc, strlen(svc)) != 0))
+                continue;
+            for (n = 0; svc[n] != '\0'; n++)
+                service[n] = (UCHAR)svc[n];
+            service[n] = 0;
+            status = NkHostStartMiniport(service, instance, &Miniports[i].Adapter);
+        }
+        if (!NT_SUCCESS(status)) {
+            fprintf(stderr, "ndiskit host: miniport %s: NTSTATUS 0x%08X%s\n", arg, (unsigned)status,
+                    status == STATUS_OBJECT_NAME_NOT_FOUND    ? colon != NULL ? " (no driver of that service registered a miniport)"
+                                                                              : " (no driver given registered a miniport)"
+                    : status == STATUS_OBJECT_NAME_COLLISION ? " (an adapter of that name exists)"
+                                                             : " (MiniportInitializeEx failed)");
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int Run(int argc, char **argv)
 {
     const char *sock = getenv(NK_WIRE_SOCKET_ENV), *configFile = NULL;
     char defaultSock[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    ADAPTER_ARG adapters[MAX_ADAPTERS];
-    ULONG nAdapters = 0, nDrivers = 0;
+    ADAPTER_ARG adapters[MAX_ADAPTERS], miniports[MAX_ADAPTERS];
+    ULONG nAdapters = 0, nDrivers = 0, nMiniports = 0;
     BOOLEAN fatal = FALSE, failed = FALSE;
     struct host_config config = {0};
     NTSTATUS status;
@@ -815,6 +862,16 @@ static int Run(int argc, char **argv)
         } else if ((r = cli_value(&c, NULL, "--config", &configFile)) != 0) {
             if (r < 0)
                 return 2;
+        } else if ((r = cli_value(&c, NULL, "--miniport", &name)) != 0) {
+            if (r < 0)
+                return 2;
+            if (nMiniports == MAX_ADAPTERS)
+                return cli_error(&c, "at most %d miniport instances", MAX_ADAPTERS);
+            if (name[0] == '\0' || name[strlen(name) - 1] == ':')
+                return cli_error(&c, "--miniport: an instance name, [SERVICE:]NAME, not '%s'", name);
+            miniports[nMiniports].Loopback = FALSE;
+            miniports[nMiniports].Name = name;
+            miniports[nMiniports++].Adapter = NULL;
         } else if ((r = cli_value(&c, NULL, "--socket", &sock)) != 0) {
             if (r < 0)
                 return 2;
@@ -955,6 +1012,8 @@ static int Run(int argc, char **argv)
     NkHostHoldBinds(FALSE);
     if (rc != 0)
         goto out_unload;
+    if ((rc = StartMiniports(miniports, nMiniports, nDrivers)) != 0)
+        goto out_unload;
 
     if (pipe2(WakePipe, O_CLOEXEC) != 0 || (lfd = Listen(sock)) < 0) {
         rc = 1;
@@ -1049,6 +1108,10 @@ static int Run(int argc, char **argv)
     pthread_mutex_unlock(&ConnLock);
 
 out_unload:
+    /* PnP removes the devices before their drivers unload. */
+    for (ULONG i = 0; i < nMiniports; i++)
+        if (miniports[i].Adapter != NULL)
+            NkHostRemoveAdapter(miniports[i].Adapter);
     UnloadDrivers(nDrivers);
 out_adapters:
     Stopping = 1;
