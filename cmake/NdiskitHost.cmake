@@ -40,9 +40,9 @@ endfunction()
 # here, for `ndiskit host run`.  Its DDI imports stay undefined and resolve
 # against the host kernel inside the ndiskit process when it is loaded.
 #   ndiskit_add_driver(name SOURCES src... [KMDF minor] [INCLUDES dirs...]
-#                      [IMPORTS ...] [ENTRY sym] [INF t.inx] [NO_PACKAGE])  (INF: Windows only)
+#                      [IMPORTS ...] [ENTRY sym] [INF t.inx...] [NO_PACKAGE])  (INF: Windows only)
 function(ndiskit_add_driver name)
-    cmake_parse_arguments(D "NO_PACKAGE" "ENTRY;KMDF;INF" "SOURCES;IMPORTS;LIBRARIES;INCLUDES" ${ARGN})
+    cmake_parse_arguments(D "NO_PACKAGE" "ENTRY;KMDF" "SOURCES;IMPORTS;LIBRARIES;INCLUDES;INF" ${ARGN})
     if(D_KMDF)
         list(APPEND D_SOURCES ${PROJECT_SOURCE_DIR}/lib/kmdf/stub.c)
     endif()

@@ -3,7 +3,7 @@
 #
 #   ndiskit_add_driver(NAME SOURCES src... [IMPORTS ntoskrnl hal ...]
 #                      [ENTRY DriverEntry] [LIBRARIES objlib...]
-#                      [KMDF minor] [INF template.inx] [NO_PACKAGE])
+#                      [KMDF minor] [INF template.inx...] [NO_PACKAGE])
 #
 # builds ${NAME}.sys in the build tree, fixes and checks it with
 # `ndiskit image`, and puts the result in dist/${NAME}/ (or, with
@@ -11,9 +11,11 @@
 # only prove something builds).  KMDF <minor> makes a KMDF driver: our
 # entry stub (lib/kmdf/stub.c) is compiled in with KMDF_VERSION_MINOR=<minor>,
 # becomes the entry point (FxDriverEntry) and wdfldr is imported.
-# INF <template> stamps the template into dist/${NAME}/${NAME}.inf with
+# INF <template>... stamps each template (x.inx) into dist/${NAME}/x.inf with
 # `ndiskit inf stamp` (DriverVer from SOURCE_DATE_EPOCH or today and
-# NDISKIT_DRIVER_VERSION; $ARCH$ amd64; $KMDFVERSION$ 1.<minor>).
+# NDISKIT_DRIVER_VERSION; $ARCH$ amd64; $KMDFVERSION$ 1.<minor>).  A
+# package with several INFs (an intermediate driver's protocol and
+# miniport INFs) lists them all.
 
 # Compile flags every kernel-mode translation unit gets.
 #  -ffreestanding        no hosted C library is assumed
@@ -54,7 +56,7 @@ foreach(m ntoskrnl hal ndis wdfldr)
 endforeach()
 
 function(ndiskit_add_driver name)
-    cmake_parse_arguments(D "NO_PACKAGE" "ENTRY;KMDF;INF" "SOURCES;IMPORTS;LIBRARIES;INCLUDES" ${ARGN})
+    cmake_parse_arguments(D "NO_PACKAGE" "ENTRY;KMDF" "SOURCES;IMPORTS;LIBRARIES;INCLUDES;INF" ${ARGN})
     if(NOT D_IMPORTS)
         set(D_IMPORTS ntoskrnl)
     endif()
@@ -106,7 +108,10 @@ function(ndiskit_add_driver name)
                 /ENTRY:${D_ENTRY} /NODEFAULTLIB /RELEASE /DYNAMICBASE /NXCOMPAT
                 /INCREMENTAL:NO /OPT:REF /OPT:ICF
                 /OUT:${image} ${objs} ${libs}
-        DEPENDS ${name}_obj ${deps} ${libs}
+        # The objects themselves, not only their target: a target name
+        # orders the build but an OBJECT library's is no file dependency,
+        # so an edited source would not relink the image.
+        DEPENDS ${name}_obj ${objs} ${deps} ${libs}
         COMMENT "Linking kernel image ${name}.sys"
         COMMAND_EXPAND_LISTS
         VERBATIM)
@@ -125,20 +130,23 @@ function(ndiskit_add_driver name)
         VERBATIM)
     set(outputs ${dist})
     if(D_INF AND NOT D_NO_PACKAGE)
-        set(inf ${dist_dir}/${name}.inf)
         set(kmdf_args "")
         if(D_KMDF)
             set(kmdf_args --kmdf 1.${D_KMDF})
         endif()
-        add_custom_command(
-            OUTPUT ${inf}
-            COMMAND ${CMAKE_COMMAND} -E make_directory ${dist_dir}
-            COMMAND ${NDISKIT_IMAGE_TOOL} inf stamp ${CMAKE_CURRENT_SOURCE_DIR}/${D_INF} -o ${inf}
-                    --version ${NDISKIT_DRIVER_VERSION} --arch amd64 ${kmdf_args}
-            DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${D_INF} ${NDISKIT_IMAGE_TOOL}
-            COMMENT "Stamping ${name}.inf"
-            VERBATIM)
-        list(APPEND outputs ${inf})
+        foreach(template ${D_INF})
+            get_filename_component(inf_name ${template} NAME_WE)
+            set(inf ${dist_dir}/${inf_name}.inf)
+            add_custom_command(
+                OUTPUT ${inf}
+                COMMAND ${CMAKE_COMMAND} -E make_directory ${dist_dir}
+                COMMAND ${NDISKIT_IMAGE_TOOL} inf stamp ${CMAKE_CURRENT_SOURCE_DIR}/${template} -o ${inf}
+                        --version ${NDISKIT_DRIVER_VERSION} --arch amd64 ${kmdf_args}
+                DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${template} ${NDISKIT_IMAGE_TOOL}
+                COMMENT "Stamping ${inf_name}.inf"
+                VERBATIM)
+            list(APPEND outputs ${inf})
+        endforeach()
     endif()
     add_custom_target(${name} ALL DEPENDS ${outputs})
 endfunction()

@@ -1046,6 +1046,47 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
 
 /* ---- OID requests -------------------------------------------------------------------------------- */
 
+/* NDIS programs a miniport with the union of its opens' packet filters:
+ * a filter one protocol sets reaches the driver or'ed with the other
+ * opens', through a buffer of the host's (the active request is the only
+ * one: requests are serialised).  The protocol's buffer goes back into its
+ * request when the request is finished. */
+static VOID UnionFilterIn(NK_MINIPORT *m, NK_BINDING *b, PNDIS_OID_REQUEST r)
+{
+    ULONG mine, others = 0;
+    m->FilterSwapped = FALSE;
+    if (b == NULL || r->RequestType != NdisRequestSetInformation ||
+        r->DATA.SET_INFORMATION.Oid != OID_GEN_CURRENT_PACKET_FILTER ||
+        r->DATA.SET_INFORMATION.InformationBufferLength < sizeof(ULONG) ||
+        r->DATA.SET_INFORMATION.InformationBuffer == NULL)
+        return;
+    memcpy(&mine, r->DATA.SET_INFORMATION.InformationBuffer, sizeof(ULONG));
+    pthread_mutex_lock(&NkNdisLock);
+    for (PLIST_ENTRY e = b->Adapter->Bindings.Flink; e != &b->Adapter->Bindings; e = e->Flink) {
+        NK_BINDING *x = CONTAINING_RECORD(e, NK_BINDING, Link);
+        if (x != b)
+            others |= x->PacketFilter;
+    }
+    pthread_mutex_unlock(&NkNdisLock);
+    m->FilterUnion = mine | others;
+    m->FilterSavedBuffer = r->DATA.SET_INFORMATION.InformationBuffer;
+    m->FilterSavedLength = r->DATA.SET_INFORMATION.InformationBufferLength;
+    r->DATA.SET_INFORMATION.InformationBuffer = &m->FilterUnion;
+    r->DATA.SET_INFORMATION.InformationBufferLength = sizeof(ULONG);
+    m->FilterSwapped = TRUE;
+}
+
+/* The protocol's buffer back into r (only while its binding lives: a
+ * forgotten binding's request is not the host's to write). */
+static VOID UnionFilterOut(NK_MINIPORT *m, PNDIS_OID_REQUEST r, BOOLEAN Write)
+{
+    if (m->FilterSwapped && Write) {
+        r->DATA.SET_INFORMATION.InformationBuffer = m->FilterSavedBuffer;
+        r->DATA.SET_INFORMATION.InformationBufferLength = m->FilterSavedLength;
+    }
+    m->FilterSwapped = FALSE;
+}
+
 /* A request the driver finished: the open's own receive filter and
  * multicast list follow what succeeded (the host filters per open).
  * Returns the binding whose protocol is to be told, NULL if that binding
@@ -1056,6 +1097,7 @@ static NK_BINDING *FinishOid(NK_MINIPORT *m, PNDIS_OID_REQUEST r, NDIS_STATUS St
     pthread_mutex_lock(&NkNdisLock);
     b = m->OidActiveBinding;
     pthread_mutex_unlock(&NkNdisLock);
+    UnionFilterOut(m, r, b != NULL);
     if (b != NULL && Status == NDIS_STATUS_SUCCESS && r->RequestType == NdisRequestSetInformation &&
         (r->DATA.SET_INFORMATION.Oid == OID_GEN_CURRENT_PACKET_FILTER ||
          r->DATA.SET_INFORMATION.Oid == OID_802_3_MULTICAST_LIST)) {
@@ -1086,11 +1128,13 @@ static VOID CompleteOidToProtocol(NK_BINDING *b, PNDIS_OID_REQUEST r, NDIS_STATU
 /* Hands the active request r to the driver.  TRUE with *Status and *Binding
  * (FinishOid's) if it was finished synchronously; FALSE if it pended (then
  * NdisMOidRequestComplete finishes it). */
-static BOOLEAN IssueOid(NK_MINIPORT *m, PNDIS_OID_REQUEST r, NDIS_STATUS *Status, NK_BINDING **Binding)
+static BOOLEAN IssueOid(NK_MINIPORT *m, NK_BINDING *Issuer, PNDIS_OID_REQUEST r, NDIS_STATUS *Status,
+                        NK_BINDING **Binding)
 {
     NDIS_STATUS s;
     BOOLEAN mine;
 
+    UnionFilterIn(m, Issuer, r);
     NkSchedPoint();
     s = m->Driver->Chars.OidRequestHandler(m->Context, r);
     if (s == NDIS_STATUS_PENDING)
@@ -1133,7 +1177,7 @@ static VOID RunOidQueue(NK_MINIPORT *m)
         m->OidActiveBinding = b;
         m->OidActiveCompleted = FALSE;
         pthread_mutex_unlock(&NkNdisLock);
-        if (!IssueOid(m, r, &status, &b))
+        if (!IssueOid(m, b, r, &status, &b))
             return;
         CompleteOidToProtocol(b, r, status);
     }
@@ -1166,7 +1210,7 @@ NDIS_STATUS NkNdisMiniportOid(NK_BINDING *b, PNDIS_OID_REQUEST r)
     m->OidActiveCompleted = FALSE;
     b->MiniportOids++;
     pthread_mutex_unlock(&NkNdisLock);
-    if (!IssueOid(m, r, &status, &finished))
+    if (!IssueOid(m, b, r, &status, &finished))
         return NDIS_STATUS_PENDING;
     RunOidQueue(m);
     return status;

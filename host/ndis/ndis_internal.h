@@ -178,6 +178,13 @@ struct _NK_MINIPORT {
         NK_BINDING *Binding;
     } OidQueue[NK_MINIPORT_OID_QUEUE];
     ULONG OidQueued;
+    /* A packet filter set by one open reaches the driver as the union of
+     * every open's, through FilterUnion; the protocol's buffer is put back
+     * in its request when it completes. */
+    ULONG FilterUnion;
+    PVOID FilterSavedBuffer;
+    ULONG FilterSavedLength;
+    BOOLEAN FilterSwapped;
     /* Direct OID requests with the driver (not serialised), and whose. */
     struct {
         PNDIS_OID_REQUEST Request;

@@ -268,6 +268,8 @@ static void test_receives_returned_when_every_open_has(void **state)
                                sizeof(filter)),
                          NDIS_STATUS_SUCCESS);
         assert_int_equal(NkHostAdapterPacketFilter(a), NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST);
+        /* The driver is programmed with the union, as NDIS does. */
+        assert_int_equal(NkmLast->Filter, NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST);
     }
     assert_true(NkmIndicate(NkmLast, Broadcast, sizeof(Broadcast), 1, FALSE));
     assert_int_equal(P1.Open->Received, 5);
@@ -331,7 +333,13 @@ static void test_oids_one_at_a_time(void **state)
     assert_true(NkmCompleteOid(NkmLast));
     assert_int_equal(P2.Open->OidsCompleted, 2);
     assert_int_equal(NkmLast->MaxOidsInDriver, 1);
-    assert_int_equal(NkmLast->Filter, NDIS_PACKET_TYPE_PROMISCUOUS);
+    /* The driver got the union of both opens' filters; the protocol's own
+     * request and buffer are as it made them. */
+    assert_int_equal(NkmLast->Filter, NDIS_PACKET_TYPE_PROMISCUOUS | NDIS_PACKET_TYPE_DIRECTED |
+                                          NDIS_PACKET_TYPE_BROADCAST);
+    assert_ptr_equal(r3.DATA.SET_INFORMATION.InformationBuffer, &filter);
+    assert_int_equal(r3.DATA.SET_INFORMATION.InformationBufferLength, sizeof(filter));
+    assert_int_equal(filter, NDIS_PACKET_TYPE_PROMISCUOUS);
     /* The host tracks each open's filter from what succeeded. */
     assert_int_equal(NkHostAdapterPacketFilter(a), NDIS_PACKET_TYPE_PROMISCUOUS | NDIS_PACKET_TYPE_DIRECTED |
                                                        NDIS_PACKET_TYPE_BROADCAST);
