@@ -139,9 +139,11 @@ def main():
         for vid, p in readers.items():
             rc = p.wait(timeout=90)
             got = frames_from(outs[vid])
-            check(rc == 0 and got == rounds[vid] + [markers[vid]],
+            want = rounds[vid] + [markers[vid]]
+            check(rc == 0 and got == want,
                   f"VID {vid}: the {len(rounds[vid])} frames {'untagged' if vid == 0 else f'tagged {vid}'} "
-                  f"and nothing else, tag stripped (read {len(got)})")
+                  f"and nothing else, tag stripped (read {len(got)}"
+                  f"{'' if got == want else ': ' + ', '.join(f[:18].hex() for f in got)})")
         readers = []
 
         # 3a. Directed: a frame to another VELAN's MAC is not VID 10's.

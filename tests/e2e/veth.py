@@ -7,6 +7,7 @@ Everything waits for a condition with a deadline, never for a fixed time.
 Debian's /usr/bin/python3 runs these scripts: python3-scapy imports there.
 """
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -80,7 +81,11 @@ class VethPair:
         return run(*self.in_ns(), "cat", f"/sys/class/net/{self.far}/address").stdout.strip()
 
     def near_promiscuous(self):
-        return "PROMISC" in run("ip", "-d", "link", "show", self.near).stdout.split(">")[0]
+        """Whether anything holds the near end promiscuous: a packet
+        socket's PACKET_MR_PROMISC counts in `promiscuity`, without the
+        PROMISC flag `ip link set promisc on` shows."""
+        m = re.search(r"promiscuity (\d+)", run("ip", "-d", "link", "show", self.near).stdout)
+        return m is not None and int(m.group(1)) > 0
 
     def far_send(self, frames, path):
         """Sends frames (bytes) from the far end, in order."""
