@@ -67,9 +67,10 @@ $(BENCH_DIR)/build.ninja: | deps
 	    -DCMAKE_BUILD_TYPE=Release -DNDISKIT_SANITIZE=OFF -DNDISKIT_BIN_DIR=$(abspath $(BENCH_DIR))/bin
 
 bench: $(BENCH_DIR)/build.ninja
-	$(CMAKE) --build $(BENCH_DIR) -j $(JOBS) --target bench_nbl_mdl bench_ndisprot ndiskit ndisprot_host
+	$(CMAKE) --build $(BENCH_DIR) -j $(JOBS) --target bench_nbl_mdl bench_ndisprot ndiskit ndisprot_host mux_host
 	$(BENCH_DIR)/bin/bench_nbl_mdl
-	$(BENCH_DIR)/bin/bench_ndisprot $(BENCH_DIR)/bin/ndiskit $(BENCH_DIR)/bin/drivers/ndisprot.so || test $$? -eq 77
+	$(BENCH_DIR)/bin/bench_ndisprot $(BENCH_DIR)/bin/ndiskit $(BENCH_DIR)/bin/drivers/ndisprot.so \
+	    $(BENCH_DIR)/bin/drivers/mux.so || test $$? -eq 77
 
 clean:
 	rm -rf build dist

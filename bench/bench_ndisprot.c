@@ -3,7 +3,7 @@
  * kernel on a veth pair, as a ratio to a plain AF_PACKET socket doing the
  * same work on the same veth in the same run.
  *
- *     bench_ndisprot NDISKIT NDISPROT_SO
+ *     bench_ndisprot NDISKIT NDISPROT_SO [MUX_SO]
  *
  * Sets up a veth pair (nkbench0 <-> nkbench1, IPv6 and ARP off so only our
  * frames cross it), starts `ndiskit host run NDISPROT_SO --adapter
@@ -15,6 +15,13 @@
  *          frame / IOCTL_NDISPROT_READ_BATCH, vs recv() on an AF_PACKET
  *          socket bound to nkbench0 - frames per second delivered to the
  *          reader (drops are counted; the generator is the same for both).
+ *
+ * With MUX_SO, a second part: `ndiskit host run MUX_SO NDISPROT_SO` with one
+ * VELAN (VLAN ID 10) over nkbench0, and the same batched writes and reads
+ * through ndisprot on that VELAN (mux tagging every frame sent, stripping
+ * and demultiplexing every frame received) as a ratio to ndisprot bound
+ * directly to nkbench0 in the same server: what the intermediate driver
+ * costs (issue 15's target: at least 0.85x).
  *
  * Needs root (veth, AF_PACKET); without it, says so and exits 77.  Built
  * without sanitizers (make bench configures build/bench-host for it).
@@ -46,6 +53,7 @@
 
 #define NEAR "nkbench0"
 #define FAR "nkbench1"
+#define NEAR_ADAPTER "\\DEVICE\\{NKPACKET-" NEAR "}"
 /* The server's socket, in a directory of our own (a fixed name in /tmp is
  * anyone's to take first). */
 static char SocketDir[] = "/tmp/ndiskit-bench-XXXXXX";
@@ -54,6 +62,11 @@ static char SocketPath[64];
 #define ETHERTYPE 0x88B5 /* IEEE local experimental: nothing else on the wire uses it */
 
 static uint8_t NearMac[6], FarMac[6];
+/* The open being measured: its adapter's MAC (the source of what it
+ * writes, the destination of what the generator sends it) and, for a mux
+ * VELAN, the VLAN ID the generator tags its frames with. */
+static uint8_t LocalMac[6];
+static uint16_t Vid;
 static HANDLE Device = INVALID_HANDLE_VALUE;
 static pid_t Server = -1;
 
@@ -88,14 +101,26 @@ static void ReadMac(const char *Dev, uint8_t Mac[6])
     fclose(f);
 }
 
-static void Teardown(void)
+static void CloseDevice(void)
 {
     if (Device != INVALID_HANDLE_VALUE)
         CloseHandle(Device);
+    Device = INVALID_HANDLE_VALUE;
+}
+
+static void StopServer(void)
+{
+    CloseDevice();
     if (Server > 0) {
         kill(Server, SIGTERM);
         waitpid(Server, NULL, 0);
     }
+    Server = -1;
+}
+
+static void Teardown(void)
+{
+    StopServer();
     if (SocketPath[0] != '\0') {
         unlink(SocketPath);
         rmdir(SocketDir);
@@ -146,7 +171,7 @@ static double WriteRaw(size_t Length, unsigned N)
     int fd = RawSocket(NEAR);
     double t0;
     unsigned sent = 0;
-    Frame(f, Length, FarMac, NearMac, 0, 0);
+    Frame(f, Length, FarMac, LocalMac, 0, 0);
     t0 = Now();
     while (sent < N) {
         if (send(fd, f, Length, 0) == (ssize_t)Length)
@@ -169,7 +194,7 @@ static double WriteNdisprot(size_t Length, unsigned N, unsigned Batch)
     double t0;
     DWORD n;
 
-    Frame(f, Length, FarMac, NearMac, 0, 0);
+    Frame(f, Length, FarMac, LocalMac, 0, 0);
     for (unsigned i = 0; i < Batch; i++) {
         NDISPROT_FRAME_HEADER *h = (NDISPROT_FRAME_HEADER *)(records + size);
         memset(h, 0, sizeof(*h));
@@ -225,10 +250,30 @@ typedef struct {
 static uint32_t RunCounter;
 static uint8_t Seen[MAX_FRAMES];
 
+/* The generator's frame: to the open's adapter, tagged with Vid (802.1Q,
+ * priority 0) when measuring a VELAN; returns its length on the wire. */
+static size_t WireFrame(uint8_t *f, size_t Length, uint32_t Seq, uint32_t Run)
+{
+    uint8_t plain[1514];
+    if (Vid == 0) {
+        Frame(f, Length, LocalMac, FarMac, Seq, Run);
+        return Length;
+    }
+    Frame(plain, Length, LocalMac, FarMac, Seq, Run);
+    memcpy(f, plain, 12);
+    f[12] = 0x81;
+    f[13] = 0x00;
+    f[14] = (uint8_t)(Vid >> 8);
+    f[15] = (uint8_t)Vid;
+    memcpy(f + 16, plain + 12, Length - 12);
+    return Length + 4;
+}
+
 static void *Generate(void *Arg)
 {
     GENERATOR *g = Arg;
-    uint8_t f[1514];
+    uint8_t f[1518];
+    size_t n;
     int fd = RawSocket(FAR);
     struct timespec due;
     unsigned burst;
@@ -253,16 +298,16 @@ static void *Generate(void *Arg)
             due.tv_nsec = (long)((at - (double)due.tv_sec) * 1e9);
             clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL);
         }
-        Frame(f, g->Length, NearMac, FarMac, i, g->Run);
-        if (send(fd, f, g->Length, 0) == (ssize_t)g->Length)
+        n = WireFrame(f, g->Length, i, g->Run);
+        if (send(fd, f, n, 0) == (ssize_t)n)
             i++;
         else if (errno != ENOBUFS && errno != EAGAIN)
             break;
     }
     g->Seconds = Now() - t0;
-    Frame(f, g->Length, NearMac, FarMac, END_MARK, g->Run);
+    n = WireFrame(f, g->Length, END_MARK, g->Run);
     while (!g->Done) {
-        if (send(fd, f, g->Length, 0) == (ssize_t)g->Length)
+        if (send(fd, f, n, 0) == (ssize_t)n)
             g->EndMarks++;
         usleep(20000);
     }
@@ -481,30 +526,77 @@ static READ_RESULT ReadNdisprot(size_t Length, unsigned N, double Rate, unsigned
     return r;
 }
 
-static int OpenDevice(void)
+/* Opens ndisprot on the adapter named Adapter (waiting up to Seconds for
+ * ndisprot to bind to it: a VELAN comes up after mux binds) and reads its
+ * MAC into LocalMac. */
+static int OpenDevice(const char *Adapter, uint16_t VlanId, double Seconds)
 {
-    uint16_t name[64];
-    const char *text = "\\DEVICE\\{NKPACKET-" NEAR "}";
+    uint16_t name[128];
     ULONG q = NDISPROT_MAX_QUEUE_LENGTH;
     union {
         NDISPROT_ETHERTYPE_FILTER f;
         uint8_t bytes[16];
     } types;
+    union {
+        NDISPROT_QUERY_OID q;
+        uint8_t bytes[sizeof(NDISPROT_QUERY_OID) + 8];
+    } oid;
+    double deadline = Now() + Seconds;
     size_t i;
     DWORD n;
+    BOOL opened;
 
-    for (i = 0; text[i]; i++)
-        name[i] = (uint16_t)text[i];
+    for (i = 0; Adapter[i] && i + 1 < sizeof(name) / sizeof(name[0]); i++)
+        name[i] = (uint16_t)Adapter[i];
+    CloseDevice();
     Device = CreateFileA("\\\\.\\NdisProt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (Device == INVALID_HANDLE_VALUE || !DeviceIoControl(Device, IOCTL_NDISPROT_BIND_WAIT, NULL, 0, NULL, 0, &n, NULL))
+        return 0;
+    while (!(opened = DeviceIoControl(Device, IOCTL_NDISPROT_OPEN_DEVICE, name, (DWORD)(i * 2), NULL, 0, &n, NULL)) &&
+           GetLastError() == 2 /* not bound to it yet */ && Now() < deadline)
+        usleep(20000); /* polling interval; the condition is the open */
     memset(&types, 0, sizeof(types));
     types.f.Count = 1;
     types.f.EtherTypes[0] = ETHERTYPE;
-    return Device != INVALID_HANDLE_VALUE &&
-           DeviceIoControl(Device, IOCTL_NDISPROT_BIND_WAIT, NULL, 0, NULL, 0, &n, NULL) &&
-           DeviceIoControl(Device, IOCTL_NDISPROT_OPEN_DEVICE, name, (DWORD)(i * 2), NULL, 0, &n, NULL) &&
-           DeviceIoControl(Device, IOCTL_NDISPROT_SET_ETHERTYPES, &types, NDISPROT_ETHERTYPE_FILTER_SIZE(1), NULL, 0,
-                           &n, NULL) &&
-           DeviceIoControl(Device, IOCTL_NDISPROT_SET_QUEUE_LENGTH, &q, sizeof(q), NULL, 0, &n, NULL);
+    memset(&oid, 0, sizeof(oid));
+    oid.q.Oid = 0x01010102u; /* OID_802_3_CURRENT_ADDRESS */
+    if (!opened ||
+        !DeviceIoControl(Device, IOCTL_NDISPROT_SET_ETHERTYPES, &types, NDISPROT_ETHERTYPE_FILTER_SIZE(1), NULL, 0,
+                         &n, NULL) ||
+        !DeviceIoControl(Device, IOCTL_NDISPROT_SET_QUEUE_LENGTH, &q, sizeof(q), NULL, 0, &n, NULL) ||
+        !DeviceIoControl(Device, IOCTL_NDISPROT_QUERY_OID_VALUE, &oid, sizeof(oid), &oid, sizeof(oid), &n, NULL) ||
+        n < offsetof(NDISPROT_QUERY_OID, Data) + 6)
+        return 0;
+    memcpy(LocalMac, oid.q.Data, 6);
+    Vid = VlanId;
+    return 1;
+}
+
+/* `ndiskit host run` with Args (NULL-terminated, after "host run"), on
+ * our socket; returns once it is listening. */
+static int StartServer(const char *Ndiskit, const char *const *Args)
+{
+    const char *argv[16];
+    size_t k = 0;
+    unlink(SocketPath);
+    argv[k++] = Ndiskit;
+    argv[k++] = "host";
+    argv[k++] = "run";
+    for (size_t i = 0; Args[i] != NULL && k + 3 < sizeof(argv) / sizeof(argv[0]); i++)
+        argv[k++] = Args[i];
+    argv[k++] = "--socket";
+    argv[k++] = SocketPath;
+    argv[k] = NULL;
+    Server = fork();
+    if (Server == 0) {
+        int null = open("/dev/null", 1);
+        dup2(null, 1);
+        execv(Ndiskit, (char *const *)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 400 && access(SocketPath, F_OK) != 0; i++)
+        usleep(25000); /* polling interval; the condition is the socket */
+    return access(SocketPath, F_OK) == 0;
 }
 
 static void Row(const char *What, double Base, double Ours, const char *Note)
@@ -549,11 +641,71 @@ static READ_RESULT Raw(size_t Length, unsigned N, double Rate)
     return r;
 }
 
+/* ---- over a mux VELAN ------------------------------------------------------------------ */
+
+#define VELAN_VID 10
+#define VELAN_ADAPTER "\\Device\\{6D757800-000A-4000-8000-000000000000}"
+
+/* The same server loads mux and ndisprot: ndisprot is bound to nkbench0
+ * itself and to the VELAN mux puts over it, so the two are measured on one
+ * host kernel, one after the other (one open at a time: the other's
+ * filter would see the frames too). */
+static int MuxPart(const char *Ndiskit, const char *MuxSo, const char *NdisprotSo)
+{
+    static const size_t sizes[] = {64, 1514};
+    char config[96];
+    FILE *f;
+
+    snprintf(config, sizeof(config), "%s/mux.conf", SocketDir);
+    f = fopen(config, "w");
+    if (f == NULL || fprintf(f, "[binding mux " NEAR "]\nUpperBindings = multi: " VELAN_ADAPTER "\n\n"
+                                "[instance " VELAN_ADAPTER "]\nVlanID = %d\n", VELAN_VID) < 0 || fclose(f) != 0) {
+        perror("bench_ndisprot: mux.conf");
+        return 1;
+    }
+    StopServer();
+    {
+        const char *args[] = {MuxSo, NdisprotSo, "--adapter", NEAR, "--config", config, NULL};
+        if (!StartServer(Ndiskit, args)) {
+            fprintf(stderr, "bench_ndisprot: ndiskit host run with mux did not start\n");
+            return 1;
+        }
+    }
+    printf("\nndisprot over a mux VELAN (VLAN ID %d: tagged on the wire) vs ndisprot bound to the adapter,\n"
+           "batches of %d, frames/s, one server\n", VELAN_VID, BATCH);
+    printf("%-44s %10s %10s  %s\n", "operation", "direct", "VELAN", "ratio");
+    for (size_t s = 0; s < 2; s++) {
+        size_t len = sizes[s];
+        unsigned n = len == 64 ? 100000 : 50000;
+        double write[2], read[2];
+        long long lost[2];
+        char what[96];
+        for (int velan = 0; velan < 2; velan++) {
+            READ_RESULT r;
+            if (!(velan ? OpenDevice(VELAN_ADAPTER, VELAN_VID, 30) : OpenDevice(NEAR_ADAPTER, 0, 10))) {
+                fprintf(stderr, "bench_ndisprot: cannot open ndisprot on %s: error %lu\n",
+                        velan ? VELAN_ADAPTER : NEAR_ADAPTER, (unsigned long)GetLastError());
+                return 1;
+            }
+            write[velan] = WriteNdisprot(len, n, BATCH);
+            r = ReadNdisprot(len, n, 0, BATCH);
+            read[velan] = r.DeliveredRate;
+            lost[velan] = (long long)r.Offered - r.Delivered;
+            CloseDevice();
+        }
+        snprintf(what, sizeof(what), "write %4zu-byte frames, batched", len);
+        Row(what, write[0], write[1], "  (target >= 0.85x)");
+        snprintf(what, sizeof(what), "read %4zu-byte frames, batched (lost %lld/%lld)", len, lost[0], lost[1]);
+        Row(what, read[0], read[1], "  (target >= 0.85x)");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const size_t sizes[] = {64, 1514};
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench_ndisprot NDISKIT NDISPROT_SO\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: bench_ndisprot NDISKIT NDISPROT_SO [MUX_SO]\n");
         return 2;
     }
     if (geteuid() != 0) {
@@ -575,17 +727,15 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(SocketPath, sizeof(SocketPath), "%s/host.sock", SocketDir);
-    Server = fork();
-    if (Server == 0) {
-        int null = open("/dev/null", 1);
-        dup2(null, 1);
-        execl(argv[1], argv[1], "host", "run", argv[2], "--adapter", NEAR, "--socket", SocketPath, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200 && access(SocketPath, F_OK) != 0; i++)
-        usleep(25000);
     setenv("NDISKIT_HOST_SOCKET", SocketPath, 1);
-    if (!OpenDevice()) {
+    {
+        const char *args[] = {argv[2], "--adapter", NEAR, NULL};
+        if (!StartServer(argv[1], args)) {
+            fprintf(stderr, "bench_ndisprot: ndiskit host run did not start\n");
+            return 1;
+        }
+    }
+    if (!OpenDevice(NEAR_ADAPTER, 0, 10)) {
         fprintf(stderr, "bench_ndisprot: cannot open ndisprot on " NEAR ": error %lu\n", (unsigned long)GetLastError());
         return 1;
     }
@@ -648,5 +798,5 @@ int main(int argc, char **argv)
             ReadRow("            ndisprot, batched", &r, paced.DeliveredRate);
         }
     }
-    return 0;
+    return argc == 4 ? MuxPart(argv[1], argv[3], argv[2]) : 0;
 }

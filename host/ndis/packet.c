@@ -11,6 +11,13 @@
  * send-complete.
  * OID_GEN_CURRENT_PACKET_FILTER with NDIS_PACKET_TYPE_PROMISCUOUS turns the
  * interface's promiscuous mode on, as a NIC's filter would.
+ *
+ * The adapter has no 802.1Q offload: an 802.1Q tag is part of the frame,
+ * as a NIC without priority/VLAN tagging hands it up.  Linux takes the tag
+ * out of the frames a packet socket reads (into PACKET_AUXDATA, whatever
+ * the interface's rx-vlan-offload), so the receiver puts it back where it
+ * was, after the addresses - as libpcap does - or an intermediate driver
+ * such as mux would see tagged frames as untagged.
  */
 #include "ndis_internal.h"
 
@@ -28,6 +35,38 @@
 #include <unistd.h>
 
 #define NK_RX_BATCH NK_INDICATE_MAX
+#define NK_VLAN_TAG 4
+
+/* Puts the 802.1Q tag the kernel took out of a frame back in front of its
+ * EtherType.  Frame points NK_VLAN_TAG bytes into its buffer: the
+ * addresses move down into that headroom, and the returned frame starts
+ * at the buffer. */
+static UCHAR *ReinsertVlanTag(UCHAR *Frame, const struct tpacket_auxdata *Aux)
+{
+    UCHAR *tagged = Frame - NK_VLAN_TAG;
+    USHORT tpid = (Aux->tp_status & TP_STATUS_VLAN_TPID_VALID) && Aux->tp_vlan_tpid != 0 ? Aux->tp_vlan_tpid : 0x8100;
+    memmove(tagged, Frame, 12);
+    tagged[12] = (UCHAR)(tpid >> 8);
+    tagged[13] = (UCHAR)tpid;
+    tagged[14] = (UCHAR)(Aux->tp_vlan_tci >> 8);
+    tagged[15] = (UCHAR)Aux->tp_vlan_tci;
+    return tagged;
+}
+
+/* The tag the kernel took out of a received frame, if any. */
+static const struct tpacket_auxdata *VlanOf(struct msghdr *Msg)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(Msg); c != NULL; c = CMSG_NXTHDR(Msg, c)) {
+        const struct tpacket_auxdata *aux;
+        if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
+            c->cmsg_len < CMSG_LEN(sizeof(struct tpacket_auxdata)))
+            continue;
+        aux = (const struct tpacket_auxdata *)CMSG_DATA(c);
+        /* TP_STATUS_VLAN_VALID tells a tag of VLAN 0, priority 0 from none. */
+        return (aux->tp_status & TP_STATUS_VLAN_VALID) || aux->tp_vlan_tci != 0 ? aux : NULL;
+    }
+    return NULL;
+}
 
 /* The receive path of a real NIC: wait for frames, then take everything
  * the socket holds, up to NK_RX_BATCH per system call (recvmmsg). */
@@ -35,6 +74,10 @@ static void *Receiver(void *Arg)
 {
     NK_ADAPTER *a = Arg;
     static _Thread_local UCHAR frames[NK_RX_BATCH][NK_MAX_FRAME];
+    static _Thread_local union {
+        struct cmsghdr Align;
+        UCHAR Bytes[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    } control[NK_RX_BATCH];
     struct mmsghdr msgs[NK_RX_BATCH];
     struct iovec iov[NK_RX_BATCH];
     struct sockaddr_ll from[NK_RX_BATCH];
@@ -49,23 +92,34 @@ static void *Receiver(void *Arg)
             continue;
         do {
             for (int i = 0; i < NK_RX_BATCH; i++) {
-                iov[i].iov_base = frames[i];
-                iov[i].iov_len = sizeof(frames[i]);
+                /* Headroom for a tag to put back (ReinsertVlanTag). */
+                iov[i].iov_base = frames[i] + NK_VLAN_TAG;
+                iov[i].iov_len = sizeof(frames[i]) - NK_VLAN_TAG;
                 memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
                 msgs[i].msg_hdr.msg_iov = &iov[i];
                 msgs[i].msg_hdr.msg_iovlen = 1;
                 msgs[i].msg_hdr.msg_name = &from[i];
                 msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+                msgs[i].msg_hdr.msg_control = control[i].Bytes;
+                msgs[i].msg_hdr.msg_controllen = sizeof(control[i].Bytes);
             }
             got = recvmmsg(a->Socket, msgs, NK_RX_BATCH, MSG_DONTWAIT, NULL);
             count = 0;
             for (int i = 0; i < got; i++) {
                 ULONG n = msgs[i].msg_len;
+                const struct tpacket_auxdata *vlan;
+                UCHAR *frame = frames[i] + NK_VLAN_TAG;
                 if (n < 14 || from[i].sll_pkttype == PACKET_OUTGOING)
                     continue;
-                if (n > a->Mtu + 14)
-                    continue; /* larger than the MTU we reported: a NIC would drop it */
-                ready[count] = frames[i];
+                if ((vlan = VlanOf(&msgs[i].msg_hdr)) != NULL) {
+                    frame = ReinsertVlanTag(frame, vlan);
+                    n += NK_VLAN_TAG;
+                }
+                /* Larger than the MTU we reported (plus a tag, as 802.1Q
+                 * allows): a NIC would drop it. */
+                if (n > a->Mtu + 14 + (vlan != NULL || (frame[12] == 0x81 && frame[13] == 0x00) ? NK_VLAN_TAG : 0))
+                    continue;
+                ready[count] = frame;
                 lengths[count++] = n;
             }
             /* What one system call brought in goes up as one chain per
@@ -131,6 +185,13 @@ NTSTATUS NkHostAddPacketAdapter(PCSTR IfName, NK_HOST_ADAPTER **Adapter)
             (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
         if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) != 0)
             (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+    }
+    {
+        int on = 1; /* 802.1Q tags the kernel takes out come back as PACKET_AUXDATA (Receiver) */
+        if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &on, sizeof(on)) != 0) {
+            close(fd);
+            return STATUS_INVALID_DEVICE_STATE;
+        }
     }
     if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
         close(fd);

@@ -120,7 +120,15 @@ NTSTATUS FxDriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Re
     if (!NT_SUCCESS(status))
         goto out_unbind;
 
-    if (WdfDriverGlobals->DisplaceDriverUnload) {
+    /* The stub unbinds after the driver's unload, whoever owns it: the
+     * framework's (DisplaceDriverUnload), the driver's own, or - for an
+     * NDIS miniport, whose WdfDriverInitNoDispatchOverride leaves the
+     * dispatch table to NDIS - the one NdisMRegisterMiniportDriver
+     * installed, which calls MiniportDriverUnload (and it
+     * WdfDriverMiniportUnload).  Without this a miniport-mode driver never
+     * unbinds and its copy of the registry path leaks at every unload.  A
+     * driver left with no unload routine stays unloadable. */
+    if (WdfDriverGlobals->DisplaceDriverUnload || DriverObject->DriverUnload != NULL) {
         FxStubOriginalUnload = DriverObject->DriverUnload;
         DriverObject->DriverUnload = FxStubUnload;
     }

@@ -53,6 +53,11 @@ static void test_options(void **state)
     assert_int_equal(o.Types[1], 0x86dd);
     assert_string_equal(o.PcapOut, "out.pcap");
     assert_int_equal(o.TimeoutMs, 0);
+    assert_int_equal(Parse(&o, "-M", "01:00:5e:00:00:fb,33:33:00:00:00:01", "-S", "a", NULL), 0);
+    assert_int_equal(o.MulticastCount, 2);
+    assert_int_equal(o.Multicast[0][5], 0xfb);
+    assert_int_equal(o.Multicast[1][0], 0x33);
+    assert_true(o.AdapterCounters);
     assert_int_equal(Parse(&o, "-t", "all", "-w", "-e", NULL), 0);
     assert_true(o.AllTypes && o.Enumerate);
     assert_int_equal(o.Mode, PT_WRITE);
@@ -67,6 +72,22 @@ static void test_options(void **state)
     assert_int_equal(Parse(&o, "-m", "02:00:00:00:00", "a", NULL), -1);
     assert_non_null(strstr(o.Error, "MAC"));
     assert_int_equal(Parse(&o, "-m", "02:00:00:00:00:01:02", "a", NULL), -1);
+    assert_int_equal(Parse(&o, "-M", "02:00:00:00:00:01", "a", NULL), -1); /* an individual address */
+    assert_non_null(strstr(o.Error, "-M"));
+    assert_int_equal(Parse(&o, "-M", "01:00:5e:00:00:01,", "a", NULL), -1);
+    assert_int_equal(Parse(&o, "-M", ",01:00:5e:00:00:01", "a", NULL), -1);
+    assert_int_equal(Parse(&o, "-M", "01:00:5e:00:00:01:02", "a", NULL), -1);
+    {
+        /* 33 addresses: one more than a list holds. */
+        char list[33 * 18 + 1];
+        size_t at = 0;
+        for (int i = 0; i < 33; i++)
+            at += (size_t)snprintf(list + at, sizeof(list) - at, "%s01:00:5e:00:00:%02x", i ? "," : "", i);
+        assert_int_equal(Parse(&o, "-M", list, "a", NULL), -1);
+        list[32 * 18 - 1] = 0; /* the first 32 */
+        assert_int_equal(Parse(&o, "-M", list, "a", NULL), 0);
+        assert_int_equal(o.MulticastCount, 32);
+    }
     assert_int_equal(Parse(&o, "-t", "0x05ff", "a", NULL), -1); /* a length, not a type */
     assert_int_equal(Parse(&o, "-t", "0x0800,", "a", NULL), -1);
     assert_int_equal(Parse(&o, "-b", "1025", "a", NULL), -1);

@@ -23,6 +23,7 @@
 #endif
 #include <windows.h>
 #include <winioctl.h>
+#include <ntddndis.h> /* OIDs */
 
 #include <errno.h>
 #include <signal.h>
@@ -48,7 +49,6 @@
 #define PT_THREAD void *
 #endif
 
-#define OID_802_3_CURRENT_ADDRESS 0x01010102u
 #define MAX_FRAME 16384
 
 /* ---- the pure parts (tests/unit/test_prottest.c) ------------------------------------ */
@@ -132,6 +132,28 @@ static int parse_types(PT_OPTIONS *o, const char *Text)
     return o->TypeCount != 0 ? 0 : -1;
 }
 
+/* -M: comma-separated group addresses (the I/G bit set), up to PT_MAX_MULTICAST. */
+static int parse_multicast(PT_OPTIONS *o, const char *Text)
+{
+    const char *p = Text;
+    o->MulticastCount = 0;
+    while (*p != 0) {
+        char item[24];
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof(item) || o->MulticastCount == PT_MAX_MULTICAST)
+            return -1;
+        memcpy(item, p, n);
+        item[n] = 0;
+        if (pt_parse_mac(item, o->Multicast[o->MulticastCount]) != 0 || (o->Multicast[o->MulticastCount][0] & 1) == 0)
+            return -1;
+        o->MulticastCount++;
+        p += n;
+        if (*p == ',' && *++p == 0)
+            return -1; /* a trailing comma */
+    }
+    return o->MulticastCount != 0 ? 0 : -1;
+}
+
 int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
 {
     memset(o, 0, sizeof(*o));
@@ -152,7 +174,7 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
             a = "-v";
         /* options that take a value */
         const char *value = NULL;
-        if (a[0] == '-' && a[1] != 0 && a[2] == 0 && strchr("lnmtqbToi", a[1]) != NULL) {
+        if (a[0] == '-' && a[1] != 0 && a[2] == 0 && strchr("lnmMtqbToi", a[1]) != NULL) {
             if (i + 1 >= Argc) {
                 usage_error(o, "option %s needs a value", a);
                 return -1;
@@ -174,6 +196,7 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
         case 'f': o->FakeSource = 1; break;
         case 'p': o->Promiscuous = 1; break;
         case 's': o->Statistics = 1; break;
+        case 'S': o->AdapterCounters = 1; break;
         case 'x': o->HexDump = 1; break;
         case 'Q': o->Quiet = 1; break;
         case 'v': o->Verbose = 1; break;
@@ -198,6 +221,13 @@ int pt_parse_args(int Argc, char **Argv, PT_OPTIONS *o)
                 return -1;
             }
             o->HaveDestination = 1;
+            break;
+        case 'M':
+            if (parse_multicast(o, value) != 0) {
+                usage_error(o, "-M: up to %d multicast MAC addresses like 01:00:5e:00:00:01,33:33:00:00:00:01, not '%s'",
+                            PT_MAX_MULTICAST, value);
+                return -1;
+            }
             break;
         case 't':
             if (parse_types(o, value) != 0) {
@@ -1026,6 +1056,19 @@ static int configure(void)
         rc = pt_ioctl(IOCTL_NDISPROT_SET_PROMISCUOUS, &on, sizeof(on), NULL, 0, NULL,
                    "DeviceIoControl(IOCTL_NDISPROT_SET_PROMISCUOUS)");
     }
+    if (rc == 0 && Options.MulticastCount != 0) {
+        /* The open's multicast list: NDIS keeps one per open and programs the
+         * adapter (or an intermediate driver's virtual miniport) with the union. */
+        union {
+            NDISPROT_SET_OID s;
+            uint8_t bytes[sizeof(NDISPROT_SET_OID) + sizeof(Options.Multicast)];
+        } m;
+        memset(&m, 0, sizeof(m));
+        m.s.Oid = OID_802_3_MULTICAST_LIST;
+        memcpy(m.s.Data, Options.Multicast, Options.MulticastCount * 6u);
+        rc = pt_ioctl(IOCTL_NDISPROT_SET_OID_VALUE, &m, (DWORD)(offsetof(NDISPROT_SET_OID, Data) + Options.MulticastCount * 6u),
+                      NULL, 0, NULL, "DeviceIoControl(IOCTL_NDISPROT_SET_OID_VALUE, OID_802_3_MULTICAST_LIST)");
+    }
     if (rc == 0 && Options.QueueLength != 0) {
         ULONG q = Options.QueueLength;
         rc = pt_ioctl(IOCTL_NDISPROT_SET_QUEUE_LENGTH, &q, sizeof(q), NULL, 0, NULL,
@@ -1122,6 +1165,44 @@ static int statistics(void)
     return 0;
 }
 
+/* -S: the adapter's own counters, each queried through ndisprot (what the
+ * miniport - or an intermediate driver's virtual miniport - reports for
+ * itself, not for this open).  A counter the adapter does not answer is
+ * shown as such. */
+static int adapter_counters(void)
+{
+    static const struct {
+        uint32_t Oid;
+        const char *Name;
+    } counters[] = {
+        {OID_GEN_XMIT_OK, "sent"},
+        {OID_GEN_RCV_OK, "received"},
+        {OID_GEN_XMIT_ERROR, "send errors"},
+        {OID_GEN_RCV_DISCARDS, "receive discards"},
+    };
+    printf("adapter:");
+    for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+        union {
+            NDISPROT_QUERY_OID q;
+            uint8_t bytes[sizeof(NDISPROT_QUERY_OID) + 8];
+        } oid;
+        DWORD n = 0;
+        uint64_t v = 0;
+        memset(&oid, 0, sizeof(oid));
+        oid.q.Oid = counters[i].Oid;
+        /* 4 or 8 bytes, as NDIS allows for the OID_GEN_* counters. */
+        if (!dev_ioctl(IOCTL_NDISPROT_QUERY_OID_VALUE, &oid, sizeof(oid), &oid, sizeof(oid), &n) ||
+            n < offsetof(NDISPROT_QUERY_OID, Data) + 4) {
+            printf("%s %s n/a", i ? "," : "", counters[i].Name);
+            continue;
+        }
+        memcpy(&v, oid.q.Data, n >= offsetof(NDISPROT_QUERY_OID, Data) + 8 ? 8 : 4);
+        printf("%s %s %llu", i ? "," : "", counters[i].Name, (unsigned long long)v);
+    }
+    printf("\n");
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -1137,6 +1218,8 @@ static void usage(FILE *f)
             "  -p          promiscuous           -q N  receive queue length (frames)\n"
             "  -b N        batched I/O: N frames per write, reads of up to N frames\n"
             "  -s          print the open's statistics at the end\n"
+            "  -S          print the adapter's own counters at the end (sent, received, errors, discards)\n"
+            "  -M LIST     multicast addresses to receive, e.g. 01:00:5e:00:00:fb,33:33:00:00:00:01 (up to %d)\n"
             "  -x          hex-dump every frame read\n"
             "  -o FILE     save the frames read as pcap (as FILE.partial, renamed to FILE when the run ends)\n"
             "  -i FILE     send the frames of a pcap or pcapng file instead of generated ones\n"
@@ -1146,7 +1229,7 @@ static void usage(FILE *f)
             "  -Q, --quiet    no line per frame, no progress line\n"
             "  -h, --help  this text\n"
             "Ctrl-C (SIGINT, SIGTERM) ends a run normally: the summary, the capture kept, exit 0.\n",
-            MAX_FRAME);
+            MAX_FRAME, PT_MAX_MULTICAST);
 }
 
 static int replace_file(const char *From, const char *To)
@@ -1231,6 +1314,8 @@ static int finish(int Rc, int FromMain)
            (unsigned long long)WriteFailures, (unsigned long long)FramesRead);
     if (Options.Statistics && FromMain && Rc == 0)
         Rc = statistics();
+    if (Options.AdapterCounters && FromMain && Rc == 0)
+        Rc = adapter_counters();
     else if (Options.Statistics && !FromMain)
         fprintf(stderr, "prottest: no statistics: the handle is still inside a call\n");
     if (close_capture() != 0 && Rc == 0)

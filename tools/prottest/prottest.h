@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #define PT_MAX_TYPES 16
+#define PT_MAX_MULTICAST 32 /* OID_802_3_MAXIMUM_LIST_SIZE of most adapters (and of mux's VELANs) */
 
 typedef enum { PT_WRITE_READ, PT_READ, PT_WRITE } PT_MODE;
 
@@ -23,6 +24,9 @@ typedef struct {
     uint8_t Destination[6];
     uint16_t Types[PT_MAX_TYPES];
     uint32_t TypeCount;
+    uint8_t Multicast[PT_MAX_MULTICAST][6]; /* -M: the open's multicast list */
+    uint32_t MulticastCount;
+    int AdapterCounters;        /* -S: the adapter's own counters (OID_GEN_XMIT_OK, ...) at the end */
     const char *PcapOut, *PcapIn;
     char Error[160];            /* why pt_parse_args failed */
 } PT_OPTIONS;
