@@ -91,10 +91,10 @@ static void test_miniport_device(void **state)
     /* The worker drops the queue's reference just after the callback returns. */
     assert_int_equal(KeWaitForSingleObject(&WorkGone, Executive, KernelMode, FALSE, &wait), STATUS_SUCCESS);
 
-    /* Every framework object is gone.  Known gap (lib/kmdf/stub.c): the
-     * entry stub unbinds only from the unload routine it displaces, which a
-     * NoDispatchOverride driver does not let it do, so its copy of the
-     * registry path is still allocated. */
+    /* Every framework object is gone.  The entry stub unbinds after the
+     * driver object's unload routine (for an NDIS miniport, NDIS's); this
+     * test has no NDIS and its driver none, so the stub never unbinds and
+     * its copy of the registry path is still allocated. */
     NkHostExpectViolations();
     assert_int_equal(NkHostCheckLeaks(), 1);
     assert_int_equal(NkHostViolationCountOf("wdf.leak"), 0);
@@ -120,7 +120,7 @@ static void test_miniport_device_needs_no_dispatch_override(void **state)
 
 int main(void)
 {
-    (void)TeardownNoLeaks; /* the tests check leaks themselves (see the stub's gap above) */
+    (void)TeardownNoLeaks; /* the tests check leaks themselves (a driver with no unload routine above) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_miniport_device, Setup, NULL),
         cmocka_unit_test_setup_teardown(test_miniport_device_needs_no_dispatch_override, Setup, NULL),
