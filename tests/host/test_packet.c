@@ -173,6 +173,35 @@ static void test_real_frames(void **state)
                 (unsigned long)Open->LongestChain);
     }
 
+    /* 802.1Q: the kernel takes the tag out of what a packet socket reads;
+     * the adapter, a NIC without VLAN offload, indicates it in the frame,
+     * where it was on the wire - also for a full-size frame, 4 bytes over
+     * the MTU. */
+    {
+        static UCHAR tagged[1518];
+        ULONG before = Open->Received;
+        memcpy(tagged, frame, 12);
+        tagged[12] = 0x81;
+        tagged[13] = 0x00;
+        tagged[14] = (3 << 5) | 0x00;             /* priority 3, VLAN 10 */
+        tagged[15] = 10;
+        tagged[16] = 0x88;
+        tagged[17] = 0xB7;
+        for (int i = 18; i < (int)sizeof(tagged); i++)
+            tagged[i] = (UCHAR)(i * 3);
+        assert_int_equal(send(FarSocket, tagged, 64, 0), 64);
+        for (deadline = Now() + 30; Open->Received < before + 1 && Now() < deadline;)
+            nanosleep(&ts, NULL);
+        assert_int_equal(Open->Received, before + 1);
+        assert_int_equal(Open->LastLength, 64);
+        assert_memory_equal(Open->LastFrame, tagged, 64);
+        assert_int_equal(send(FarSocket, tagged, sizeof(tagged), 0), (ssize_t)sizeof(tagged));
+        for (deadline = Now() + 30; Open->Received < before + 2 && Now() < deadline;)
+            nanosleep(&ts, NULL);
+        assert_int_equal(Open->Received, before + 2);
+        assert_memory_equal(Open->LastFrame, tagged, sizeof(Open->LastFrame)); /* the protocol keeps 1514 */
+    }
+
     NdisDeregisterProtocolDriver(Protocol);
     NkHostRemoveAdapter(a);
     assert_int_equal(NkHostCheckLeaks(), 0);

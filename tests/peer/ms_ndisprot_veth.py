@@ -26,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-import ndisprot_veth as lab  # noqa: E402  (the veth/namespace set-up, the server, the capture)
+import veth as lab  # noqa: E402  (the veth/namespace set-up, the server, the capture)
 
 
 def start(binary, sock, *args):
@@ -40,7 +40,7 @@ def answer_until_done(p, frames, tmp, timeout=60):
     exit (having read what it was asked to) is the condition."""
     deadline = time.monotonic() + timeout
     while p.poll() is None and time.monotonic() < deadline:
-        lab.far_send(frames, os.path.join(tmp, "far-in.pcap"))
+        PAIR.far_send(frames, os.path.join(tmp, "far-in.pcap"))
     if p.poll() is None:
         p.kill()
     return p.communicate(timeout=30)[0]
@@ -59,16 +59,20 @@ def capture_count(cap, count, timeout=60):
     return lab.frames_from(cap.path)
 
 
+PAIR = None
+
+
 def main():
+    global PAIR
     ndiskit, prottest_bin, so = sys.argv[1:4]
-    lab.setup()
+    PAIR = lab.VethPair("msp")
     tmp = tempfile.mkdtemp(prefix="ms-ndisprot-e2e-")
     sock = os.path.join(tmp, "host.sock")
     host = None
     try:
-        near_mac, far_mac = lab.mac_of(lab.NEAR), lab.mac_of(lab.FAR, lab.NS)
-        host = lab.Host(ndiskit, so, sock)
-        name = "\\DEVICE\\{NKPACKET-" + lab.NEAR + "}"
+        near_mac, far_mac = PAIR.near_mac(), PAIR.far_mac()
+        host = lab.Host(ndiskit, [so, "--adapter", PAIR.near], sock)
+        name = "\\DEVICE\\{NKPACKET-" + PAIR.near + "}"
 
         # 1. Enumeration (the client waits for the binds with BIND_WAIT first).
         p = start(prottest_bin, sock, "-e")
@@ -81,7 +85,7 @@ def main():
         count, length = 5, 100
         want = (bytes.fromhex(far_mac.replace(":", "")) + bytes.fromhex(near_mac.replace(":", "")) +
                 b"\x88\x8e" + bytes(range(length - 14)))
-        cap = lab.Capture(os.path.join(tmp, "far.pcap"))
+        cap = lab.Capture(PAIR, os.path.join(tmp, "far.pcap"), ["ether", "proto", "0x888e"])
         p = start(prottest_bin, sock, "-w", "-n", str(count), "-l", str(length), "-m", far_mac, name)
         got = capture_count(cap, count)
         lab.check(got == [want] * count, f"the far end saw {count} frames byte-exact (got {len(got)})")
@@ -109,7 +113,7 @@ def main():
         if host is not None:
             rc, log = host.stop()
             print(log)
-        lab.teardown()
+        PAIR.teardown()
 
 
 if __name__ == "__main__":
