@@ -681,21 +681,24 @@ static int MuxPart(const char *Ndiskit, const char *MuxSo, const char *NdisprotS
         long long lost[2];
         char what[96];
         for (int velan = 0; velan < 2; velan++) {
+            /* The same bytes on the wire: a VELAN's largest frame is 4
+             * bytes short of the adapter's (its MTU gives the tag room). */
+            size_t frame = velan && len == 1514 ? len - 4 : len;
             READ_RESULT r;
             if (!(velan ? OpenDevice(VELAN_ADAPTER, VELAN_VID, 30) : OpenDevice(NEAR_ADAPTER, 0, 10))) {
                 fprintf(stderr, "bench_ndisprot: cannot open ndisprot on %s: error %lu\n",
                         velan ? VELAN_ADAPTER : NEAR_ADAPTER, (unsigned long)GetLastError());
                 return 1;
             }
-            write[velan] = WriteNdisprot(len, n, BATCH);
-            r = ReadNdisprot(len, n, 0, BATCH);
+            write[velan] = WriteNdisprot(frame, n, BATCH);
+            r = ReadNdisprot(frame, n, 0, BATCH);
             read[velan] = r.DeliveredRate;
             lost[velan] = (long long)r.Offered - r.Delivered;
             CloseDevice();
         }
-        snprintf(what, sizeof(what), "write %4zu-byte frames, batched", len);
+        snprintf(what, sizeof(what), "write %4zu bytes on the wire, batched", len);
         Row(what, write[0], write[1], "  (target >= 0.85x)");
-        snprintf(what, sizeof(what), "read %4zu-byte frames, batched (lost %lld/%lld)", len, lost[0], lost[1]);
+        snprintf(what, sizeof(what), "read %4zu bytes on the wire, batched (lost %lld/%lld)", len, lost[0], lost[1]);
         Row(what, read[0], read[1], "  (target >= 0.85x)");
     }
     return 0;
