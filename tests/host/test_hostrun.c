@@ -428,38 +428,72 @@ static void test_server_stops_under_an_open_handle(void **state)
     assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
 }
 
+/* `ndiskit host run ARGS... --socket SOCK` in the background, its stderr
+ * in a log file, for the tests of what a whole run prints and how it ends:
+ * RunStart returns once it serves (Ready seen in the log). */
+typedef struct {
+    char Log[32];
+    char Sock[108];
+    int LogFd;
+    pid_t Pid;
+} HOST_RUN;
+
+static void RunStart(HOST_RUN *Run, const char *Ready, const char *const *Args)
+{
+    const char *argv[24];
+    size_t k = 0;
+
+    snprintf(Run->Log, sizeof(Run->Log), "/tmp/ndiskit-test-log-XXXXXX");
+    Run->LogFd = mkstemp(Run->Log);
+    assert_true(Run->LogFd >= 0);
+    snprintf(Run->Sock, sizeof(Run->Sock), "/tmp/ndiskit-test-run-%d.sock", (int)getpid());
+    argv[k++] = NDISKIT_TOOL;
+    argv[k++] = "host";
+    argv[k++] = "run";
+    for (size_t i = 0; Args[i] != NULL && k + 3 < sizeof(argv) / sizeof(argv[0]); i++)
+        argv[k++] = Args[i];
+    argv[k++] = "--socket";
+    argv[k++] = Run->Sock;
+    argv[k] = NULL;
+    Run->Pid = fork();
+    if (Run->Pid == 0) {
+        dup2(Run->LogFd, 2);
+        execv(NDISKIT_TOOL, (char *const *)argv);
+        _exit(127);
+    }
+    assert_true(WaitFor(Run->Log, Ready, 1, Run->Pid));
+}
+
+/* SIGTERM; the run must exit 0.  Its log's text into Text. */
+static void RunStop(HOST_RUN *Run, char *Text, size_t Size)
+{
+    ssize_t n;
+    int status;
+
+    kill(Run->Pid, SIGTERM);
+    assert_int_equal(waitpid(Run->Pid, &status, 0), Run->Pid);
+    n = pread(Run->LogFd, Text, Size - 1, 0);
+    close(Run->LogFd);
+    unlink(Run->Log);
+    assert_true(n > 0);
+    Text[n] = '\0';
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("ndiskit host run: exit status 0x%x\n%s", (unsigned)status, Text);
+}
+
 /* A driver with a worker thread (tests/drivers/safe_sample.c, on the safe
  * layer's thread set): stopping the host joins the thread in the driver's
  * unload, with nothing leaked. */
 static void test_driver_thread_joined_at_stop(void **state)
 {
-    char log[] = "/tmp/ndiskit-test-log-XXXXXX", text[4096];
-    char sock[108];
-    int fd, status;
-    ssize_t n;
-    pid_t pid;
+    static const char *const args[] = {SAFESAMPLE_SO, "--verbose", NULL};
+    char text[4096];
+    HOST_RUN run;
     (void)state;
 
-    fd = mkstemp(log);
-    assert_true(fd >= 0);
-    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-safe-%d.sock", (int)getpid());
-    pid = fork();
-    if (pid == 0) {
-        dup2(fd, 2);
-        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", SAFESAMPLE_SO, "--verbose", "--socket", sock, (char *)NULL);
-        _exit(127);
-    }
-    assert_true(WaitFor(log, SERVING, 1, pid)); /* the worker started in DriverEntry, before */
-    WaitForText(log, "safesample: worker running", 1);
-    kill(pid, SIGTERM);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    n = pread(fd, text, sizeof(text) - 1, 0);
-    close(fd);
-    unlink(log);
-    assert_true(n > 0);
-    text[n] = '\0';
+    RunStart(&run, SERVING, args); /* the worker started in DriverEntry, before */
+    WaitForText(run.Log, "safesample: worker running", 1);
+    RunStop(&run, text, sizeof(text));
     assert_non_null(strstr(text, "safesample: worker running"));
     assert_non_null(strstr(text, "safesample: unloading: joined 1 thread(s)"));
     assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
@@ -471,29 +505,17 @@ static void test_driver_thread_joined_at_stop(void **state)
  * last) unloads first, with nothing leaked. */
 static void test_two_drivers_one_host(void **state)
 {
-    char log[] = "/tmp/ndiskit-test-log-XXXXXX", text[8192], sock[108];
-    char in[64], out[64];
+    static const char *const args[] = {NKECHO_SO, PROTOSAMPLE_SO, "--loopback", "wire0", "--verbose", NULL};
+    char text[8192], in[64], out[64];
     const char *bound, *first, *second;
+    HOST_RUN run;
     DWORD n = 0;
     HANDLE h;
-    int fd, status;
-    ssize_t k;
-    pid_t pid;
     (void)state;
 
-    fd = mkstemp(log);
-    assert_true(fd >= 0);
-    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-two-%d.sock", (int)getpid());
-    pid = fork();
-    if (pid == 0) {
-        dup2(fd, 2);
-        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, PROTOSAMPLE_SO, "--loopback", "wire0",
-              "--verbose", "--socket", sock, (char *)NULL);
-        _exit(127);
-    }
-    assert_true(WaitFor(log, "loaded; serving their devices on", 1, pid));
-    WaitForText(log, "protosample: bound to wire0", 1);
-    setenv("NDISKIT_HOST_SOCKET", sock, 1);
+    RunStart(&run, "loaded; serving their devices on", args);
+    WaitForText(run.Log, "protosample: bound to wire0", 1);
+    setenv("NDISKIT_HOST_SOCKET", run.Sock, 1);
     h = Open();
     setenv("NDISKIT_HOST_SOCKET", SocketPath, 1);
     assert_ptr_not_equal(h, INVALID_HANDLE_VALUE);
@@ -502,15 +524,7 @@ static void test_two_drivers_one_host(void **state)
     assert_int_equal(n, sizeof(in));
     assert_memory_equal(in, out, sizeof(in));
     assert_true(CloseHandle(h));
-    kill(pid, SIGTERM);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    k = pread(fd, text, sizeof(text) - 1, 0);
-    close(fd);
-    unlink(log);
-    assert_true(k > 0);
-    text[k] = '\0';
+    RunStop(&run, text, sizeof(text));
     bound = strstr(text, "protosample: bound to wire0");
     first = strstr(text, "ndiskit host: unloading " PROTOSAMPLE_SO "\n");
     second = strstr(text, "ndiskit host: unloading " NKECHO_SO "\n");
@@ -734,35 +748,20 @@ static int Teardown(void **state)
  * framework driver): both devices answer, and both unload clean. */
 static void test_two_kmdf_drivers(void **state)
 {
-    char log[] = "/tmp/ndiskit-test-two-XXXXXX", text[8192];
-    char sock[108], in[16] = "both drivers", out[16];
-    const char *saved = getenv("NDISKIT_HOST_SOCKET");
-    char savedCopy[108];
+    static const char *const args[] = {NKECHO_SO, NDISPROT_SO, "--loopback", "lo0", NULL};
+    char text[8192], in[16] = "both drivers", out[16];
+    HOST_RUN run;
     HANDLE echo, prot;
     DWORD n = 0;
-    int fd, status;
-    ssize_t got;
-    pid_t pid;
     (void)state;
 
-    fd = mkstemp(log);
-    assert_true(fd >= 0);
-    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-two-%d.sock", (int)getpid());
-    pid = fork();
-    if (pid == 0) {
-        dup2(fd, 2);
-        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", NKECHO_SO, NDISPROT_SO, "--loopback", "lo0", "--socket",
-              sock, (char *)NULL);
-        _exit(127);
-    }
-    assert_true(WaitFor(log, "serving their devices on", 1, pid));
-    snprintf(savedCopy, sizeof(savedCopy), "%s", saved != NULL ? saved : "");
-    setenv("NDISKIT_HOST_SOCKET", sock, 1);
-
+    RunStart(&run, "serving their devices on", args);
+    setenv("NDISKIT_HOST_SOCKET", run.Sock, 1);
     echo = CreateFileW(L"\\\\.\\NkEcho", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                        FILE_ATTRIBUTE_NORMAL, NULL);
     prot = CreateFileW(L"\\\\.\\NdisProt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                        FILE_ATTRIBUTE_NORMAL, NULL);
+    setenv("NDISKIT_HOST_SOCKET", SocketPath, 1);
     assert_ptr_not_equal(echo, INVALID_HANDLE_VALUE);
     assert_ptr_not_equal(prot, INVALID_HANDLE_VALUE);
     assert_true(DeviceIoControl(echo, IOCTL_NKECHO_ECHO, in, sizeof(in), out, sizeof(out), &n, NULL));
@@ -771,20 +770,7 @@ static void test_two_kmdf_drivers(void **state)
     assert_true(DeviceIoControl(prot, IOCTL_NDISPROT_BIND_WAIT, NULL, 0, NULL, 0, &n, NULL));
     CloseHandle(echo);
     CloseHandle(prot);
-    if (saved != NULL)
-        setenv("NDISKIT_HOST_SOCKET", savedCopy, 1);
-    else
-        unsetenv("NDISKIT_HOST_SOCKET");
-
-    kill(pid, SIGTERM);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    got = pread(fd, text, sizeof(text) - 1, 0);
-    close(fd);
-    unlink(log);
-    assert_true(got > 0);
-    text[got] = '\0';
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_msg("ndiskit host run with two drivers: exit %d\n%s", status, text);
+    RunStop(&run, text, sizeof(text));
     assert_non_null(strstr(text, "0 leak(s), 0 verifier finding(s)"));
 }
 
@@ -793,33 +779,13 @@ static void test_two_kmdf_drivers(void **state)
  * halted before the driver unloads through NDIS's unload. */
 static void test_miniport_instance_started_and_halted(void **state)
 {
-    char log[] = "/tmp/ndiskit-test-log-XXXXXX", text[4096];
-    char sock[108];
-    int fd, status;
-    ssize_t n;
-    pid_t pid;
+    static const char *const args[] = {MINISAMPLE_SO, "--verbose", "--miniport", "minisample:{NK-MINI-1}", NULL};
+    char text[4096];
+    HOST_RUN run;
     (void)state;
 
-    fd = mkstemp(log);
-    assert_true(fd >= 0);
-    snprintf(sock, sizeof(sock), "/tmp/ndiskit-test-mini-%d.sock", (int)getpid());
-    pid = fork();
-    if (pid == 0) {
-        dup2(fd, 2);
-        execl(NDISKIT_TOOL, NDISKIT_TOOL, "host", "run", MINISAMPLE_SO, "--verbose", "--socket", sock, "--miniport",
-              "minisample:{NK-MINI-1}", (char *)NULL); /* SERVICE:NAME */
-        _exit(127);
-    }
-    assert_true(WaitFor(log, SERVING, 1, pid)); /* started before serving */
-    kill(pid, SIGTERM);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    n = pread(fd, text, sizeof(text) - 1, 0);
-    close(fd);
-    unlink(log);
-    assert_true(n > 0);
-    text[n] = '\0';
+    RunStart(&run, SERVING, args); /* started before serving */
+    RunStop(&run, text, sizeof(text));
     assert_non_null(strstr(text, "minisample: initialized"));
     assert_non_null(strstr(text, "minisample: halted after 0 send(s)"));
     assert_non_null(strstr(text, "minisample: unloaded"));
