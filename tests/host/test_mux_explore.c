@@ -165,9 +165,21 @@ static VOID NTAPI ForwardedOid(PVOID Context)
     }
 }
 
+/* The removal starts after a few turns given away (the seed says how
+ * many: spin lock acquires and releases are schedule points), or most
+ * seeds would find the lower binding closing before any OID reached it. */
+static ULONG ExRemoveDelay;
+
 static VOID NTAPI RemoveLower(PVOID Context)
 {
+    KSPIN_LOCK lock;
+    KIRQL irql;
     (void)Context;
+    KeInitializeSpinLock(&lock);
+    for (ULONG i = 0; i < ExRemoveDelay; i++) {
+        KeAcquireSpinLock(&lock, &irql);
+        KeReleaseSpinLock(&lock, irql);
+    }
     NkHostRemoveAdapter(F.Lower);
 }
 
@@ -175,7 +187,7 @@ static void test_explore_oid_racing_unbind(void **state)
 {
     NK_HOST_ACTION *const actions[] = {ForwardedOid, ForwardedOid, RemoveLower};
     PVOID const contexts[] = {&ExOid[0], &ExOid[1], NULL};
-    ULONG issued = 0, pended = 0, aborted = 0, relayed = 0;
+    ULONG issued = 0, pended = 0, aborted = 0, relayed = 0, closing = 0;
     ULONG64 seeds = 0;
     double t0 = Now();
     (void)state;
@@ -187,6 +199,7 @@ static void test_explore_oid_racing_unbind(void **state)
         /* Odd seeds: the lower adapter holds OIDs (a slow NIC), so they are
          * still there when it goes and only a cancel completes them. */
         NkHostSetAdapterPendOids(F.Lower, (seed & 1) != 0);
+        ExRemoveDelay = seed % 4 == 0 ? 0 : (ULONG)(seed >> 2) % 12;
         NkHostRunInterleaved(seed, actions, contexts, RTL_NUMBER_OF(actions), NULL);
         F.Lower = NULL;
         for (int i = 0; i < 2; i++) {
@@ -203,6 +216,7 @@ static void test_explore_oid_racing_unbind(void **state)
             pended += a->First == NDIS_STATUS_PENDING;
             aborted += a->Final == NDIS_STATUS_REQUEST_ABORTED;
             relayed += a->Final == NDIS_STATUS_NOT_SUPPORTED;
+            closing += a->Final == NDIS_STATUS_CLOSING;
         }
         /* The VELANs went with the lower adapter, UP's bindings with them. */
         assert_int_equal(UpCount(), 0);
@@ -212,9 +226,10 @@ static void test_explore_oid_racing_unbind(void **state)
         Unload();
         CheckLeaks();
     }
-    printf("OIDs racing unbind: %llu seeds, %lu issued, %lu pended, %lu aborted, %lu relayed, %.2f s\n",
+    printf("OIDs racing unbind: %llu seeds, %lu issued, %lu pended, %lu aborted, %lu relayed, %lu refused "
+           "(closing), %.2f s\n",
            (unsigned long long)seeds, (unsigned long)issued, (unsigned long)pended, (unsigned long)aborted,
-           (unsigned long)relayed, Now() - t0);
+           (unsigned long)relayed, (unsigned long)closing, Now() - t0);
 }
 
 /* ---- 3. a VELAN added and one removed under traffic -------------------------- */
