@@ -45,12 +45,12 @@ check: all
 	cd $(HOST_DIR) && $(CTEST) --output-on-failure -j $(JOBS)
 
 # The explorer's scenarios (tests/host/test_explore.c, test_binding.c, test_ndisprot.c,
-# test_miniport.c, test_im.c) over more seeds
+# test_miniport.c, test_im.c, test_mux_explore.c) over more seeds
 # than make check's 48, under ASan/UBSan and under TSan.  A failure names
 # the seed; NDISKIT_SEED=S replays it.
 stress: host
 	cd $(HOST_DIR) && NDISKIT_SEEDS=$(STRESS_SEEDS) $(CTEST) --output-on-failure \
-	    -R '^(host\.explore|tsan\.test_explore|host\.binding|tsan\.test_binding|host\.ndisprot|tsan\.test_ndisprot|host\.miniport|tsan\.test_miniport|host\.im|tsan\.test_im)$$'
+	    -R '^(host\.explore|tsan\.test_explore|host\.binding|tsan\.test_binding|host\.ndisprot|tsan\.test_ndisprot|host\.miniport|tsan\.test_miniport|host\.im|tsan\.test_im|host\.mux_explore|tsan\.test_mux_explore)$$'
 
 # Longer fuzzing than make check's 30 s; the corpus persists in build/fuzz.
 fuzz: host

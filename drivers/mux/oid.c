@@ -35,7 +35,8 @@ typedef struct _MUX_OID_FORWARD {
     PNDIS_OID_REQUEST Request;          /* the VELAN's */
     PMUX_VELAN Velan;
     LIST_ENTRY Link;                    /* on Velan->Oids */
-    volatile LONG Refs;                 /* in flight + a canceller looking at it */
+    volatile LONG Refs;                 /* in flight + Forward while it issues + a canceller looking at it */
+    BOOLEAN Cancelled;                  /* MuxOidCancel saw it (Velan->Lock) */
 } MUX_OID_FORWARD, *PMUX_OID_FORWARD;
 
 /* ------------------------------------------------------------------------
@@ -528,10 +529,16 @@ static VOID ForwardDone(PNK_BINDING Binding, PNK_OID Oid, NDIS_STATUS Status, UL
     ForwardRelease(forward);
 }
 
+/* The forward is on Velan->Oids before it is issued, so a cancel may find
+ * it at any point: Forward keeps its own reference until it is done with
+ * it (a refused request is freed by the last release, not outright), and a
+ * cancel that came before the lower binding had the request is repeated
+ * once it has it. */
 static NDIS_STATUS Forward(PMUX_VELAN Velan, PNDIS_OID_REQUEST Request)
 {
     PMUX_OID_FORWARD forward;
     NDIS_STATUS status;
+    BOOLEAN cancelled;
     KIRQL irql;
 
     if (Request->RequestType == NdisRequestMethod)
@@ -542,7 +549,7 @@ static NDIS_STATUS Forward(PMUX_VELAN Velan, PNDIS_OID_REQUEST Request)
     RtlZeroMemory(forward, sizeof(*forward));
     forward->Request = Request;
     forward->Velan = Velan;
-    forward->Refs = 1;
+    forward->Refs = 2; /* the completion's, and this function's */
     KeAcquireSpinLock(&Velan->Lock, &irql);
     InsertTailList(&Velan->Oids, &forward->Link);
     KeReleaseSpinLock(&Velan->Lock, irql);
@@ -552,12 +559,20 @@ static NDIS_STATUS Forward(PMUX_VELAN Velan, PNDIS_OID_REQUEST Request)
                                Request->DATA.Oid, Request->DATA.QUERY_INFORMATION.InformationBuffer,
                                Request->DATA.QUERY_INFORMATION.InformationBufferLength, ForwardDone, NULL);
     if (status != NDIS_STATUS_PENDING) {
+        /* Refused (the binding is closing): no completion will come. */
         KeAcquireSpinLock(&Velan->Lock, &irql);
         RemoveEntryList(&forward->Link);
         KeReleaseSpinLock(&Velan->Lock, irql);
-        ExFreePoolWithTag(forward, MUX_TAG);
+        ForwardRelease(forward);
+        ForwardRelease(forward);
         return status == NDIS_STATUS_SUCCESS ? NDIS_STATUS_FAILURE : status;
     }
+    KeAcquireSpinLock(&Velan->Lock, &irql);
+    cancelled = forward->Cancelled;
+    KeReleaseSpinLock(&Velan->Lock, irql);
+    if (cancelled)
+        NkBindingCancelOid(Velan->Adapter->Binding, &forward->Oid); /* a no-op if it completed meanwhile */
+    ForwardRelease(forward);
     return NDIS_STATUS_PENDING;
 }
 
@@ -595,6 +610,7 @@ VOID MuxOidCancel(PMUX_VELAN Velan, PVOID RequestId)
         PMUX_OID_FORWARD f = CONTAINING_RECORD(e, MUX_OID_FORWARD, Link);
         if (f->Request->RequestId == RequestId) {
             found = f;
+            f->Cancelled = TRUE; /* Forward repeats it if the request was not issued yet */
             InterlockedIncrement(&f->Refs); /* kept while the cancel looks at it */
             break;
         }
