@@ -31,6 +31,25 @@ NDIS_STATUS NkmDeinitStatus;
 
 static const UCHAR DefaultMac[6] = {0x02, 0x4e, 0x4b, 0x4d, 0x50, 0x01};
 
+VOID NkmReset(VOID)
+{
+    NkmLast = NULL;
+    NkmHalts = 0;
+    NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
+    NkmIndicateWhilePaused = FALSE;
+    NkmPendDirect = FALSE;
+    NkmDriverObject = NULL;
+    NkmUnloads = 0;
+    NkmInitStatus = NDIS_STATUS_SUCCESS;
+    NkmRestartStatus = NDIS_STATUS_SUCCESS;
+    NkmSkipAttributes = 0;
+    NkmReadNetworkAddress = FALSE;
+    NkmInitCallsSetAttributesTwice = FALSE;
+    NkmDeinitInInit = FALSE;
+    NkmInitGate = NULL;
+    NkmInitHandle = NULL;
+}
+
 /* With a->Lock held: a pause waiting for the last NBL completes now. */
 static BOOLEAN TakePauseLocked(NKM_ADAPTER *a)
 {

@@ -66,6 +66,9 @@ extern PKEVENT NkmInitGate;
 extern NDIS_HANDLE volatile NkmInitHandle;
 extern NDIS_STATUS NkmDeinitStatus;
 
+/* Every knob above back to its default and the instance record cleared:
+ * each test's setup, after NkHostReset. */
+VOID NkmReset(VOID);
 /* Registers as service Service (RegistryPath ...\Services\<Service>), with
  * characteristics of Revision; Intermediate sets NDIS_INTERMEDIATE_DRIVER. */
 NDIS_STATUS NkmRegister(PCWSTR Service, UCHAR Revision, BOOLEAN Intermediate);

@@ -32,18 +32,7 @@ static int Setup(void **state)
 {
     (void)state;
     NkHostReset();
-    NkmLast = NULL;
-    NkmHalts = 0;
-    NkmPendOids = NkmPendSends = NkmLoopback = NkmBrokenPause = NkmPendRestart = FALSE;
-    NkmIndicateWhilePaused = FALSE;
-    NkmPendDirect = FALSE;
-    NkmDriverObject = NULL;
-    NkmUnloads = 0;
-    NkmInitStatus = NDIS_STATUS_SUCCESS;
-    NkmRestartStatus = NDIS_STATUS_SUCCESS;
-    NkmSkipAttributes = 0;
-    NkmReadNetworkAddress = FALSE;
-    NkmInitCallsSetAttributesTwice = FALSE;
+    NkmReset();
     memset(&P1, 0, sizeof(P1));
     memset(&P2, 0, sizeof(P2));
     return 0;
