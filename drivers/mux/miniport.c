@@ -136,13 +136,7 @@ static NDIS_STATUS MuxInitialize(NDIS_HANDLE Miniport, NDIS_HANDLE DriverContext
         NkLogError("%ws: NdisMSetMiniportAttributes: 0x%08x", velan->InstanceName, (unsigned)status);
         goto out;
     }
-    RtlZeroMemory(&pool, sizeof(pool));
-    pool.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    pool.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pool.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pool.ProtocolId = NDIS_PROTOCOL_ID_DEFAULT;
-    pool.fAllocateNetBuffer = TRUE;
-    pool.PoolTag = MUX_TAG;
+    NkNblPoolParametersInit(&pool, MUX_TAG);
     velan->NblPool = NdisAllocateNetBufferListPool(Miniport, &pool);
     if (velan->NblPool == NULL) {
         status = NDIS_STATUS_RESOURCES;

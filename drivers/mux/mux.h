@@ -39,6 +39,7 @@
 #include <ndiskit/binding.h>
 #include <ndiskit/log.h>
 #include <ndiskit/mdl.h>
+#include <ndiskit/nbl.h>
 #include <ndiskit/sync.h>
 
 #include "muxevent.h"

@@ -343,13 +343,7 @@ static NTSTATUS Bound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
     if (NdisQueryAdapterInstanceName(&open->Description, Binding->Handle) != NDIS_STATUS_SUCCESS)
         RtlZeroMemory(&open->Description, sizeof(open->Description));
 
-    RtlZeroMemory(&pool, sizeof(pool));
-    pool.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    pool.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pool.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pool.ProtocolId = NDIS_PROTOCOL_ID_DEFAULT;
-    pool.fAllocateNetBuffer = TRUE;
-    pool.PoolTag = NDISPROT_NBL_POOL_TAG;
+    NkNblPoolParametersInit(&pool, NDISPROT_NBL_POOL_TAG);
     open->NblPool = NdisAllocateNetBufferListPool(Binding->Handle, &pool);
     if (open->NblPool == NULL) {
         status = STATUS_INSUFFICIENT_RESOURCES;

@@ -23,6 +23,7 @@
 #include <ndiskit/context.h>
 #include <ndiskit/driver.h>
 #include <ndiskit/log.h>
+#include <ndiskit/nbl.h>
 #include <ndiskit/sync.h>
 
 #include "protuser.h"

@@ -5,6 +5,7 @@
 #include <nkhost.h>
 
 #include <ndiskit/mdl.h>
+#include <ndiskit/nbl.h>
 
 #include <string.h>
 
@@ -36,12 +37,7 @@ static NDIS_STATUS Bind(NDIS_HANDLE DriverContext, NDIS_HANDLE BindContext, PNDI
     KeInitializeSpinLock(&o->Lock);
     KeInitializeEvent(&o->OidsIdle, NotificationEvent, TRUE);
     memcpy(o->Mac, Params->CurrentMacAddress, 6);
-    memset(&pp, 0, sizeof(pp));
-    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.fAllocateNetBuffer = TRUE;
-    pp.PoolTag = TAG;
+    NkNblPoolParametersInit(&pp, TAG);
     o->Pool = NdisAllocateNetBufferListPool(NULL, &pp);
     if (o->Pool == NULL) {
         status = NDIS_STATUS_RESOURCES;

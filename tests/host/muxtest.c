@@ -159,12 +159,7 @@ static NDIS_STATUS UpBind(NDIS_HANDLE Context, NDIS_HANDLE BindContext, PNDIS_BI
     KeInitializeEvent(&u->OidsDone, NotificationEvent, TRUE);
     InitializeListHead(&u->Oids);
     memcpy(u->Mac, Parameters->CurrentMacAddress, 6);
-    memset(&pp, 0, sizeof(pp));
-    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.fAllocateNetBuffer = TRUE;
-    pp.PoolTag = TAG;
+    NkNblPoolParametersInit(&pp, TAG);
     u->Pool = NdisAllocateNetBufferListPool(NULL, &pp);
     if (u->Pool == NULL) {
         status = NDIS_STATUS_RESOURCES;

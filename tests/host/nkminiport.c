@@ -5,6 +5,7 @@
 #include <nkhost.h>
 
 #include <ndiskit/mdl.h>
+#include <ndiskit/nbl.h>
 
 #include <string.h>
 
@@ -99,12 +100,7 @@ static NDIS_STATUS Initialize(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PND
         }
     }
     a->DeviceContext = NdisIMGetDeviceContext(Handle);
-    memset(&pp, 0, sizeof(pp));
-    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.fAllocateNetBuffer = TRUE;
-    pp.PoolTag = TAG;
+    NkNblPoolParametersInit(&pp, TAG);
     a->Pool = NdisAllocateNetBufferListPool(Handle, &pp);
     if (a->Pool == NULL) {
         status = NDIS_STATUS_RESOURCES;

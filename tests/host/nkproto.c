@@ -65,12 +65,7 @@ static NDIS_STATUS BindAdapter(NDIS_HANDLE ProtocolDriverContext, NDIS_HANDLE Bi
     KeInitializeEvent(&o->CloseDone, NotificationEvent, FALSE);
     memcpy(o->Mac, BindParameters->CurrentMacAddress, 6);
     o->Mtu = BindParameters->MtuSize;
-    memset(&pp, 0, sizeof(pp));
-    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.fAllocateNetBuffer = TRUE;
-    pp.PoolTag = TAG;
+    NkNblPoolParametersInit(&pp, TAG);
     o->Pool = NdisAllocateNetBufferListPool(NULL, &pp);
     if (o->Pool == NULL) {
         status = NDIS_STATUS_RESOURCES;

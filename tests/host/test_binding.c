@@ -8,6 +8,7 @@
  * status indications.
  */
 #include <ndiskit/binding.h>
+#include <ndiskit/nbl.h>
 #include <ndiskit/thread.h>
 #include <nkhost.h>
 
@@ -58,12 +59,7 @@ static NTSTATUS MyBound(PNK_BINDING Binding, PNDIS_BIND_PARAMETERS Parameters)
                           sizeof(m->Filter), NULL);
     if (status != NDIS_STATUS_SUCCESS)
         return STATUS_UNSUCCESSFUL;
-    memset(&pp, 0, sizeof(pp));
-    pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    pp.fAllocateNetBuffer = TRUE;
-    pp.PoolTag = TAG;
+    NkNblPoolParametersInit(&pp, TAG);
     m->Pool = NdisAllocateNetBufferListPool(NULL, &pp);
     if (m->Pool == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;

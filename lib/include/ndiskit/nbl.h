@@ -47,6 +47,25 @@
     for ((_Nb) = NET_BUFFER_LIST_FIRST_NB(_Nbl); (_Nb) != NULL; (_Nb) = NET_BUFFER_NEXT_NB(_Nb))
 
 /* ------------------------------------------------------------------------
+ * Pools.
+ */
+
+/* Fills Parameters for NdisAllocateNetBufferListPool: NBLs that each come
+ * with one NET_BUFFER and no context or data area - the driver supplies
+ * the MDLs, as one that copies frames into buffers of its own does.  Only
+ * initialises (the allocation stays the caller's call).  Any IRQL. */
+FORCEINLINE VOID NkNblPoolParametersInit(_Out_ PNET_BUFFER_LIST_POOL_PARAMETERS Parameters, _In_ ULONG PoolTag)
+{
+    RtlZeroMemory(Parameters, sizeof(*Parameters));
+    Parameters->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    Parameters->Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    Parameters->Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    Parameters->ProtocolId = NDIS_PROTOCOL_ID_DEFAULT;
+    Parameters->fAllocateNetBuffer = TRUE;
+    Parameters->PoolTag = PoolTag;
+}
+
+/* ------------------------------------------------------------------------
  * Chains.
  */
 
