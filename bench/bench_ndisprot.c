@@ -29,6 +29,7 @@
 #define _GNU_SOURCE 1
 #include <windows.h>
 #include <winioctl.h>
+#include <ntddndis.h> /* OIDs */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -559,7 +560,7 @@ static int OpenDevice(const char *Adapter, uint16_t VlanId, double Seconds)
     types.f.Count = 1;
     types.f.EtherTypes[0] = ETHERTYPE;
     memset(&oid, 0, sizeof(oid));
-    oid.q.Oid = 0x01010102u; /* OID_802_3_CURRENT_ADDRESS */
+    oid.q.Oid = OID_802_3_CURRENT_ADDRESS;
     if (!opened ||
         !DeviceIoControl(Device, IOCTL_NDISPROT_SET_ETHERTYPES, &types, NDISPROT_ETHERTYPE_FILTER_SIZE(1), NULL, 0,
                          &n, NULL) ||
